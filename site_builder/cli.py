@@ -1,0 +1,62 @@
+"""Command line: `site-builder build|check`. Maps SiteError to exit status 1, no traceback."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from site_builder import __version__
+from site_builder.build import build, render_site
+from site_builder.errors import SiteError
+from site_builder.project import Project
+from site_builder.reporter import Reporter
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="site-builder",
+                                   description="Build the US-DPRK coverage microsite from content/.")
+    main.add_argument("--version", action="version", version=f"site-builder {__version__}")
+    commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build_cmd = commands.add_parser("build", help="build the site into _site/",
+                                    description="Build the site from content/ into an output folder.")
+    build_cmd.add_argument("--out", default=None, type=Path,
+                           help="output folder, replaced atomically (default: _site in the project)")
+    _shared_options(build_cmd)
+
+    check_cmd = commands.add_parser("check", help="report every problem in content/, write nothing",
+                                    description="Validate content and templates; write nothing.")
+    _shared_options(check_cmd)
+    return main
+
+
+def _shared_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--base-url", default=None,
+                         help="address the site is published at, e.g. https://user.github.io/repo/ "
+                              "(default: base_url in content/site.yaml)")
+    command.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    command.add_argument("--project", default=".", type=Path,
+                         help="project folder holding content/, templates/ and static/ (default: .)")
+    command.add_argument("--quiet", action="store_true", help="print only warnings and errors")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    reporter = Reporter(quiet=args.quiet)
+    project = Project.at(args.project)
+    try:
+        if args.command == "build":
+            out = args.out or project.root / "_site"
+            build(project, out, reporter, args.base_url, args.strict)
+        else:
+            files = render_site(project, reporter, args.base_url, args.strict)
+            reporter.info(f"content is valid: {len(files)} files would be written")
+    except SiteError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s); nothing was written", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; nothing was written", file=sys.stderr)
+        return 130
+    return 0

@@ -1,0 +1,45 @@
+"""The one exception root the CLI maps to exit codes, and the problems it carries."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the input, located as precisely as we can."""
+
+    path: str
+    line: int | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        what = f"{self.field}: {self.message}" if self.field else self.message
+        return f"{where}: {what}"
+
+
+class SiteError(Exception):
+    """A mistake the user can fix. The CLI prints it without a traceback and exits 1."""
+
+    def __init__(self, problems: list[Problem] | Problem | str):
+        if isinstance(problems, str):
+            problems = [Problem("site-builder", None, None, problems)]
+        elif isinstance(problems, Problem):
+            problems = [problems]
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class ProblemList:
+    """Collects problems so one run reports all of them, then raises once."""
+
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+
+    def add(self, path: str, line: int | None, field: str | None, message: str) -> None:
+        self.items.append(Problem(path, line, field, message))
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise SiteError(self.items)

@@ -1,0 +1,68 @@
+"""Read content files from disk into raw text records. The only stage that reads content."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from site_builder.errors import Problem
+from site_builder.project import Project
+
+
+@dataclass(frozen=True)
+class RawFile:
+    path: str  # as shown to the user, relative to the project root
+    text: str
+
+
+@dataclass(frozen=True)
+class RawContent:
+    site: RawFile | None
+    outlets: RawFile | None
+    articles: tuple[RawFile, ...]
+    pages: tuple[RawFile, ...]
+
+
+def load_content(project: Project) -> tuple[RawContent, list[Problem]]:
+    problems: list[Problem] = []
+    content = project.content
+    if not content.is_dir():
+        return RawContent(None, None, (), ()), [
+            Problem(project.display(content), None, None,
+                    "content folder not found; run site-builder in the project folder or pass --project")
+        ]
+
+    def read_all(folder: str) -> tuple[RawFile, ...]:
+        files = sorted((content / folder).glob("*.md")) if (content / folder).is_dir() else []
+        return tuple(f for f in (_read(project, p, problems) for p in files) if f is not None)
+
+    raw = RawContent(
+        site=_read_required(project, content / "site.yaml", problems),
+        outlets=_read_required(project, content / "outlets.yaml", problems),
+        articles=read_all("articles"),
+        pages=read_all("pages"),
+    )
+    return raw, problems
+
+
+def _read_required(project: Project, path: Path, problems: list[Problem]) -> RawFile | None:
+    if not path.is_file():
+        problems.append(Problem(project.display(path), None, None, "file not found; create it (see README, 'Content')"))
+        return None
+    return _read(project, path, problems)
+
+
+def _read(project: Project, path: Path, problems: list[Problem]) -> RawFile | None:
+    shown = project.display(path)
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.append(Problem(shown, line, None,
+                                f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8"))
+        return None
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    if not text.strip():
+        problems.append(Problem(shown, None, None, "the file is empty; add front matter and text, or delete it"))
+        return None
+    return RawFile(shown, text)

@@ -1,0 +1,80 @@
+"""The validated content: plain frozen data that every later stage reads."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class Outlet:
+    key: str
+    name: str
+    domain: str
+    group: str
+    medium: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Image:
+    caption: str
+    credit: str
+
+
+@dataclass(frozen=True)
+class Article:
+    slug: str
+    source: str  # path of the file it came from
+    title: str
+    outlet: str
+    published: datetime | date  # a date alone when the time is unknown
+    body: str  # Markdown
+    body_line: int
+    authors: tuple[str, ...] = ()
+    editors: tuple[str, ...] = ()
+    language: str = "id"
+    summary: str = ""
+    section: str = ""
+    dateline: str = ""
+    image: Image | None = None
+    wires: tuple[str, ...] = ()
+    original_url: str = ""
+    provenance: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def has_time(self) -> bool:
+        return isinstance(self.published, datetime)
+
+
+@dataclass(frozen=True)
+class ProsePage:
+    slug: str
+    source: str
+    title: str
+    body: str
+    body_line: int
+    summary: str = ""
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Site:
+    title: str
+    description: str
+    language: str
+    base_url: str  # "" when unknown; absolute URLs then fall back to root-relative paths
+    strings: tuple[tuple[str, str], ...]
+
+    def string(self, key: str) -> str:
+        return dict(self.strings)[key]
+
+
+@dataclass(frozen=True)
+class Content:
+    site: Site
+    outlets: tuple[Outlet, ...]
+    articles: tuple[Article, ...]  # oldest first
+    pages: tuple[ProsePage, ...]
+
+    def outlet(self, key: str) -> Outlet:
+        return next(o for o in self.outlets if o.key == key)

@@ -1,0 +1,77 @@
+"""Turn the site's content into the list of pages and files to write. Pure: no I/O."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from site_builder import structured, urls
+from site_builder.assets import OutputFile
+from site_builder.errors import Problem
+from site_builder.models import Content
+from site_builder.views import StoryView
+
+
+@dataclass(frozen=True)
+class Page:
+    url: str
+    template: str
+    context: dict = field(hash=False)
+    absolute_links: bool = False  # 404.html is served at any depth, so its links are absolute
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+
+
+def plan_site(content: Content, stories: list[StoryView], prose_bodies) -> tuple[list[Page], list[OutputFile]]:
+    site = content.site
+    newest_first = list(reversed(stories))
+    nav = [NavItem(site.string("nav_home"), urls.HOME), NavItem(site.string("nav_outlets"), urls.OUTLETS)]
+    nav += [NavItem(p.title, urls.prose(p.slug)) for p in content.pages]
+    common = {"site": site, "t": dict(site.strings), "nav": nav}
+
+    pages = [
+        Page(urls.HOME, "home.html", {**common, "stories": newest_first}),
+        Page(urls.OUTLETS, "outlets.html", {**common, "outlets": _outlet_rows(content, newest_first)}),
+        Page(urls.NOT_FOUND, "404.html", common, absolute_links=True),
+    ]
+    for story in stories:
+        ld = structured.news_article(story, site)
+        pages.append(Page(story.url, "story.html", {**common, "story": story, "json_ld": ld}))
+    for page in content.pages:
+        pages.append(Page(urls.prose(page.slug), "page.html",
+                          {**common, "page": page, "body": prose_bodies[page.slug]}))
+    if site.base_url:
+        pages.append(Page(urls.FEED, "feed.xml", {**common, "stories": newest_first[:50]}))
+        sitemap_urls = [p.url for p in pages if p.url.endswith(".html") and p.url != urls.NOT_FOUND]
+        pages.append(Page(urls.SITEMAP, "sitemap.xml", {**common, "page_urls": sorted(sitemap_urls),
+                                                        "lastmod": structured.lastmod(stories)}))
+    files = [
+        OutputFile(urls.NOJEKYLL, b""),
+        OutputFile(urls.ROBOTS, structured.robots_txt(site.base_url)),
+        OutputFile(urls.ARTICLES_JSON, structured.articles_json(stories)),
+    ]
+    return pages, files
+
+
+def _outlet_rows(content: Content, newest_first: list[StoryView]) -> list[dict]:
+    rows = []
+    for outlet in content.outlets:
+        stories = [s for s in newest_first if s.outlet.key == outlet.key]
+        rows.append({"outlet": outlet, "stories": stories,
+                     "words": sum(s.body.words for s in stories)})
+    return rows
+
+
+def find_collisions(urls_written: list[str]) -> list[Problem]:
+    """Two outputs at one path would silently overwrite each other: refuse instead."""
+    seen: set[str] = set()
+    problems = []
+    for url in urls_written:
+        key = url.lower()  # case-insensitive file systems would collide too
+        if key in seen:
+            problems.append(Problem("content", None, None,
+                                    f"two pages would be written to {url}; rename one of them"))
+        seen.add(key)
+    return problems

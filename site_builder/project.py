@@ -1,0 +1,28 @@
+"""Where a site's inputs live. The only place that knows the folder layout."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    templates: Path
+    static: Path
+
+    @classmethod
+    def at(cls, root: Path | str) -> "Project":
+        root = Path(root).resolve()
+        return cls(root=root, templates=root / "templates", static=root / "static")
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    def display(self, path: Path) -> str:
+        """The path as error messages show it: relative to the project when inside it."""
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()

@@ -1,0 +1,81 @@
+"""Render planned pages with Jinja2: project templates, autoescape on, undefined names fail."""
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+
+import jinja2
+from jinja2 import pass_context
+
+from site_builder import dates, urls
+from site_builder.errors import Problem, SiteError
+from site_builder.pages import Page
+from site_builder.project import Project
+
+
+def make_environment(project: Project, asset_urls: dict[str, str], base_url: str) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(project.templates)),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+    @pass_context
+    def link(ctx, target: str) -> str:
+        if ctx.get("absolute_links"):
+            return urls.base_path(base_url) + target
+        return urls.relative(target, ctx["page_url"])
+
+    @pass_context
+    def asset(ctx, name: str) -> str:
+        if name not in asset_urls:
+            raise SiteError(f"static file {name!r} not found in {project.display(project.static)}/")
+        return link(ctx, asset_urls[name])
+
+    env.globals.update(link=link, asset=asset,
+                       absolute=lambda target: urls.absolute(target, base_url),
+                       urls=urls)
+    env.filters.update(date_long=dates.long_id, date_short=dates.short_id,
+                       date_iso=dates.iso, date_full=dates.iso_full)
+    return env
+
+
+def render_pages(env: jinja2.Environment, pages: list[Page], project: Project) -> tuple[dict[str, bytes], list[Problem]]:
+    rendered: dict[str, bytes] = {}
+    problems: list[Problem] = []
+    for page in pages:
+        try:
+            template = env.get_template(page.template)
+            text = template.render(page.context, page_url=page.url, absolute_links=page.absolute_links)
+        except SiteError as exc:
+            problems.extend(exc.problems)
+        except jinja2.TemplateNotFound as exc:
+            problems.append(Problem(project.display(project.templates), None, None,
+                                    f"template {exc.name!r} not found; searched {project.display(project.templates)}/"))
+        except jinja2.TemplateSyntaxError as exc:
+            problems.append(Problem(_shown(project, exc.filename), exc.lineno, None,
+                                    f"template error: {exc.message}"))
+        except Exception as exc:  # any other error inside a template: point at its line
+            problems.append(_runtime_problem(project, page, exc))
+        else:
+            rendered[page.url] = text.encode("utf-8")
+    return rendered, _unique(problems)
+
+
+def _runtime_problem(project: Project, page: Page, exc: Exception) -> Problem:
+    where, line = f"templates/{page.template}", None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename and Path(frame.filename).suffix in (".html", ".xml"):
+            where, line = _shown(project, frame.filename), frame.lineno
+    return Problem(where, line, None, f"template error while rendering {page.url}: {exc}")
+
+
+def _shown(project: Project, filename: str | None) -> str:
+    return project.display(Path(filename)) if filename else "templates"
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    return list(dict.fromkeys(problems))

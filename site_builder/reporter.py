@@ -1,0 +1,37 @@
+"""Progress and warnings go through a reporter, so the build logic never prints."""
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+
+class Reporter:
+    """Prints to a terminal: warnings to stderr, progress and the summary to stdout."""
+
+    def __init__(self, out: TextIO | None = None, err: TextIO | None = None, quiet: bool = False):
+        self.out = out or sys.stdout
+        self.err = err or sys.stderr
+        self.quiet = quiet
+        self.warnings: list[str] = []
+
+    def info(self, message: str) -> None:
+        if not self.quiet:
+            print(message, file=self.out)
+
+    def warning(self, message: str) -> None:
+        self.warnings.append(message)
+        print(f"warning: {message}", file=self.err)
+
+
+class BufferReporter(Reporter):
+    """Keeps everything in lists, for tests."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[str] = []
+
+    def info(self, message: str) -> None:
+        self.messages.append(message)
+
+    def warning(self, message: str) -> None:
+        self.warnings.append(message)

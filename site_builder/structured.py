@@ -1,0 +1,80 @@
+"""Machine-readable outputs: JSON-LD, the open data file, robots.txt."""
+from __future__ import annotations
+
+import json
+
+from markupsafe import Markup
+
+from site_builder import dates, urls
+from site_builder.models import Site
+
+
+def dump_json(data) -> bytes:
+    """Stable bytes: sorted keys, fixed indentation, a final newline."""
+    return (json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
+
+
+def script_json(data) -> Markup:
+    """JSON safe inside a <script type="application/ld+json"> element."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(char, escape)
+    return Markup(text)
+
+
+def news_article(story, site: Site) -> Markup:
+    article = story.article
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "datePublished": dates.iso_full(article.published),
+        "inLanguage": article.language,
+        "publisher": {"@type": "Organization", "name": story.outlet.name},
+        "author": [{"@type": "Person", "name": name} for name in article.authors],
+        "wordCount": story.body.words,
+    }
+    if story.summary:
+        data["description"] = story.summary
+    if site.base_url:
+        data["url"] = urls.absolute(story.url, site.base_url)
+    if article.original_url:
+        data["isBasedOn"] = article.original_url
+    return script_json(data)
+
+
+def articles_json(stories) -> bytes:
+    records = [
+        {
+            "slug": s.article.slug,
+            "url": s.url,
+            "title": s.article.title,
+            "outlet": s.outlet.key,
+            "outlet_name": s.outlet.name,
+            "published": dates.iso(s.article.published),
+            "authors": list(s.article.authors),
+            "editors": list(s.article.editors),
+            "language": s.article.language,
+            "section": s.article.section,
+            "summary": s.article.summary,
+            "words": s.body.words,
+            "original_url": s.article.original_url,
+            "provenance": dict(s.article.provenance),
+        }
+        for s in stories
+    ]
+    return dump_json(records)
+
+
+def robots_txt(base_url: str) -> bytes:
+    lines = ["User-agent: *", "Allow: /"]
+    if base_url:
+        lines.append(f"Sitemap: {urls.absolute(urls.SITEMAP, base_url)}")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def lastmod(stories) -> dict[str, str]:
+    """Sitemap last-modified dates: a story's own date; listing pages the newest story's."""
+    by_url = {s.url: s.article.published.isoformat()[:10] for s in stories}
+    newest = max(by_url.values(), default="")
+    return {"default": newest, **by_url}

@@ -1,0 +1,46 @@
+"""Every URL rule of the site in one place. URLs are paths relative to the site root."""
+from __future__ import annotations
+
+import posixpath
+
+HOME = "index.html"
+OUTLETS = "outlets.html"
+NOT_FOUND = "404.html"
+FEED = "feed.xml"
+SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"
+NOJEKYLL = ".nojekyll"
+ARTICLES_JSON = "data/articles.json"
+
+
+def story(slug: str) -> str:
+    return f"stories/{slug}.html"
+
+
+def prose(slug: str) -> str:
+    return f"{slug}.html"
+
+
+def asset(hashed_name: str) -> str:
+    return f"assets/{hashed_name}"
+
+
+def relative(target: str, from_page: str) -> str:
+    """The link from one page to another that works at a root, a sub-path and from disk."""
+    target_path, _, fragment = target.partition("#")
+    start = posixpath.dirname(from_page) or "."
+    link = posixpath.relpath(target_path, start) if target_path else ""
+    return f"{link}#{fragment}" if fragment else link
+
+
+def absolute(target: str, base_url: str) -> str:
+    """Full address from the configured base URL; root-relative ('/x.html') without one."""
+    return (base_url or "/") + target
+
+
+def base_path(base_url: str) -> str:
+    """'/repo/' for 'https://user.github.io/repo/', '/' without a base URL."""
+    if not base_url:
+        return "/"
+    rest = base_url.split("://", 1)[1]
+    return "/" + rest.partition("/")[2]

@@ -1,0 +1,82 @@
+"""Write the built site atomically: into a fresh folder beside the output, then swap it in.
+
+A failed or killed build leaves the previous output exactly as it was.
+"""
+from __future__ import annotations
+
+import ctypes
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from site_builder import urls
+from site_builder.errors import SiteError
+from site_builder.project import Project
+
+_RENAME_EXCHANGE = 2
+
+
+def check_output_folder(out: Path, project: Project) -> None:
+    """Refuse an output folder whose replacement would destroy the user's files."""
+    out = out.resolve()
+    for keep in (project.root, project.content, project.templates, project.static):
+        if out == keep or keep.is_relative_to(out) or out.is_relative_to(keep) and keep != project.root:
+            raise SiteError(f"refusing to write the site to {out}: it would replace {keep}; "
+                            "choose another --out folder, e.g. _site")
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / urls.NOJEKYLL).exists())):
+        raise SiteError(f"refusing to replace {out}: it was not written by site-builder "
+                        f"(no {urls.NOJEKYLL} inside); choose another --out folder or remove it")
+
+
+def write_site(out: Path, files: dict[str, bytes]) -> None:
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(out)
+    fresh = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    try:
+        for url in sorted(files):
+            target = (fresh / url).resolve()
+            if not target.is_relative_to(fresh):
+                raise SiteError(f"refusing to write {url!r}: it is outside the output folder")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(files[url])
+        fresh.chmod(0o755)
+        _swap_in(fresh, out)
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
+
+
+def _swap_in(fresh: Path, out: Path) -> None:
+    """Afterwards `out` holds the new site and `fresh` the old one (or nothing)."""
+    if not out.exists():
+        os.rename(fresh, out)
+        return
+    if _exchange(fresh, out):
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+    os.rename(out, old / "site")
+    os.rename(fresh, out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step (Linux renameat2); False where that is not available."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_cwd = -100
+    result = renameat2(at_cwd, os.fsencode(a), at_cwd, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Folders left by a build that was killed before it could clean up."""
+    for pattern in (f".{out.name}.new-*", f".{out.name}.old-*"):
+        for leftover in out.parent.glob(pattern):
+            shutil.rmtree(leftover, ignore_errors=True)
