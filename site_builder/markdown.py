@@ -57,7 +57,7 @@ def render_markdown(body: str, path: str, first_line: int) -> tuple[RenderedBody
         if block.type != "inline":
             continue
         if not lead and tokens[index - 1].type == "paragraph_open":
-            lead = " ".join(t.content for t in block.children or () if t.content)
+            lead = "".join(" " if t.type.endswith("break") else t.content for t in block.children or ())
         line = first_line + (block.map[0] if block.map else 0)
         for token in block.children or ():
             if token.type in ("text", "code_inline"):

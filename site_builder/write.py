@@ -36,16 +36,23 @@ def write_site(out: Path, files: dict[str, bytes]) -> None:
     _remove_leftovers(out)
     fresh = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
-        for url in sorted(files):
-            target = (fresh / url).resolve()
-            if not target.is_relative_to(fresh):
-                raise SiteError(f"refusing to write {url!r}: it is outside the output folder")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(files[url])
+        _write_files(fresh, files)
         fresh.chmod(0o755)
         _swap_in(fresh, out)
+    except OSError as exc:
+        raise SiteError(f"could not write the site to {out}: {exc.strerror or exc}; "
+                        "the previous site was left as it was") from None
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
+
+
+def _write_files(folder: Path, files: dict[str, bytes]) -> None:
+    for url in sorted(files):
+        target = (folder / url).resolve()
+        if not target.is_relative_to(folder):
+            raise SiteError(f"refusing to write {url!r}: it is outside the output folder")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(files[url])
 
 
 def _swap_in(fresh: Path, out: Path) -> None:

@@ -1,0 +1,157 @@
+"""The real site built from content/: pages, links, metadata and open data."""
+from __future__ import annotations
+
+import hashlib
+import json
+import posixpath
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from htmltext import read_html
+
+from site_builder.build import render_site
+from site_builder.project import Project
+from site_builder.reporter import BufferReporter
+
+REPO = Path(__file__).resolve().parent.parent
+BASE = "https://user.github.io/repo/"
+
+
+@pytest.fixture(scope="module")
+def site() -> dict[str, bytes]:
+    return render_site(Project.at(REPO), BufferReporter(), base_url=BASE)
+
+
+def front_matter(path: Path) -> dict:
+    return yaml.safe_load(path.read_text("utf-8").split("---\n")[1])
+
+
+def articles() -> list[Path]:
+    return sorted((REPO / "content" / "articles").glob("*.md"))
+
+
+def test_one_page_per_article_and_the_site_pages(site):
+    stories = sorted(u for u in site if u.startswith("stories/"))
+    assert stories == [f"stories/{p.stem}.html" for p in articles()]
+    for url in ("index.html", "outlets.html", "404.html", "metodologi.html", "feed.xml",
+                "sitemap.xml", "robots.txt", ".nojekyll", "data/articles.json"):
+        assert url in site
+
+
+def test_every_internal_link_resolves_from_disk_and_under_a_sub_path(site):
+    for url, data in site.items():
+        if not url.endswith(".html"):
+            continue
+        for tag, attr, href in read_html(data.decode()).links:
+            parts = urlsplit(href)
+            if parts.scheme or href.startswith("#"):
+                assert parts.scheme in ("https", "http", "mailto") or not parts.scheme, (url, href)
+                continue
+            if url == "404.html":  # served at any depth: absolute paths under the base
+                assert parts.path.startswith("/repo/"), href
+                target = parts.path.removeprefix("/repo/")
+            else:
+                assert not parts.path.startswith("/"), (url, href)
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(url), parts.path))
+            assert target in site, f"{url}: {tag} {attr}={href} points at nothing"
+            if parts.fragment and target.endswith(".html"):
+                assert f'id="{parts.fragment}"' in site[target].decode(), (url, href)
+
+
+def test_crawl_from_home_reaches_every_page_in_the_sitemap(site):
+    sitemap = re.findall(r"<loc>(.*?)</loc>", site["sitemap.xml"].decode())
+    expected = {loc.removeprefix(BASE) for loc in sitemap}
+    seen, queue = set(), ["index.html"]
+    while queue:
+        url = queue.pop()
+        if url in seen or not url.endswith(".html"):
+            continue
+        seen.add(url)
+        for _, _, href in read_html(site[url].decode()).links:
+            if not urlsplit(href).scheme and not href.startswith("#"):
+                queue.append(posixpath.normpath(posixpath.join(posixpath.dirname(url), href.split("#")[0])))
+    assert expected <= seen
+    assert all(loc.startswith(BASE) for loc in sitemap)
+
+
+def test_story_pages_show_the_metadata_of_their_article(site):
+    for path in articles():
+        meta = front_matter(path)
+        html = site[f"stories/{path.stem}.html"].decode()
+        text = "\n".join(read_html(html).lines)
+        assert f"<h1>{meta['title']}</h1>" in html
+        assert f'<time datetime="{meta["published"].isoformat()}">' in html
+        for name in meta.get("authors", []) + meta.get("editors", []):
+            assert name in text
+        if "image" in meta:
+            assert meta["image"]["caption"].split()[0] in text and meta["image"]["credit"] in text
+        assert f'<link rel="canonical" href="{BASE}stories/{path.stem}.html">' in html
+        ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+        assert ld["@type"] == "NewsArticle" and ld["headline"] == meta["title"]
+
+
+def test_indonesian_date_line_for_a_story_with_a_time(site):
+    html = site["stories/2024-11-kim-sinis-pertemuan-trump.html"].decode()
+    assert '<time datetime="2024-11-23T16:05:00+07:00">Sabtu, 23 November 2024, 16.05 WIB</time>' in html
+
+
+def test_every_paragraph_of_the_story_is_on_its_page(site):
+    for path in articles():
+        body = path.read_text("utf-8").split("---\n", 2)[2]
+        text = " ".join(read_html(site[f"stories/{path.stem}.html"].decode()).lines)
+        for paragraph in filter(None, (p.strip() for p in body.split("\n\n"))):
+            assert " ".join(paragraph.split()) in text, paragraph[:60]
+
+
+def test_open_data_lists_every_story_with_its_fields(site):
+    records = json.loads(site["data/articles.json"])
+    assert [r["slug"] for r in records] == sorted(
+        (p.stem for p in articles()), key=lambda s: next(r["published"] for r in records if r["slug"] == s))
+    outlets = yaml.safe_load((REPO / "content" / "outlets.yaml").read_text("utf-8"))
+    for record in records:
+        meta = front_matter(REPO / "content" / "articles" / f"{record['slug']}.md")
+        assert record["url"] == f"stories/{record['slug']}.html"
+        assert record["title"] == meta["title"]
+        assert record["outlet"] == meta["outlet"]
+        assert record["outlet_name"] == outlets[meta["outlet"]]["name"]
+        assert record["published"] == meta["published"].isoformat()
+        assert record["authors"] == meta.get("authors", [])
+        assert record["words"] > 100
+
+
+def test_feed_is_atom_with_absolute_links_newest_first(site):
+    feed = site["feed.xml"].decode()
+    ids = re.findall(r"<id>(.*?)</id>", feed)
+    assert ids[0] == BASE + "index.html"
+    assert all(i.startswith(BASE) for i in ids)
+    published = re.findall(r"<published>(.*?)</published>", feed)
+    assert len(published) == len(articles())
+
+
+def test_assets_carry_the_hash_of_their_content(site):
+    assets = [u for u in site if u.startswith("assets/")]
+    assert {Path(u).suffix for u in assets} == {".css", ".svg"}
+    for url in assets:
+        digest = re.search(r"\.([0-9a-f]{10})\.", url).group(1)
+        assert hashlib.sha256(site[url]).hexdigest()[:10] == digest
+
+
+def test_language_and_external_links(site):
+    for url, data in site.items():
+        if url.endswith(".html"):
+            html = data.decode()
+            assert html.startswith('<!doctype html>\n<html lang="id">'), url
+            for tag in re.findall(r'<a [^>]*href="https?://[^"]*"[^>]*>', html):
+                assert 'rel="noopener noreferrer"' in tag, (url, tag)
+
+
+def test_without_base_url_feed_and_sitemap_are_left_out_with_a_warning():
+    reporter = BufferReporter()
+    files = render_site(Project.at(REPO), reporter)
+    assert "feed.xml" not in files and "sitemap.xml" not in files
+    assert "canonical" not in files["index.html"].decode()
+    assert 'href="/index.html"' in files["404.html"].decode()
+    assert any("base_url: not set" in w for w in reporter.warnings)

@@ -1,0 +1,137 @@
+"""Atomic output, deterministic bytes, and hostile content that never runs."""
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from site_builder.build import render_site
+from site_builder.cli import main
+from site_builder.reporter import BufferReporter
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_failed_write_leaves_previous_site_and_no_leftovers(make_site, monkeypatch, capsys):
+    project = make_site()
+    assert main(["build", "--project", str(project.root), "--quiet"]) == 0
+    before = snapshot(project.root / "_site")
+    written = []
+    real_write = Path.write_bytes
+
+    def failing_write(self, data):
+        if len(written) == 3:
+            raise OSError(28, "No space left on device")
+        written.append(self)
+        return real_write(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", failing_write)
+    make_site({"content/articles/kim-sinis.md": None}, root=project.root)
+    assert main(["build", "--project", str(project.root), "--quiet"]) == 1
+    monkeypatch.undo()
+
+    assert "could not write the site" in capsys.readouterr().err
+    assert snapshot(project.root / "_site") == before
+    assert sorted(p.name for p in project.root.iterdir()) == ["_site", "content", "static", "templates"]
+
+
+@pytest.mark.slow
+def test_killed_builds_leave_a_complete_site(tmp_path):
+    out = tmp_path / "_site"
+    command = [sys.executable, "-m", "site_builder", "build", "--project", str(REPO), "--out", str(out), "--quiet"]
+    subprocess.run(command, check=True)
+    good = snapshot(out)
+    delays = random.Random(7).sample(range(20, 400), 6)
+    for delay in delays:
+        process = subprocess.Popen(command)
+        time.sleep(delay / 1000)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        assert snapshot(out) == good, f"site changed after a kill at {delay} ms"
+    subprocess.run(command, check=True)  # the next build cleans up what a killed one left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]
+
+
+@pytest.mark.slow
+def test_builds_are_byte_identical_across_time_zone_locale_and_hash_seed(tmp_path):
+    outputs = []
+    for tz, lang, seed in (("UTC", "C.UTF-8", "0"), ("Asia/Jakarta", "id_ID.UTF-8", "12345"),
+                           ("America/Los_Angeles", "en_US.UTF-8", "random")):
+        out = tmp_path / f"site-{seed}"
+        env = {**os.environ, "TZ": tz, "LANG": lang, "LC_ALL": lang, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-m", "site_builder", "build", "--project", str(REPO),
+                        "--out", str(out), "--quiet", "--base-url", "https://user.github.io/repo/"],
+                       check=True, env=env, capture_output=True)
+        outputs.append(snapshot(out))
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert len(outputs[0]) > 10
+
+
+PAYLOAD = '<script>alert(1)</script>"><img src=x onerror=alert(2)>{{ 7*7 }}'
+
+
+def hostile_site(make_site):
+    outlets = (
+        "tempo:\n"
+        f"  name: 'Tempo {PAYLOAD}'\n"
+        "  domain: tempo.co\n"
+        f"  group: '{PAYLOAD}'\n"
+        "  medium: daring\n"
+        "kompas-tv:\n  name: K\n  domain: kompas.tv\n  group: G\n  medium: tv\n"
+    )
+    article = (
+        "---\n"
+        f"title: '{PAYLOAD}</script>'\n"
+        "outlet: tempo\n"
+        "published: 2020-02-12T17:00:00+07:00\n"
+        f"authors: ['{PAYLOAD}']\n"
+        f"summary: '{PAYLOAD}'\n"
+        f"section: '{PAYLOAD}'\n"
+        f"image: {{caption: '{PAYLOAD}', credit: '{PAYLOAD}'}}\n"
+        "original_url: 'https://example.org/\"><script>alert(3)</script>'\n"
+        f"provenance: {{title: '{PAYLOAD}'}}\n"
+        "---\n"
+        f"{PAYLOAD}\n\n<iframe src=x></iframe>\n\n[x](https://a.b/\"onmouseover=alert(4))\n"
+    )
+    return make_site({"content/outlets.yaml": outlets, "content/articles/trump-enggan.md": article})
+
+
+def test_hostile_content_is_escaped_everywhere(make_site):
+    project = hostile_site(make_site)
+    files = render_site(project, BufferReporter(), base_url="https://example.org/")
+    markup = {url: data.decode() for url, data in files.items() if url.endswith((".html", ".xml"))}
+    assert len(markup) == 8
+    for url, text in markup.items():
+        assert "<script>alert" not in text, url
+        assert "<img src=x" not in text, url
+        assert "<iframe" not in text, url
+        assert '"onmouseover' not in text, url
+    records = json.loads(files["data/articles.json"])
+    assert records[0]["title"] == PAYLOAD + "</script>"  # JSON keeps the text as text
+    story = files["stories/trump-enggan.html"].decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in story
+    assert "{{ 7*7 }}" in story
+    ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', story, re.S).group(1)
+    assert json.loads(ld)["headline"] == PAYLOAD + "</script>"
+
+
+def test_every_page_carries_a_csp_without_inline_script(make_site):
+    files = render_site(make_site(), BufferReporter())
+    pages = {url: data.decode() for url, data in files.items() if url.endswith(".html")}
+    for url, html in pages.items():
+        assert "Content-Security-Policy" in html, url
+        assert "script-src 'self';" in html and "unsafe-inline" not in html and "unsafe-eval" not in html
+        scripts = re.findall(r"<script([^>]*)>", html)
+        assert all('type="application/ld+json"' in attrs for attrs in scripts), url

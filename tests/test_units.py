@@ -1,0 +1,80 @@
+"""Unit tests of the pure stages."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from site_builder import dates, fields, urls
+from site_builder.frontmatter import split_front_matter
+from site_builder.load import RawFile
+from site_builder.markdown import render_markdown
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2024-11-23T16:05:00+07:00", "Sabtu, 23 November 2024, 16.05 WIB"),
+    ("2024-11-23T16:05:00+08:00", "Sabtu, 23 November 2024, 16.05 WITA"),
+    ("2019-06-30T09:00:00+09:00", "Minggu, 30 Juni 2019, 09.00 WIT"),
+    ("2020-02-12T17:00:00+00:00", "Rabu, 12 Februari 2020, 17.00 UTC+00.00"),
+    ("2020-02-12T17:00:00-05:30", "Rabu, 12 Februari 2020, 17.00 UTC-05.30"),
+    ("2020-12-10", "Kamis, 10 Desember 2020"),
+])
+def test_indonesian_long_date(value, expected):
+    moment, error = fields.published(value)
+    assert error is None
+    assert dates.long_id(moment) == expected
+
+
+def test_date_alone_sorts_as_start_of_day_in_wib():
+    assert dates.iso_full(date(2020, 12, 10)) == "2020-12-10T00:00:00+07:00"
+    assert dates.short_id(date(2020, 12, 10)) == "10 Des 2020"
+
+
+@pytest.mark.parametrize("target, page, expected", [
+    ("index.html", "index.html", "index.html"),
+    ("index.html", "stories/a.html", "../index.html"),
+    ("stories/b.html", "stories/a.html", "b.html"),
+    ("outlets.html#outlet-tempo", "stories/a.html", "../outlets.html#outlet-tempo"),
+    ("assets/style.1.css", "data/x/y.html", "../../assets/style.1.css"),
+])
+def test_relative_links(target, page, expected):
+    assert urls.relative(target, page) == expected
+
+
+def test_base_path_of_a_project_site():
+    assert urls.base_path("https://user.github.io/repo/") == "/repo/"
+    assert urls.base_path("") == "/"
+    assert fields.base_url("https://user.github.io/repo")[0] == "https://user.github.io/repo/"
+    assert fields.base_url("ftp://x")[1] == "'ftp://x' is not a web address; write it as https://…"
+
+
+def test_front_matter_reports_body_line():
+    doc, problems = split_front_matter(RawFile("a.md", "---\ntitle: T\n---\n\n\nFirst line.\n"))
+    assert problems == []
+    assert doc.meta.data == {"title": "T"}
+    assert doc.body_line == 6
+    assert doc.body == "First line.\n"
+
+
+def test_yaml_dates_stay_text_for_the_validator():
+    doc, _ = split_front_matter(RawFile("a.md", "---\npublished: 2020-02-12\n---\nx\n"))
+    assert doc.meta.data["published"] == "2020-02-12"
+
+
+def test_markdown_counts_words_joined_by_hyphen_or_apostrophe_as_one():
+    body, problems = render_markdown("Kim Jong-un dan\nO'Brien *bertemu*, (12/6/2018).\n\nLagi `kode`.\n", "a.md", 1)
+    assert problems == []
+    # Kim | Jong-un | dan | O'Brien | bertemu | 12 | 6 | 2018 | Lagi | kode
+    assert body.words == 10
+    assert body.lead == "Kim Jong-un dan O'Brien bertemu, (12/6/2018)."
+
+
+def test_markdown_shows_raw_html_as_text():
+    body, _ = render_markdown("Ada <b>tebal</b> dan <script>x()</script>.\n", "a.md", 1)
+    assert "&lt;b&gt;" in body.html and "<b>" not in body.html and "<script>" not in body.html
+
+
+def test_excerpt_cuts_at_a_word():
+    body, _ = render_markdown("satu dua tiga empat lima enam\n", "a.md", 1)
+    assert body.excerpt(14) == "satu dua tiga …"
+    assert body.excerpt(100) == "satu dua tiga empat lima enam"
