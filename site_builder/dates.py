@@ -48,3 +48,14 @@ def zone_name(moment: datetime) -> str:
     sign = "+" if offset >= timedelta(0) else "-"
     minutes = abs(int(offset.total_seconds())) // 60
     return f"UTC{sign}{minutes // 60:02d}.{minutes % 60:02d}"
+
+
+def event_label(day: date, precision: str) -> str:
+    """'12 Juni 2018', or 'Juni 2018' when only the month is known."""
+    month_year = f"{MONTHS[day.month - 1]} {day.year}"
+    return month_year if precision == "month" else f"{day.day} {month_year}"
+
+
+def event_iso(day: date, precision: str) -> str:
+    """'2018-06-12', or '2018-06' when only the month is known (valid in <time datetime>)."""
+    return day.isoformat()[:7] if precision == "month" else day.isoformat()

@@ -18,6 +18,7 @@ class RawFile:
 class RawContent:
     site: RawFile | None
     outlets: RawFile | None
+    events: RawFile | None
     articles: tuple[RawFile, ...]
     pages: tuple[RawFile, ...]
 
@@ -26,7 +27,7 @@ def load_content(project: Project) -> tuple[RawContent, list[Problem]]:
     problems: list[Problem] = []
     content = project.content
     if not content.is_dir():
-        return RawContent(None, None, (), ()), [
+        return RawContent(None, None, None, (), ()), [
             Problem(project.display(content), None, None,
                     "content folder not found; run site-builder in the project folder or pass --project")
         ]
@@ -38,6 +39,7 @@ def load_content(project: Project) -> tuple[RawContent, list[Problem]]:
     raw = RawContent(
         site=_read_required(project, content / "site.yaml", problems),
         outlets=_read_required(project, content / "outlets.yaml", problems),
+        events=_read(project, content / "events.yaml", problems) if (content / "events.yaml").is_file() else None,
         articles=read_all("articles"),
         pages=read_all("pages"),
     )

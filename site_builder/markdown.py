@@ -19,7 +19,12 @@ _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 class RenderedBody:
     html: str
     words: int
-    lead: str = ""  # plain text of the first paragraph
+    paragraphs: tuple[str, ...] = ()  # plain text of each paragraph, for the analysis
+
+    @property
+    def lead(self) -> str:
+        """Plain text of the first paragraph."""
+        return self.paragraphs[0] if self.paragraphs else ""
 
     def excerpt(self, limit: int = 220) -> str:
         """The lead cut at a word boundary, for lists and meta descriptions."""
@@ -52,12 +57,13 @@ def render_markdown(body: str, path: str, first_line: int) -> tuple[RenderedBody
     tokens = _MD.parse(body)
     problems = []
     words = 0
-    lead = ""
+    paragraphs = []
     for index, block in enumerate(tokens):
         if block.type != "inline":
             continue
-        if not lead and tokens[index - 1].type == "paragraph_open":
-            lead = "".join(" " if t.type.endswith("break") else t.content for t in block.children or ())
+        if tokens[index - 1].type == "paragraph_open":
+            text = "".join(" " if t.type.endswith("break") else t.content for t in block.children or ())
+            paragraphs.append(" ".join(text.split()))
         line = first_line + (block.map[0] if block.map else 0)
         for token in block.children or ():
             if token.type in ("text", "code_inline"):
@@ -66,7 +72,7 @@ def render_markdown(body: str, path: str, first_line: int) -> tuple[RenderedBody
             if problem:
                 problems.append(problem)
     html = _MD.renderer.render(tokens, _MD.options, {})
-    return RenderedBody(html, words, " ".join(lead.split())), problems
+    return RenderedBody(html, words, tuple(paragraphs)), problems
 
 
 def _check_target(token, path: str, line: int) -> Problem | None:

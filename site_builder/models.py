@@ -54,7 +54,35 @@ class ProsePage:
     body: str
     body_line: int
     summary: str = ""
+    nav_title: str = ""  # a shorter name for the navigation bar
     order: int = 100
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A passage of a story here, or an outside source, that documents an event."""
+
+    article: str = ""
+    quote: str = ""
+    source: str = ""
+    url: str = ""
+    date: str = ""
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    date: date  # the first of the month when precision is "month"
+    precision: str  # "day" or "month"
+    title: str
+    title_en: str
+    kind: str
+    tone: int  # -2 hostile .. +2 warm
+    tone_reason: str
+    description: str
+    match: tuple[tuple[tuple[str, ...], ...], ...]  # rules -> term groups -> terms
+    evidence: tuple[Evidence, ...]
+    line: int = 0  # where it stands in content/events.yaml
 
 
 @dataclass(frozen=True)
@@ -75,6 +103,7 @@ class Content:
     outlets: tuple[Outlet, ...]
     articles: tuple[Article, ...]  # oldest first
     pages: tuple[ProsePage, ...]
+    events: tuple[Event, ...] = ()  # oldest first
 
     def outlet(self, key: str) -> Outlet:
         return next(o for o in self.outlets if o.key == key)

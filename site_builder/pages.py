@@ -28,14 +28,19 @@ def plan_site(content: Content, stories: list[StoryView], prose_bodies) -> tuple
     site = content.site
     newest_first = list(reversed(stories))
     nav = [NavItem(site.string("nav_home"), urls.HOME), NavItem(site.string("nav_outlets"), urls.OUTLETS)]
-    nav += [NavItem(p.title, urls.prose(p.slug)) for p in content.pages]
+    if content.events:
+        nav.append(NavItem(site.string("nav_timeline"), urls.TIMELINE))
+    nav += [NavItem(p.nav_title or p.title, urls.prose(p.slug)) for p in content.pages]
     common = {"site": site, "t": dict(site.strings), "nav": nav}
 
     pages = [
-        Page(urls.HOME, "home.html", {**common, "stories": newest_first}),
+        Page(urls.HOME, "home.html", {**common, "stories": newest_first, "prose_pages": content.pages,
+                                      "has_timeline": bool(content.events)}),
         Page(urls.OUTLETS, "outlets.html", {**common, "outlets": _outlet_rows(content, newest_first)}),
         Page(urls.NOT_FOUND, "404.html", common, absolute_links=True),
     ]
+    if content.events:
+        pages.append(Page(urls.TIMELINE, "timeline.html", {**common, "events": _event_rows(content, stories)}))
     for story in stories:
         ld = structured.news_article(story, site)
         pages.append(Page(story.url, "story.html", {**common, "story": story, "json_ld": ld}))
@@ -62,6 +67,15 @@ def _outlet_rows(content: Content, newest_first: list[StoryView]) -> list[dict]:
         rows.append({"outlet": outlet, "stories": stories,
                      "words": sum(s.body.words for s in stories)})
     return rows
+
+
+def _event_rows(content: Content, stories: list[StoryView]) -> list[dict]:
+    """Each event with the stories that refer to it, oldest story first."""
+    referring: dict[str, list[StoryView]] = {}
+    for story in stories:
+        for mention in story.events:
+            referring.setdefault(mention.event.id, []).append(story)
+    return [{"event": e, "stories": referring.get(e.id, [])} for e in content.events]
 
 
 def find_collisions(urls_written: list[str]) -> list[Problem]:

@@ -39,7 +39,9 @@ def make_environment(project: Project, asset_urls: dict[str, str], base_url: str
                        absolute=lambda target: urls.absolute(target, base_url),
                        urls=urls)
     env.filters.update(date_long=dates.long_id, date_short=dates.short_id,
-                       date_iso=dates.iso, date_full=dates.iso_full)
+                       date_iso=dates.iso, date_full=dates.iso_full,
+                       event_date=lambda e: dates.event_label(e.date, e.precision),
+                       event_iso=lambda e: dates.event_iso(e.date, e.precision))
     return env
 
 

@@ -49,6 +49,7 @@ PAGE = (
     Field("title", fields.text, True, "title: Metodologi"),
     Field("slug", fields.slug),
     Field("summary", fields.text),
+    Field("nav_title", fields.text),
     Field("order", fields.integer),
 )
 
@@ -69,13 +70,16 @@ OUTLET = (
 )
 
 
-def check_fields(data: dict, schema, doc: YamlDoc, path: str, prefix: tuple = ()):
-    """Check `data` against `schema`. Returns (clean values, errors, unknown-key warnings)."""
+def check_fields(data: dict, schema, doc: YamlDoc, path: str, prefix: tuple = (), label: str = ""):
+    """Check `data` against `schema`. Returns (clean values, errors, unknown-key warnings).
+
+    `prefix` is the key path of `data` in the document; `label` names it in messages.
+    """
     errors: list[Problem] = []
     warnings: list[Problem] = []
     clean = {}
     known = {f.name for f in schema}
-    label = ".".join(str(p) for p in prefix)
+    label = label or ".".join(str(p) for p in prefix)
     for field in schema:
         name = f"{label}.{field.name}" if label else field.name
         if data.get(field.name) is None:

@@ -60,6 +60,7 @@ def articles_json(stories) -> bytes:
             "words": s.body.words,
             "original_url": s.article.original_url,
             "provenance": dict(s.article.provenance),
+            "events": [{"id": m.event.id, "evidence": m.evidence} for m in s.events],
         }
         for s in stories
     ]

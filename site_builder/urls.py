@@ -5,6 +5,7 @@ import posixpath
 
 HOME = "index.html"
 OUTLETS = "outlets.html"
+TIMELINE = "timeline.html"
 NOT_FOUND = "404.html"
 FEED = "feed.xml"
 SITEMAP = "sitemap.xml"
@@ -15,6 +16,10 @@ ARTICLES_JSON = "data/articles.json"
 
 def story(slug: str) -> str:
     return f"stories/{slug}.html"
+
+
+def event(event_id: str) -> str:
+    return f"{TIMELINE}#event-{event_id}"
 
 
 def prose(slug: str) -> str:

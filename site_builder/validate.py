@@ -6,6 +6,7 @@ from pathlib import PurePosixPath
 from site_builder import schema
 from site_builder.dates import as_datetime
 from site_builder.errors import Problem
+from site_builder.eventdata import check_evidence, parse_events
 from site_builder.frontmatter import split_front_matter
 from site_builder.load import RawContent, RawFile
 from site_builder.models import Article, Content, Image, Outlet, ProsePage, Site
@@ -29,13 +30,16 @@ def validate(raw: RawContent) -> tuple[Content | None, list[Problem], list[Probl
     articles = [a for a in (collect(_article(f, outlet_keys, raw.outlets is not None))
                             for f in raw.articles) if a]
     pages = [p for p in (collect(_page(f)) for f in raw.pages) if p]
+    events = collect(parse_events(raw.events))
+    if raw.events:
+        errors.extend(check_evidence(events, articles, raw.events.path))
     errors.extend(_duplicate_slugs(articles, "article"))
     errors.extend(_duplicate_slugs(pages, "page"))
     if errors or site is None:
         return None, errors, warnings
     articles.sort(key=sort_key)
     pages.sort(key=lambda p: (p.order, p.slug))
-    return Content(site, tuple(outlets), tuple(articles), tuple(pages)), errors, warnings
+    return Content(site, tuple(outlets), tuple(articles), tuple(pages), events), errors, warnings
 
 
 def sort_key(article: Article):

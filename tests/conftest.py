@@ -47,7 +47,7 @@ image:
 ---
 Paragraf pertama berita ini.
 
-Paragraf kedua dengan [tautan](https://example.org/a) ke luar.
+Paragraf kedua dengan [tautan](https://example.org/a) ke luar. Trump dan Kim bertemu di Singapura pada 2018.
 """
 
 ARTICLE_TWO = """\
@@ -57,6 +57,39 @@ outlet: kompas-tv
 published: 2024-11-23
 ---
 Pemimpin Korea Utara sinis menanggapi pertemuan pertamanya.
+
+Keduanya bertemu di Singapura, lalu di Hanoi.
+"""
+
+EVENTS_YAML = """\
+- id: singapore-summit
+  date: 2018-06-12
+  title: KTT Singapura
+  title_en: Singapore summit
+  kind: summit
+  tone: 2
+  tone_reason: Pertemuan pertama.
+  description: Trump dan Kim bertemu.
+  match:
+    - [[Singapura], [bertemu]]
+  evidence:
+    - article: trump-enggan
+      quote: Trump dan Kim bertemu di Singapura pada 2018.
+- id: liaison-office
+  date: 2020-06
+  precision: month
+  title: Kantor penghubung diledakkan
+  title_en: Liaison office demolished
+  kind: pressure
+  tone: -2
+  tone_reason: Korea Utara meledakkan kantor penghubung.
+  description: Kantor penghubung antar-Korea di Kaesong diledakkan.
+  match:
+    - [[kantor penghubung]]
+  evidence:
+    - source: Example Wire, Liaison office blown up
+      url: https://example.org/liaison
+      date: 2020-06-16
 """
 
 PAGE = """\
@@ -79,6 +112,7 @@ def default_files() -> dict[str, str]:
     return {
         "content/site.yaml": SITE_YAML.format(strings=site_strings()),
         "content/outlets.yaml": OUTLETS_YAML,
+        "content/events.yaml": EVENTS_YAML,
         "content/articles/trump-enggan.md": ARTICLE_ONE,
         "content/articles/kim-sinis.md": ARTICLE_TWO,
         "content/pages/metodologi.md": PAGE,

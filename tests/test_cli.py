@@ -22,13 +22,13 @@ def test_build_ends_with_a_one_line_summary(make_site, capsys):
     project = make_site()
     assert main(["build", "--project", str(project.root)]) == 0
     out = capsys.readouterr().out.strip().splitlines()
-    assert re.fullmatch(r"built 6 pages \(11 files\) in \d+\.\d\d s into .*/_site", out[-1])
+    assert re.fullmatch(r"built 7 pages \(12 files\) in \d+\.\d\d s into .*/_site", out[-1])
 
 
 def test_check_writes_nothing(make_site, capsys):
     project = make_site()
     assert main(["check", "--project", str(project.root)]) == 0
-    assert "content is valid: 11 files would be written" in capsys.readouterr().out
+    assert "content is valid: 12 files would be written" in capsys.readouterr().out
     assert not (project.root / "_site").exists()
 
 

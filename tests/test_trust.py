@@ -105,14 +105,22 @@ def hostile_site(make_site):
         "---\n"
         f"{PAYLOAD}\n\n<iframe src=x></iframe>\n\n[x](https://a.b/\"onmouseover=alert(4))\n"
     )
-    return make_site({"content/outlets.yaml": outlets, "content/articles/trump-enggan.md": article})
+    events = (
+        f"- id: hostile\n  date: 2020-01-01\n  title: '{PAYLOAD}'\n  title_en: '{PAYLOAD}'\n"
+        f"  kind: statement\n  tone: 0\n  tone_reason: '{PAYLOAD}'\n  description: '{PAYLOAD}'\n"
+        "  match: [[[alert]]]\n"
+        f"  evidence:\n    - {{article: trump-enggan, quote: '{PAYLOAD}'}}\n"
+        f"    - {{source: '{PAYLOAD}', url: 'https://example.org/?q=\"><script>alert(6)</script>', date: x}}\n"
+    )
+    return make_site({"content/outlets.yaml": outlets, "content/articles/trump-enggan.md": article,
+                      "content/events.yaml": events})
 
 
 def test_hostile_content_is_escaped_everywhere(make_site):
     project = hostile_site(make_site)
     files = render_site(project, BufferReporter(), base_url="https://example.org/")
     markup = {url: data.decode() for url, data in files.items() if url.endswith((".html", ".xml"))}
-    assert len(markup) == 8
+    assert len(markup) == 9
     for url, text in markup.items():
         assert "<script>alert" not in text, url
         assert "<img src=x" not in text, url
@@ -125,6 +133,17 @@ def test_hostile_content_is_escaped_everywhere(make_site):
     assert "{{ 7*7 }}" in story
     ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', story, re.S).group(1)
     assert json.loads(ld)["headline"] == PAYLOAD + "</script>"
+
+
+def test_javascript_url_in_event_evidence_is_refused(make_site, capsys):
+    from site_builder.cli import main as cli
+
+    project = make_site()
+    events = (project.content / "events.yaml").read_text().replace("https://example.org/liaison", "javascript:alert(1)")
+    (project.content / "events.yaml").write_text(events)
+    assert cli(["check", "--project", str(project.root)]) == 1
+    assert ("error: content/events.yaml:25: liaison-office.evidence: url: 'javascript:alert(1)' is not a web address; "
+            "write it as https://…") in capsys.readouterr().err
 
 
 def test_every_page_carries_a_csp_without_inline_script(make_site):

@@ -1,0 +1,1 @@
+"""The analysis stage: pure functions from validated content to findings."""

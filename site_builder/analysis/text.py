@@ -1,0 +1,27 @@
+"""Sentences and term matching for Indonesian news prose."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# A sentence ends at . ! ? (and a closing quote) before a capital, digit or opening quote.
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’']))\s+(?=[\"“‘'(]?[A-Z0-9])")
+
+
+def sentences(paragraph: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(paragraph) if s.strip()]
+
+
+@lru_cache(maxsize=4096)
+def term_pattern(term: str) -> re.Pattern:
+    """A term matches at the start of a word, any case: "tentara" finds "tentaranya"."""
+    return re.compile(r"(?<!\w)" + re.escape(term), re.IGNORECASE)
+
+
+def has_any(text: str, terms) -> bool:
+    return any(term_pattern(term).search(text) for term in terms)
+
+
+def matches_rule(text: str, rule) -> bool:
+    """A rule is a tuple of term groups; every group must have one of its terms in the text."""
+    return all(has_any(text, group) for group in rule)
