@@ -8,6 +8,7 @@ from pathlib import Path
 from site_builder import __version__
 from site_builder.build import build, render_site
 from site_builder.errors import SiteError
+from site_builder.importer.command import ImportOptions, run_import
 from site_builder.project import Project
 from site_builder.reporter import Reporter
 
@@ -23,6 +24,17 @@ def parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--out", default=None, type=Path,
                            help="output folder, replaced atomically (default: _site in the project)")
     _shared_options(build_cmd)
+
+    import_cmd = commands.add_parser(
+        "import", help="turn pasted news pages into article files for review",
+        description="Turn the text of news pages (e.g. content/raw/*.txt) into content/articles/<slug>.md, "
+                    "with page furniture removed and every inferred field recorded under provenance.")
+    import_cmd.add_argument("files", nargs="+", type=Path, metavar="FILE", help="text of a news page")
+    import_cmd.add_argument("--outlet", help="outlet key from content/outlets.yaml, when the page does not say")
+    import_cmd.add_argument("--slug", help="file name of the article (default: year-month and title words)")
+    import_cmd.add_argument("--force", action="store_true", help="overwrite an existing article file")
+    import_cmd.add_argument("--dry-run", action="store_true", help="print the article instead of writing it")
+    import_cmd.add_argument("--project", default=".", type=Path, help="project folder (default: .)")
 
     check_cmd = commands.add_parser("check", help="report every problem in content/, write nothing",
                                     description="Validate content and templates; write nothing.")
@@ -42,9 +54,12 @@ def _shared_options(command: argparse.ArgumentParser) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    reporter = Reporter(quiet=args.quiet)
+    reporter = Reporter(quiet=getattr(args, "quiet", False))
     project = Project.at(args.project)
     try:
+        if args.command == "import":
+            options = ImportOptions(args.outlet, args.slug, args.force, args.dry_run)
+            return 1 if run_import(project, args.files, options, Reporter()) else 0
         if args.command == "build":
             out = args.out or project.root / "_site"
             build(project, out, reporter, args.base_url, args.strict)

@@ -13,6 +13,8 @@ class Outlet:
     group: str
     medium: str
     aliases: tuple[str, ...] = ()
+    furniture: tuple[str, ...] = ()  # import: lines that are page furniture on this outlet's pages
+    signatures: tuple[str, ...] = ()  # import: patterns of a line only this outlet's pages have
 
 
 @dataclass(frozen=True)

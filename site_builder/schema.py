@@ -67,6 +67,8 @@ OUTLET = (
     Field("group", fields.text, True, "group: Tempo Media Group"),
     Field("medium", fields.text, True, "medium: online"),
     Field("aliases", fields.text_list),
+    Field("furniture", fields.text_list),
+    Field("signatures", fields.text_list),
 )
 
 

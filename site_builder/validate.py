@@ -25,7 +25,7 @@ def validate(raw: RawContent) -> tuple[Content | None, list[Problem], list[Probl
         return value
 
     site = collect(_site(raw.site)) if raw.site else None
-    outlets = collect(_outlets(raw.outlets)) if raw.outlets else ()
+    outlets = collect(parse_outlets(raw.outlets)) if raw.outlets else ()
     outlet_keys = {o.key for o in outlets}
     articles = [a for a in (collect(_article(f, outlet_keys, raw.outlets is not None))
                             for f in raw.articles) if a]
@@ -60,7 +60,7 @@ def _site(raw: RawFile):
                 clean.get("base_url", ""), clean["strings"]), [], warns
 
 
-def _outlets(raw: RawFile):
+def parse_outlets(raw: RawFile):
     doc, errors = parse_yaml(raw.text, raw.path)
     if doc is None:
         return (), errors, []

@@ -86,6 +86,10 @@ CASES = {
         {"templates/404.html": "{% extends 'base.html' %}\n{% block main %}\n{{ missing_name }}\n{% endblock %}\n"},
         "templates/404.html:3: template error while rendering 404.html: 'missing_name' is undefined",
     ),
+    "template missing": (
+        {"templates/outlets.html": None},
+        "templates: template 'outlets.html' not found; searched templates/",
+    ),
     "site.yaml missing": (
         {"content/site.yaml": None},
         "content/site.yaml: file not found; create it (see README, 'Content')",

@@ -1,0 +1,1 @@
+"""`site-builder import`: turn a pasted news page into a clean article file for review."""
