@@ -23,6 +23,8 @@ class Draft:
 
 
 def compose(found: Extracted, outlet: OutletFinding, source: str, slug: str | None) -> Draft:
+    if not found.body:
+        raise SiteError(f"{source}: no paragraphs found; is this the text of a news page?")
     notes, provenance = [], {"source": f"{source}, diimpor dengan site-builder import"}
     title = _title(found, notes, provenance)
     published = _published(found, source, notes, provenance)

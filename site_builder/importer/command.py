@@ -31,7 +31,7 @@ def run_import(project: Project, files: list[Path], options: ImportOptions, repo
     if errors:
         raise SiteError(errors)
     outlets = list(outlets)
-    rules = parse_rules(_read_text(project, project.content / "import.yaml"))
+    rules = parse_rules(_read_text(project, project.content / "import.yaml")).with_outlets(outlets)
     failed = 0
     for path in files:
         try:
@@ -43,6 +43,7 @@ def run_import(project: Project, files: list[Path], options: ImportOptions, repo
             continue
         if new_outlet:
             outlets.append(new_outlet)
+            rules = rules.with_outlets(outlets)
         _report(project, path, draft, options, reporter)
     return failed
 

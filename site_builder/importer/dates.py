@@ -19,7 +19,7 @@ WEEKDAYS = {name.lower(): index for index, name in enumerate(DAYS)} | {"ahad": 6
 _WEEKDAY = r"(?:(?P<weekday>Senin|Selasa|Rabu|Kamis|Jumat|Jum'at|Sabtu|Minggu|Ahad),?\s+)?"
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 DATE_LINE = re.compile(
-    _WEEKDAY + r"(?P<day>\d{1,2})\s+(?P<month>" + _MONTH + r")\.?\s+(?P<year>\d{4})"
+    _WEEKDAY + r"(?P<day>\d{1,2})(?:\s+(?P<month>" + _MONTH + r")\.?\s+|/(?P<month_number>\d{1,2})/)(?P<year>\d{4})"
     r"(?:,?\s*(?:pukul\s+)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:\s*(?P<zone>WIB|WITA|WIT))?)?",
     re.IGNORECASE,
 )
@@ -41,7 +41,8 @@ def parse_date_line(text: str) -> FoundDate | None:
     if not match:
         return None
     try:
-        day = date(int(match["year"]), MONTHS[match["month"].lower()], int(match["day"]))
+        month = MONTHS[match["month"].lower()] if match["month"] else int(match["month_number"])
+        day = date(int(match["year"]), month, int(match["day"]))
     except ValueError:
         return None
     if match["hour"] is None:

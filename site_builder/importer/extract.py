@@ -11,7 +11,8 @@ MAX_TITLE_WORDS = 25
 MAX_BYLINE_WORDS = 15
 _URL = re.compile(r"https?://[^\s)\]]+")
 _TRAILING_PARENS = re.compile(r"\s*\(\s*(?:sumber\s*:\s*)?([^()]+)\)\s*$", re.IGNORECASE)
-_TRAILING_CAPS = re.compile(r"(?<=[.!?”\"])\s+([A-Z][A-Z /&.-]{1,40})$")
+_TRAILING_CREDIT = re.compile(r"(?<=[.!?”\"])\s+([A-Z][\w /&.-]{1,40})$")
+_CAPTION_LABEL = re.compile(r"^(?:foto|ilustrasi foto|keterangan foto)\s*:\s*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ def extract(text: str, rules: Rules) -> Extracted:
     in_body, pending_credit = False, ""
     for line in lines:
         text = _trim(line.text, rules)
-        if not text or _any(rules.furniture, text):
+        if not text or _any(rules.furniture, text) or text.lower() in rules.mastheads:
             found.dropped.append(line)
         elif _byline(text, rules, found, line) or _wire(text, rules, found):
             continue
@@ -77,8 +78,9 @@ def _header_line(text, line, rules, found, dateline_at, pending_credit) -> tuple
     rest = text.replace(date.text, "").strip(" |,-–") if date else text
     if date and len(rest.split()) <= 4:
         found.published, found.published_line = date, line.number
-        found.section = found.section or rest
-    elif rest.lower() in (s.lower() for s in rules.sections):
+        if _is_section(rest, rules):
+            found.section = found.section or rest
+    elif _is_section(rest, rules):
         found.section = rest
     elif found.title is None and not text.endswith(".") and len(text.split()) <= MAX_TITLE_WORDS:
         found.title = Line(line.number, text)
@@ -94,6 +96,10 @@ def _header_line(text, line, rules, found, dateline_at, pending_credit) -> tuple
     return False, pending_credit
 
 
+def _is_section(text: str, rules: Rules) -> bool:
+    return text.lower() in (s.lower() for s in rules.sections)
+
+
 def caption_credit(text: str, credits) -> tuple[str, str] | None:
     """(caption, credit) when the line ends with a photo credit, else None."""
     caption, credit = text, ""
@@ -101,8 +107,9 @@ def caption_credit(text: str, credits) -> tuple[str, str] | None:
         if not _names_credit(match.group(1), credits):
             break
         caption, credit = caption[: match.start()].rstrip(), match.group(1).strip()
-    if not credit and (match := _TRAILING_CAPS.search(text)) and _names_credit(match.group(1), credits):
+    if not credit and (match := _TRAILING_CREDIT.search(text)) and _names_credit(match.group(1), credits):
         caption, credit = text[: match.start()].rstrip(), match.group(1).strip()
+    caption = _CAPTION_LABEL.sub("", caption)
     return (caption, credit) if credit and caption else None
 
 

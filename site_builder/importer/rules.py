@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from site_builder import fields
 from site_builder.errors import Problem, SiteError
@@ -24,13 +24,19 @@ class Rules:
     datelines: Patterns
     bylines: Patterns
     wire_lines: Patterns
+    mastheads: frozenset[str] = frozenset()  # lower-case outlet names: a line that is only a name is furniture
+
+    def with_outlets(self, outlets) -> "Rules":
+        """The generic rules, knowing the outlets' names and aliases as mastheads."""
+        names = {n.lower() for o in outlets for n in (o.name, o.domain, *o.aliases)}
+        return replace(self, mastheads=frozenset(names))
 
     def with_outlet(self, outlet: Outlet | None) -> "Rules":
-        """The generic rules plus the furniture patterns of one outlet."""
+        """These rules plus the furniture patterns of one outlet."""
         if outlet is None or not outlet.furniture:
             return self
         extra = tuple(_compile(p) for p in outlet.furniture)
-        return Rules(**{**self.__dict__, "furniture": self.furniture + extra})
+        return replace(self, furniture=self.furniture + extra)
 
 
 def _compile(pattern: str) -> re.Pattern:
