@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from site_builder import fields
-from site_builder.analysis.events import events_in
+from site_builder.analysis import analyse
 from site_builder.assets import hashed_assets
 from site_builder.errors import Problem, SiteError
 from site_builder.load import load_content
@@ -52,8 +52,8 @@ def render_site(project: Project, reporter: Reporter, base_url: str | None = Non
     prose_bodies = _render_bodies(content.pages, errors)
     _fail_on(errors)
     asset_urls, asset_files = hashed_assets(project.static)
-    mentions = {a.slug: events_in(article_bodies[a.slug].paragraphs, content.events) for a in content.articles}
-    stories = story_views(content.articles, content.outlets, article_bodies, mentions)
+    findings = analyse(content, article_bodies)
+    stories = story_views(content.articles, content.outlets, article_bodies, findings)
     pages, data_files = plan_site(content, stories, prose_bodies)
     env = make_environment(project, asset_urls, content.site.base_url)
     rendered, errors = render_pages(env, pages, project)

@@ -19,6 +19,8 @@ class RawContent:
     site: RawFile | None
     outlets: RawFile | None
     events: RawFile | None
+    people: RawFile | None
+    sources: RawFile | None
     articles: tuple[RawFile, ...]
     pages: tuple[RawFile, ...]
 
@@ -27,7 +29,7 @@ def load_content(project: Project) -> tuple[RawContent, list[Problem]]:
     problems: list[Problem] = []
     content = project.content
     if not content.is_dir():
-        return RawContent(None, None, None, (), ()), [
+        return RawContent(None, None, None, None, None, (), ()), [
             Problem(project.display(content), None, None,
                     "content folder not found; run site-builder in the project folder or pass --project")
         ]
@@ -39,7 +41,9 @@ def load_content(project: Project) -> tuple[RawContent, list[Problem]]:
     raw = RawContent(
         site=_read_required(project, content / "site.yaml", problems),
         outlets=_read_required(project, content / "outlets.yaml", problems),
-        events=_read(project, content / "events.yaml", problems) if (content / "events.yaml").is_file() else None,
+        events=_read_optional(project, content / "events.yaml", problems),
+        people=_read_optional(project, content / "people.yaml", problems),
+        sources=_read_optional(project, content / "sources.yaml", problems),
         articles=read_all("articles"),
         pages=read_all("pages"),
     )
@@ -51,6 +55,10 @@ def _read_required(project: Project, path: Path, problems: list[Problem]) -> Raw
         problems.append(Problem(project.display(path), None, None, "file not found; create it (see README, 'Content')"))
         return None
     return _read(project, path, problems)
+
+
+def _read_optional(project: Project, path: Path, problems: list[Problem]) -> RawFile | None:
+    return _read(project, path, problems) if path.is_file() else None
 
 
 def _read(project: Project, path: Path, problems: list[Problem]) -> RawFile | None:

@@ -88,12 +88,51 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    role: str
+    side: str  # US, DPRK, ROK, Russia or other
+
+
+@dataclass(frozen=True)
+class Place:
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    country: str
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    kind: str  # wire, broadcaster, state media, newspaper, photo agency
+    country: str
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """What the analysis recognises: content/people.yaml and content/sources.yaml."""
+
+    people: tuple[Person, ...] = ()
+    places: tuple[Place, ...] = ()
+    reporting_verbs: tuple[str, ...] = ()
+    introducing: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
+    cues: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Site:
     title: str
     description: str
     language: str
     base_url: str  # "" when unknown; absolute URLs then fall back to root-relative paths
     strings: tuple[tuple[str, str], ...]
+    methodology: str = ""  # slug of the prose page that explains how figures are computed
 
     def string(self, key: str) -> str:
         return dict(self.strings)[key]
@@ -106,6 +145,7 @@ class Content:
     articles: tuple[Article, ...]  # oldest first
     pages: tuple[ProsePage, ...]
     events: tuple[Event, ...] = ()  # oldest first
+    gazetteer: Gazetteer = Gazetteer()
 
     def outlet(self, key: str) -> Outlet:
         return next(o for o in self.outlets if o.key == key)

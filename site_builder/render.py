@@ -41,8 +41,17 @@ def make_environment(project: Project, asset_urls: dict[str, str], base_url: str
     env.filters.update(date_long=dates.long_id, date_short=dates.short_id,
                        date_iso=dates.iso, date_full=dates.iso_full,
                        event_date=lambda e: dates.event_label(e.date, e.precision),
-                       event_iso=lambda e: dates.event_iso(e.date, e.precision))
+                       event_iso=lambda e: dates.event_iso(e.date, e.precision),
+                       groupby_speaker=_by_speaker)
     return env
+
+
+def _by_speaker(quotes) -> list[tuple]:
+    """Quotes grouped by speaker, in order of each speaker's first quote; unknown speakers last."""
+    groups: dict = {}
+    for quote in quotes:
+        groups.setdefault(quote.speaker, []).append(quote)
+    return sorted(groups.items(), key=lambda kv: kv[0] is None)
 
 
 def render_pages(env: jinja2.Environment, pages: list[Page], project: Project) -> tuple[dict[str, bytes], list[Problem]]:

@@ -58,6 +58,7 @@ SITE = (
     Field("description", fields.text, True, "description: …"),
     Field("language", fields.language, True, "language: id"),
     Field("base_url", fields.base_url),
+    Field("methodology", fields.slug),
     Field("strings", fields.text_mapping, True, "strings: {home: Beranda, …}"),
 )
 

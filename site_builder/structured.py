@@ -60,11 +60,34 @@ def articles_json(stories) -> bytes:
             "words": s.body.words,
             "original_url": s.article.original_url,
             "provenance": dict(s.article.provenance),
-            "events": [{"id": m.event.id, "evidence": m.evidence} for m in s.events],
+            **findings_record(s),
         }
         for s in stories
     ]
     return dump_json(records)
+
+
+def findings_record(story) -> dict:
+    """The analysis of one story, as open data."""
+    found = story.findings
+    return {
+        "quotes": [{"speaker": q.speaker.name if q.speaker else None,
+                    "side": q.speaker.side if q.speaker else None, "text": q.text} for q in found.statements],
+        "terms": list(found.terms),
+        "sources": [{"id": m.source.id, "name": m.source.name, "kind": m.source.kind, "evidence": m.evidence}
+                    for m in found.sources],
+        "photo_credits": list(found.photo_credits),
+        "events": [{"id": m.event.id, "evidence": m.evidence} for m in found.events],
+        "people": [{"id": n.item.id, "name": n.item.name, "side": n.item.side, "mentions": n.count}
+                   for n in found.people],
+        "places": [{"id": n.item.id, "name": n.item.name, "mentions": n.count} for n in found.places],
+        "shared_quotes": [{"story": q.other.slug, "outlet": q.other.outlet_name,
+                           "text": " ".join(w for w, _ in q.mine), "other_text": " ".join(w for w, _ in q.theirs),
+                           "similarity": q.similarity} for q in story.shared_quotes],
+        "reused_passages": [{"story": r.other.slug, "outlet": r.other.outlet_name, "text": r.mine,
+                             "other_text": r.theirs, "similarity": r.similarity, "first_published_by": r.first}
+                            for r in story.reused_passages],
+    }
 
 
 def robots_txt(base_url: str) -> bytes:

@@ -7,6 +7,7 @@ from site_builder import schema
 from site_builder.dates import as_datetime
 from site_builder.errors import Problem
 from site_builder.eventdata import check_evidence, parse_events
+from site_builder.gazetteer import parse_gazetteer
 from site_builder.frontmatter import split_front_matter
 from site_builder.load import RawContent, RawFile
 from site_builder.models import Article, Content, Image, Outlet, ProsePage, Site
@@ -31,15 +32,19 @@ def validate(raw: RawContent) -> tuple[Content | None, list[Problem], list[Probl
                             for f in raw.articles) if a]
     pages = [p for p in (collect(_page(f)) for f in raw.pages) if p]
     events = collect(parse_events(raw.events))
+    gazetteer = collect(parse_gazetteer(raw.people, raw.sources))
     if raw.events:
         errors.extend(check_evidence(events, articles, raw.events.path))
     errors.extend(_duplicate_slugs(articles, "article"))
     errors.extend(_duplicate_slugs(pages, "page"))
+    if site and site.methodology and site.methodology not in {p.slug for p in pages}:
+        errors.append(Problem(raw.site.path, None, "methodology",
+                              f"no page content/pages/{site.methodology}.md; create it or change methodology:"))
     if errors or site is None:
         return None, errors, warnings
     articles.sort(key=sort_key)
     pages.sort(key=lambda p: (p.order, p.slug))
-    return Content(site, tuple(outlets), tuple(articles), tuple(pages), events), errors, warnings
+    return Content(site, tuple(outlets), tuple(articles), tuple(pages), events, gazetteer), errors, warnings
 
 
 def sort_key(article: Article):
@@ -57,7 +62,7 @@ def _site(raw: RawFile):
     if errors or errs:
         return None, errors + errs, warns
     return Site(clean["title"], clean["description"], clean["language"],
-                clean.get("base_url", ""), clean["strings"]), [], warns
+                clean.get("base_url", ""), clean["strings"], clean.get("methodology", "")), [], warns
 
 
 def parse_outlets(raw: RawFile):

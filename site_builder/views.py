@@ -1,16 +1,43 @@
 """What templates see of a story: the article plus everything derived for display."""
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
-from collections import Counter
-
 from site_builder import dates, urls
-from site_builder.analysis.events import EventMention
+from site_builder.analysis import SiteFindings, StoryFindings
+from site_builder.analysis.shared import word_diff
 from site_builder.markdown import RenderedBody
 from site_builder.models import Article, Outlet
 
 RELATED_LIMIT = 5
+
+
+@dataclass(frozen=True)
+class StoryLink:
+    slug: str
+    title: str
+    url: str
+    outlet_name: str
+    published_short: str
+
+
+@dataclass(frozen=True)
+class SharedQuote:
+    other: StoryLink
+    speaker: object
+    mine: list  # [(word, differs)]
+    theirs: list
+    similarity: float
+
+
+@dataclass(frozen=True)
+class ReusedPassage:
+    other: StoryLink
+    mine: str
+    theirs: str
+    similarity: float
+    first: str  # name of the outlet that published it first
 
 
 @dataclass(frozen=True)
@@ -19,10 +46,16 @@ class StoryView:
     outlet: Outlet
     body: RenderedBody
     url: str
-    events: tuple[EventMention, ...] = ()
-    previous: "StoryLink | None" = None
-    next: "StoryLink | None" = None
-    related: tuple["StoryLink", ...] = ()  # other stories that refer to the same events
+    findings: StoryFindings
+    previous: StoryLink | None = None
+    next: StoryLink | None = None
+    related: tuple[StoryLink, ...] = ()  # other stories that refer to the same events
+    shared_quotes: tuple[SharedQuote, ...] = ()
+    reused_passages: tuple[ReusedPassage, ...] = ()
+
+    @property
+    def events(self):
+        return self.findings.events
 
     @property
     def summary(self) -> str:
@@ -42,43 +75,62 @@ class StoryView:
         return dates.short_id(self.article.published)
 
 
-@dataclass(frozen=True)
-class StoryLink:
-    title: str
-    url: str
-    outlet_name: str
-    published_short: str
-
-
-def story_views(articles, outlets, bodies, mentions) -> list[StoryView]:
-    """One view per article, oldest first, linked to its neighbours and to stories on its events."""
+def story_views(articles, outlets, bodies, findings: SiteFindings) -> list[StoryView]:
+    """One view per article, oldest first, linked to its neighbours and to what it shares."""
     outlet_by_key = {o.key: o for o in outlets}
-    plain = [StoryView(a, outlet_by_key[a.outlet], bodies[a.slug], urls.story(a.slug), mentions[a.slug])
-             for a in articles]
-    links = [StoryLink(v.article.title, v.url, v.outlet.name, v.published_short) for v in plain]
-    related = _related(plain)
+    links = [StoryLink(a.slug, a.title, urls.story(a.slug), outlet_by_key[a.outlet].name,
+                       dates.short_id(a.published)) for a in articles]
+    link_of = {link.slug: link for link in links}
+    order = {a.slug: i for i, a in enumerate(articles)}
+    related = _related([findings.stories[a.slug] for a in articles])
+    shared = _shared_quotes(findings, link_of)
+    reused = _reused(findings, link_of, order)
     return [
-        StoryView(v.article, v.outlet, v.body, v.url, v.events,
+        StoryView(a, outlet_by_key[a.outlet], bodies[a.slug], links[i].url, findings.stories[a.slug],
                   previous=links[i - 1] if i > 0 else None,
                   next=links[i + 1] if i + 1 < len(links) else None,
-                  related=tuple(links[j] for j in related[i]))
-        for i, v in enumerate(plain)
+                  related=tuple(links[j] for j in related[i]),
+                  shared_quotes=tuple(shared.get(a.slug, ())), reused_passages=tuple(reused.get(a.slug, ())))
+        for i, a in enumerate(articles)
     ]
 
 
-def _related(stories: list[StoryView]) -> list[list[int]]:
+def _shared_quotes(findings: SiteFindings, link_of) -> dict[str, list[SharedQuote]]:
+    by_story: dict[str, list[SharedQuote]] = {}
+    for pair in findings.shared_quotes:
+        left, right = word_diff(pair.a.text, pair.b.text)
+        speaker = pair.a.extra or pair.b.extra
+        by_story.setdefault(pair.a.story, []).append(
+            SharedQuote(link_of[pair.b.story], speaker, left, right, pair.similarity))
+        by_story.setdefault(pair.b.story, []).append(
+            SharedQuote(link_of[pair.a.story], speaker, right, left, pair.similarity))
+    return by_story
+
+
+def _reused(findings: SiteFindings, link_of, order) -> dict[str, list[ReusedPassage]]:
+    by_story: dict[str, list[ReusedPassage]] = {}
+    for pair in findings.reused_passages:
+        earlier, later = sorted((pair.a, pair.b), key=lambda item: order[item.story])
+        first = link_of[earlier.story].outlet_name
+        for mine, theirs in ((pair.a, pair.b), (pair.b, pair.a)):
+            by_story.setdefault(mine.story, []).append(
+                ReusedPassage(link_of[theirs.story], mine.text, theirs.text, pair.similarity, first))
+    return by_story
+
+
+def _related(story_findings: list[StoryFindings]) -> list[list[int]]:
     """For each story, the stories sharing most events with it (ties: newest first).
 
     Uses an index from event to stories, so the cost follows the number of mentions,
     not the number of pairs of stories.
     """
     by_event: dict[str, list[int]] = {}
-    for index, story in enumerate(stories):
-        for mention in story.events:
+    for index, found in enumerate(story_findings):
+        for mention in found.events:
             by_event.setdefault(mention.event.id, []).append(index)
     result = []
-    for index, story in enumerate(stories):
-        shared = Counter(other for m in story.events for other in by_event[m.event.id] if other != index)
+    for index, found in enumerate(story_findings):
+        shared = Counter(other for m in found.events for other in by_event[m.event.id] if other != index)
         ranked = sorted(shared, key=lambda other: (-shared[other], -other))
         result.append(ranked[:RELATED_LIMIT])
     return result

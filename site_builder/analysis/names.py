@@ -1,0 +1,55 @@
+"""Find gazetteer names (people, places, sources) in text: longest alias first, at word boundaries."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    item: object  # a Person, Place or Source
+
+
+class AliasIndex:
+    """All-capital aliases (RT, AP, KCNA) match only in capitals; others in any case."""
+
+    def __init__(self, items):
+        self.by_alias: dict[str, object] = {}
+        exact, folded = [], []
+        for item in items:
+            for alias in item.aliases:
+                key = alias if alias.isupper() else alias.lower()
+                self.by_alias.setdefault(key, item)
+                (exact if alias.isupper() else folded).append(alias)
+        self.patterns = [p for p in (_alternation(exact, 0), _alternation(folded, re.IGNORECASE)) if p]
+
+    def find(self, text: str) -> list[Mention]:
+        found = []
+        for pattern in self.patterns:
+            for match in pattern.finditer(text):
+                alias = match.group(0)
+                item = self.by_alias.get(alias) or self.by_alias.get(alias.lower())
+                found.append(Mention(match.start(), match.end(), item))
+        return _without_overlaps(found)
+
+    def at_start(self, text: str, slack: int = 2):
+        """The item named at the very start of `text` (after at most `slack` characters)."""
+        mentions = self.find(text[:80])
+        return mentions[0].item if mentions and mentions[0].start <= slack else None
+
+
+def _alternation(aliases, flags) -> re.Pattern | None:
+    if not aliases:
+        return None
+    ordered = sorted(set(aliases), key=lambda a: (-len(a), a))
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, ordered)) + r")(?![\w-])", flags)
+
+
+def _without_overlaps(mentions: list[Mention]) -> list[Mention]:
+    kept: list[Mention] = []
+    for mention in sorted(mentions, key=lambda m: (m.start, -(m.end - m.start))):
+        if not kept or mention.start >= kept[-1].end:
+            kept.append(mention)
+    return kept

@@ -1,0 +1,43 @@
+"""Sources a story relies on (named with a citing cue) and the agencies credited for its photo."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from site_builder.analysis.names import AliasIndex
+from site_builder.analysis.text import sentences
+from site_builder.models import Source
+
+CUE_WINDOW = 50  # characters before a source's name in which a cue must stand
+
+
+@dataclass(frozen=True)
+class SourceMention:
+    source: Source
+    evidence: str  # the sentence that cites it, or "wires:" when only the front matter names it
+
+
+class SourceFinder:
+    def __init__(self, gazetteer):
+        self.index = AliasIndex(gazetteer.sources)
+        cues = "|".join(sorted(map(re.escape, gazetteer.cues), key=len, reverse=True)) or "(?!)"
+        self.cue = re.compile(rf"(?<!\w)(?:{cues})(?!\w)", re.IGNORECASE)
+
+    def cited(self, paragraphs, wires=()) -> list[SourceMention]:
+        """Sources in citing sentences, in order of first citation, then any only named in wires."""
+        found: dict[str, SourceMention] = {}
+        for paragraph in paragraphs:
+            for sentence in sentences(paragraph):
+                for mention in self.index.find(sentence):
+                    window = sentence[max(0, mention.start - CUE_WINDOW):mention.start]
+                    if self.cue.search(window) and mention.item.id not in found:
+                        found[mention.item.id] = SourceMention(mention.item, sentence)
+        for wire in wires:
+            for mention in self.index.find(wire):
+                found.setdefault(mention.item.id, SourceMention(mention.item, "wires: " + wire))
+        return list(found.values())
+
+    def credits(self, credit: str) -> list[str]:
+        """Names of the agencies in a photo credit; the credit as written when none is known."""
+        named = [m.item.name for m in self.index.find(credit)]
+        return list(dict.fromkeys(named)) or ([credit] if credit else [])

@@ -1,0 +1,139 @@
+"""The analysis of the five stories, each finding checked by hand against the text."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from site_builder.analysis.names import AliasIndex
+from site_builder.analysis.quotes import QuoteFinder
+from site_builder.analysis.shared import Item, reused_passages, shared_quotes, word_diff
+from site_builder.build import render_site
+from site_builder.models import Gazetteer, Person
+from site_builder.project import Project
+from site_builder.reporter import BufferReporter
+
+REPO = Path(__file__).resolve().parent.parent
+BIEGUN, TRUMP, KIM = "Stephen Biegun", "Donald Trump", "Kim Jong Un"
+
+# (speaker, first words) of every statement, read off each story by hand.
+EXPECTED_QUOTES = {
+    "2020-12-biegun-kim-sia-siakan-kesempatan": [
+        (BIEGUN, "Sayangnya, banyak kesempatan"), (BIEGUN, "(Mereka) terlalu sering"), (BIEGUN, "Visi ini sangat")],
+    "2020-02-trump-enggan-bertemu-kim": [],
+    "2025-02-trump-ingin-bertemu-kim": [
+        (TRUMP, "Kami akan memiliki"), (TRUMP, "Saya rasa jika"), (TRUMP, "Saya pikir itu"),
+        (TRUMP, "Saya dapat memberi")],
+    "2024-11-kim-sinis-pertemuan-trump": [(KIM, "Kami telah melakukan"), (KIM, "Mengingat kenyataan ini")],
+    "2024-11-kim-kesampingkan-hubungan-as": [(KIM, "Kami telah melakukan"), (KIM, "Mengingat kenyataan ini")],
+}
+EXPECTED_TERMS = {
+    "2020-02-trump-enggan-bertemu-kim": ["tangan kosong", "mati", "manusia roket", "penghambat", "Rocket Man"],
+    "2025-02-trump-ingin-bertemu-kim": ["musuh permanen"],
+    "2024-11-kim-kesampingkan-hubungan-as": ["bandul keseimbangan militer", "musuh permanen", "akrab", "bertindak"],
+}
+EXPECTED_SOURCES = {
+    "2020-12-biegun-kim-sia-siakan-kesempatan": (["Reuters"], ["The Straits Times", "Anadolu Agency"]),
+    "2020-02-trump-enggan-bertemu-kim": (["CNN", "Axios"], ["Reuters"]),
+    "2025-02-trump-ingin-bertemu-kim": (["RT"], []),
+    "2024-11-kim-sinis-pertemuan-trump": (["Anadolu Agency"], ["Associated Press"]),
+    "2024-11-kim-kesampingkan-hubungan-as": (["KCNA", "Radio Free Asia"], ["Getty Images"]),
+}
+
+
+@pytest.fixture(scope="module")
+def records():
+    files = render_site(Project.at(REPO), BufferReporter(), base_url="https://user.github.io/repo/")
+    return {r["slug"]: r for r in json.loads(files["data/articles.json"])}
+
+
+@pytest.mark.parametrize("slug", sorted(EXPECTED_QUOTES))
+def test_quotes_and_speakers(records, slug):
+    quotes = records[slug]["quotes"]
+    assert [(q["speaker"], q["text"][: len(start)]) for q, (_, start) in zip(quotes, EXPECTED_QUOTES[slug])] \
+        == EXPECTED_QUOTES[slug]
+    assert len(quotes) == len(EXPECTED_QUOTES[slug])
+    assert records[slug]["terms"] == EXPECTED_TERMS.get(slug, [])
+
+
+@pytest.mark.parametrize("slug", sorted(EXPECTED_SOURCES))
+def test_sources_are_kept_apart_from_photo_credits(records, slug):
+    sources, credits = EXPECTED_SOURCES[slug]
+    assert [s["name"] for s in records[slug]["sources"]] == sources
+    assert records[slug]["photo_credits"] == credits
+
+
+def test_only_one_outlet_cites_russian_state_media(records):
+    citing = [slug for slug, r in records.items() if any(s["id"] == "rt" for s in r["sources"])]
+    assert citing == ["2025-02-trump-ingin-bertemu-kim"]
+
+
+def test_kompas_tv_and_medcom_share_two_kim_quotes(records):
+    shared = records["2024-11-kim-sinis-pertemuan-trump"]["shared_quotes"]
+    assert [(q["story"], q["text"][:20]) for q in shared] == [
+        ("2024-11-kim-kesampingkan-hubungan-as", "Kami telah melakukan"),
+        ("2024-11-kim-kesampingkan-hubungan-as", "Mengingat kenyataan "),
+    ]
+
+
+def test_politikindonesia_reuses_medcom_sentences_published_months_earlier(records):
+    reused = records["2025-02-trump-ingin-bertemu-kim"]["reused_passages"]
+    assert {r["story"] for r in reused} == {"2024-11-kim-kesampingkan-hubungan-as"}
+    assert all(r["first_published_by"] == "Medcom.id" for r in reused)
+    assert any('"musuh permanen"' in r["text"] and '"musuh permanen"' in r["other_text"] for r in reused)
+
+
+def test_people_counted_with_their_side(records):
+    people = {p["name"]: (p["side"], p["mentions"]) for p in records["2020-12-biegun-kim-sia-siakan-kesempatan"]["people"]}
+    assert people[BIEGUN][0] == "US" and people[BIEGUN][1] == 4  # "Stephen Biegun", 3 × "Biegun"
+    assert people["Joe Biden"] == ("US", 1)
+
+
+GAZ = Gazetteer(
+    people=(Person("ana", "Ana Putri", ("Ana Putri", "Ana"), "Menteri", "other"),
+            Person("bo", "Bo Lee", ("Bo Lee", "Bo"), "Duta besar", "ROK")),
+    reporting_verbs=("kata", "ujar", "tutur", "kat"), introducing=("mengatakan", "menurut"),
+)
+
+
+@pytest.mark.parametrize("paragraphs, expected", [
+    (['"Kita akan bertemu lagi bulan depan," kata Ana Putri.'], [("Ana Putri", "after")]),
+    (["Bo Lee tiba di Jakarta.", "“Kami siap berunding kapan saja,” ujarnya."], [("Bo Lee", "pronoun")]),
+    (['Menurut Bo, "hubungan kedua negara terus membaik setiap tahun."'], [("Bo Lee", "before")]),
+    (['Ana mengatakan, "kami tidak akan mundur dari perundingan ini."'], [("Ana Putri", "before")]),
+    (['"Semua berjalan sesuai rencana kami," kat Ana.'], [("Ana Putri", "after")]),
+    (['"Ini bukan pernyataan siapa pun yang dikenal," kata sumber itu.'], [(None, "after")]),
+])
+def test_attribution_rules_in_other_styles(paragraphs, expected):
+    quotes = QuoteFinder(GAZ).find(paragraphs)
+    assert [(q.speaker.name if q.speaker else None, q.how) for q in quotes] == expected
+
+
+def test_all_capital_aliases_match_only_in_capitals():
+    from site_builder.models import Source
+
+    index = AliasIndex([Source("rt", "RT", ("RT",), "state media", "Russia")])
+    assert [m.item.id for m in index.find("Dikutip dari RT, warga satu rt berkumpul")] == ["rt"]
+
+
+def test_shared_quote_needs_the_same_speaker_and_different_outlets():
+    a = Item("s1", "tempo", "Kami akan terus memperkuat pertahanan negara kami", "kim")
+    b = Item("s2", "medcom", "Kami akan terus memperkuat pertahanan negeri kami", "kim")
+    c = Item("s3", "antara", "Kami akan terus memperkuat pertahanan negara kami", "trump")
+    d = Item("s4", "tempo", "Kami akan terus memperkuat pertahanan negara kami", "kim")
+    pairs = shared_quotes([a, b, c, d])
+    assert {(p.a.story, p.b.story) for p in pairs} == {("s1", "s2"), ("s2", "s4")}
+
+
+def test_reused_passages_ignore_short_overlaps():
+    long = "Korea Utara telah meningkatkan pengujian senjatanya dan berjanji untuk memperluas persenjataan nuklirnya"
+    items = [Item("s1", "a", long), Item("s2", "b", long + " tahun ini."),
+             Item("s3", "c", "Korea Utara telah meningkatkan hubungan dagang dengan Tiongkok tahun lalu")]
+    assert [(p.a.story, p.b.story) for p in reused_passages(items)] == [("s1", "s2")]
+
+
+def test_word_diff_marks_only_changed_words():
+    left, right = word_diff("yang tak berubah terhadap", "yang tidak berubah terhadap")
+    assert [w for w, changed in left if changed] == ["tak"]
+    assert [w for w, changed in right if changed] == ["tidak"]
