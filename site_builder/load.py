@@ -21,6 +21,7 @@ class RawContent:
     events: RawFile | None
     people: RawFile | None
     sources: RawFile | None
+    lexicon: RawFile | None
     articles: tuple[RawFile, ...]
     pages: tuple[RawFile, ...]
 
@@ -29,7 +30,7 @@ def load_content(project: Project) -> tuple[RawContent, list[Problem]]:
     problems: list[Problem] = []
     content = project.content
     if not content.is_dir():
-        return RawContent(None, None, None, None, None, (), ()), [
+        return RawContent(None, None, None, None, None, None, (), ()), [
             Problem(project.display(content), None, None,
                     "content folder not found; run site-builder in the project folder or pass --project")
         ]
@@ -44,6 +45,7 @@ def load_content(project: Project) -> tuple[RawContent, list[Problem]]:
         events=_read_optional(project, content / "events.yaml", problems),
         people=_read_optional(project, content / "people.yaml", problems),
         sources=_read_optional(project, content / "sources.yaml", problems),
+        lexicon=_read_optional(project, content / "lexicon.yaml", problems),
         articles=read_all("articles"),
         pages=read_all("pages"),
     )

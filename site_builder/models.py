@@ -146,6 +146,7 @@ class Content:
     pages: tuple[ProsePage, ...]
     events: tuple[Event, ...] = ()  # oldest first
     gazetteer: Gazetteer = Gazetteer()
+    lexicon: tuple = ()  # lexicon.TermGroup, for the framing table
 
     def outlet(self, key: str) -> Outlet:
         return next(o for o in self.outlets if o.key == key)

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 
 from site_builder import structured, urls
 from site_builder.assets import OutputFile
+from site_builder.comparison import compare
+from site_builder.key_findings import key_findings
 from site_builder.errors import Problem
 from site_builder.models import Content
 from site_builder.views import StoryView
@@ -27,6 +29,7 @@ class NavItem:
 def plan_site(content: Content, stories: list[StoryView], prose_bodies) -> tuple[list[Page], list[OutputFile]]:
     site = content.site
     newest_first = list(reversed(stories))
+    comparison = compare(content, stories)
     nav = [NavItem(site.string("nav_home"), urls.HOME), NavItem(site.string("nav_outlets"), urls.OUTLETS)]
     if content.events:
         nav.append(NavItem(site.string("nav_timeline"), urls.TIMELINE))
@@ -36,7 +39,8 @@ def plan_site(content: Content, stories: list[StoryView], prose_bodies) -> tuple
     pages = [
         Page(urls.HOME, "home.html", {**common, "stories": newest_first, "prose_pages": content.pages,
                                       "has_timeline": bool(content.events)}),
-        Page(urls.OUTLETS, "outlets.html", {**common, "outlets": _outlet_rows(content, newest_first)}),
+        Page(urls.OUTLETS, "outlets.html", {**common, "comparison": comparison,
+                                            "key_findings": key_findings(comparison, common["t"])}),
         Page(urls.NOT_FOUND, "404.html", common, absolute_links=True),
     ]
     if content.events:
@@ -56,17 +60,9 @@ def plan_site(content: Content, stories: list[StoryView], prose_bodies) -> tuple
         OutputFile(urls.NOJEKYLL, b""),
         OutputFile(urls.ROBOTS, structured.robots_txt(site.base_url)),
         OutputFile(urls.ARTICLES_JSON, structured.articles_json(stories)),
+        OutputFile(urls.OUTLETS_JSON, structured.outlets_json(comparison)),
     ]
     return pages, files
-
-
-def _outlet_rows(content: Content, newest_first: list[StoryView]) -> list[dict]:
-    rows = []
-    for outlet in content.outlets:
-        stories = [s for s in newest_first if s.outlet.key == outlet.key]
-        rows.append({"outlet": outlet, "stories": stories,
-                     "words": sum(s.body.words for s in stories)})
-    return rows
 
 
 def _event_rows(content: Content, stories: list[StoryView]) -> list[dict]:

@@ -90,6 +90,28 @@ def findings_record(story) -> dict:
     }
 
 
+def outlets_json(comparison) -> bytes:
+    """The outlet comparison's figures, as open data."""
+    records = []
+    for f in comparison.outlets:
+        records.append({
+            "outlet": f.outlet.key, "name": f.outlet.name, "domain": f.outlet.domain, "group": f.outlet.group,
+            "medium": f.outlet.medium, "stories": [s.article.slug for s in f.stories],
+            "first_published": dates.iso(f.first.article.published) if f.first else None,
+            "last_published": dates.iso(f.last.article.published) if f.last else None,
+            "words": f.words, "median_words": f.median_words, "statements": f.statements,
+            "speakers": [{"name": p.name if p else None, "side": p.side if p else None, "statements": n}
+                         for p, n in f.speakers],
+            "statements_by_side": {str(side): n for side, n in sorted(f.sides.items(), key=lambda kv: str(kv[0]))},
+            "sources": [{"id": s.id, "name": s.name, "kind": s.kind, "stories": n} for s, n in f.sources],
+            "photo_credits": [{"name": name, "stories": n} for name, n in f.credits],
+            "events": {event_id: story.article.slug for event_id, (story, _) in sorted(f.events.items())},
+            "framing": {group: {"matches": total, "per_1000_words": rate, "terms": terms}
+                        for group, (total, rate, terms) in f.framing.items()},
+        })
+    return dump_json(records)
+
+
 def robots_txt(base_url: str) -> bytes:
     lines = ["User-agent: *", "Allow: /"]
     if base_url:

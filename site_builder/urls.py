@@ -12,6 +12,7 @@ SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
 NOJEKYLL = ".nojekyll"
 ARTICLES_JSON = "data/articles.json"
+OUTLETS_JSON = "data/outlets.json"
 
 
 def story(slug: str) -> str:

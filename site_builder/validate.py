@@ -8,6 +8,7 @@ from site_builder.dates import as_datetime
 from site_builder.errors import Problem
 from site_builder.eventdata import check_evidence, parse_events
 from site_builder.gazetteer import parse_gazetteer
+from site_builder.lexicon import parse_lexicon
 from site_builder.frontmatter import split_front_matter
 from site_builder.load import RawContent, RawFile
 from site_builder.models import Article, Content, Image, Outlet, ProsePage, Site
@@ -33,6 +34,7 @@ def validate(raw: RawContent) -> tuple[Content | None, list[Problem], list[Probl
     pages = [p for p in (collect(_page(f)) for f in raw.pages) if p]
     events = collect(parse_events(raw.events))
     gazetteer = collect(parse_gazetteer(raw.people, raw.sources))
+    lexicon = collect(parse_lexicon(raw.lexicon))
     if raw.events:
         errors.extend(check_evidence(events, articles, raw.events.path))
     errors.extend(_duplicate_slugs(articles, "article"))
@@ -44,7 +46,7 @@ def validate(raw: RawContent) -> tuple[Content | None, list[Problem], list[Probl
         return None, errors, warnings
     articles.sort(key=sort_key)
     pages.sort(key=lambda p: (p.order, p.slug))
-    return Content(site, tuple(outlets), tuple(articles), tuple(pages), events, gazetteer), errors, warnings
+    return Content(site, tuple(outlets), tuple(articles), tuple(pages), events, gazetteer, lexicon), errors, warnings
 
 
 def sort_key(article: Article):

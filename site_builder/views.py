@@ -38,6 +38,7 @@ class ReusedPassage:
     theirs: str
     similarity: float
     first: str  # name of the outlet that published it first
+    days_apart: int = 0
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def story_views(articles, outlets, bodies, findings: SiteFindings) -> list[Story
     order = {a.slug: i for i, a in enumerate(articles)}
     related = _related([findings.stories[a.slug] for a in articles])
     shared = _shared_quotes(findings, link_of)
-    reused = _reused(findings, link_of, order)
+    reused = _reused(findings, link_of, order, {a.slug: a.published for a in articles})
     return [
         StoryView(a, outlet_by_key[a.outlet], bodies[a.slug], links[i].url, findings.stories[a.slug],
                   previous=links[i - 1] if i > 0 else None,
@@ -107,14 +108,15 @@ def _shared_quotes(findings: SiteFindings, link_of) -> dict[str, list[SharedQuot
     return by_story
 
 
-def _reused(findings: SiteFindings, link_of, order) -> dict[str, list[ReusedPassage]]:
+def _reused(findings: SiteFindings, link_of, order, published) -> dict[str, list[ReusedPassage]]:
     by_story: dict[str, list[ReusedPassage]] = {}
     for pair in findings.reused_passages:
         earlier, later = sorted((pair.a, pair.b), key=lambda item: order[item.story])
         first = link_of[earlier.story].outlet_name
+        days = abs((dates.as_datetime(published[later.story]) - dates.as_datetime(published[earlier.story])).days)
         for mine, theirs in ((pair.a, pair.b), (pair.b, pair.a)):
             by_story.setdefault(mine.story, []).append(
-                ReusedPassage(link_of[theirs.story], mine.text, theirs.text, pair.similarity, first))
+                ReusedPassage(link_of[theirs.story], mine.text, theirs.text, pair.similarity, first, days))
     return by_story
 
 

@@ -137,3 +137,21 @@ def test_word_diff_marks_only_changed_words():
     left, right = word_diff("yang tak berubah terhadap", "yang tidak berubah terhadap")
     assert [w for w, changed in left if changed] == ["tak"]
     assert [w for w, changed in right if changed] == ["tidak"]
+
+
+def test_adding_an_article_updates_findings_that_depend_on_it(make_site):
+    people = ("people:\n  - {id: kim, name: Kim Jong Un, aliases: [Kim Jong Un, Kim], role: Pemimpin, side: DPRK}\n"
+              "reporting_verbs: [kata]\nintroducing: [menurut]\n")
+    quote = '"Kami tidak akan pernah menyerahkan senjata nuklir kami," kata Kim.\n'
+    first = "---\ntitle: A\noutlet: tempo\npublished: 2024-01-01\n---\n" + quote
+    project = make_site({"content/people.yaml": people, "content/articles/a.md": first})
+    before = {r["slug"]: r for r in json.loads(render_site(project, BufferReporter())["data/articles.json"])}
+    assert before["a"]["quotes"] == [{"speaker": "Kim Jong Un", "side": "DPRK",
+                                      "text": "Kami tidak akan pernah menyerahkan senjata nuklir kami"}]
+    assert before["a"]["shared_quotes"] == []
+
+    second = "---\ntitle: B\noutlet: kompas-tv\npublished: 2024-01-02\n---\n" + quote.replace("nuklir kami", "nuklirnya")
+    make_site({"content/people.yaml": people, "content/articles/b.md": second}, root=project.root)
+    after = {r["slug"]: r for r in json.loads(render_site(project, BufferReporter())["data/articles.json"])}
+    assert [q["story"] for q in after["a"]["shared_quotes"]] == ["b"]
+    assert [q["story"] for q in after["b"]["shared_quotes"]] == ["a"]

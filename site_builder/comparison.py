@@ -1,0 +1,98 @@
+"""The outlet comparison: per-outlet figures computed from the analysed stories. Pure."""
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+
+from site_builder.analysis.text import term_pattern
+from site_builder.models import Content, Outlet
+
+SIDES = ("US", "DPRK", "ROK", "Russia", "other", None)
+
+
+@dataclass(frozen=True)
+class OutletFigures:
+    outlet: Outlet
+    stories: tuple  # StoryView, newest first
+    words: int
+    median_words: float
+    statements: int
+    speakers: tuple  # (Person or None, count), most quoted first
+    sides: dict  # side (None: not named) -> count of statements
+    sources: tuple  # (Source, stories citing it), most first
+    credits: tuple  # (name, stories), most first
+    events: dict  # event id -> (StoryView, evidence sentence) of the earliest story recalling it
+    framing: dict  # group id -> (matches, per 1,000 words, {term: matches})
+
+    @property
+    def first(self):
+        return self.stories[-1] if self.stories else None
+
+    @property
+    def last(self):
+        return self.stories[0] if self.stories else None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    outlets: tuple[OutletFigures, ...]
+    events: tuple  # the events any story recalls, in date order
+    lexicon: tuple
+    shared_quotes: tuple  # (StoryView, SharedQuote) once per pair
+    reused_passages: tuple  # (StoryView, ReusedPassage) once per pair, earlier story first
+
+
+def compare(content: Content, stories: list) -> Comparison:
+    newest_first = list(reversed(stories))
+    figures = tuple(_figures(o, [s for s in newest_first if s.outlet.key == o.key], content.lexicon)
+                    for o in content.outlets)
+    recalled = {m.event.id for s in stories for m in s.events}
+    return Comparison(figures, tuple(e for e in content.events if e.id in recalled), content.lexicon,
+                      tuple(_once(stories, "shared_quotes")), tuple(_once(stories, "reused_passages")))
+
+
+def _figures(outlet: Outlet, stories: list, lexicon) -> OutletFigures:
+    statements = [q for s in stories for q in s.findings.statements]
+    words = [s.body.words for s in stories]
+    return OutletFigures(
+        outlet=outlet, stories=tuple(stories), words=sum(words),
+        median_words=statistics.median(words) if words else 0,
+        statements=len(statements),
+        speakers=tuple(_ranked(Counter(q.speaker for q in statements))),
+        sides=dict(Counter(q.speaker.side if q.speaker else None for q in statements)),
+        sources=tuple(_ranked(Counter(m.source for s in stories for m in s.findings.sources))),
+        credits=tuple(_ranked(Counter(c for s in stories for c in s.findings.photo_credits))),
+        events=_events(stories),
+        framing={g.id: _framing(g, stories, sum(words)) for g in lexicon},
+    )
+
+
+def _events(stories_newest_first: list) -> dict:
+    recalled = {}
+    for story in reversed(stories_newest_first):
+        for mention in story.events:
+            recalled.setdefault(mention.event.id, (story, mention.evidence))
+    return recalled
+
+
+def _framing(group, stories: list, words: int):
+    per_term = {}
+    for term in group.terms:
+        pattern = term_pattern(term)
+        per_term[term] = sum(len(pattern.findall(p)) for s in stories for p in s.body.paragraphs)
+    total = sum(per_term.values())
+    return total, round(1000 * total / words, 1) if words else 0.0, per_term
+
+
+def _ranked(counter: Counter) -> list:
+    return sorted(counter.items(), key=lambda kv: (-kv[1], getattr(kv[0], "name", kv[0]) or ""))
+
+
+def _once(stories: list, attribute: str) -> list:
+    """Each shared pair once, seen from the earlier story."""
+    order = {s.article.slug: i for i, s in enumerate(stories)}
+    return [(s, item) for s in stories for item in getattr(s, attribute)
+            if order[item.other.slug] > order[s.article.slug]]
+
+

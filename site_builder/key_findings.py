@@ -1,0 +1,87 @@
+"""Key findings for the top of the outlet comparison, each written from the figures it states.
+
+Sentence patterns are UI strings in content/site.yaml (finding_*), filled with str.format.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from site_builder.comparison import Comparison
+
+
+def key_findings(comparison: Comparison, t: dict) -> list[str]:
+    makers = (_only_outlet_cites, _most_statements, _sides, _shared_quotes, _reused, _most_recalled)
+    return [sentence for make in makers for sentence in make(comparison, t)]
+
+
+def _names(items) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " dan " + items[-1]
+
+
+def _only_outlet_cites(c: Comparison, t: dict) -> list[str]:
+    citing = defaultdict(list)
+    for figures in c.outlets:
+        for source, _ in figures.sources:
+            citing[source].append(figures.outlet.name)
+    sentences = []
+    for source in sorted(citing, key=lambda s: s.name):
+        if len(citing[source]) == 1 and source.kind == "state media":
+            sentences.append(t["finding_only_source"].format(
+                outlet=citing[source][0], source=source.name, country=t.get(f"side_{source.country}", source.country)))
+    return sentences
+
+
+def _most_statements(c: Comparison, t: dict) -> list[str]:
+    total = sum(f.statements for f in c.outlets)
+    if not total:
+        return []
+    top = max(f.statements for f in c.outlets)
+    leaders = [f.outlet.name for f in c.outlets if f.statements == top]
+    silent = [f.outlet.name for f in c.outlets if f.stories and not f.statements]
+    sentences = [t["finding_most_statements"].format(outlets=_names(leaders), count=top, total=total)]
+    if silent:
+        sentences.append(t["finding_no_statements"].format(outlets=_names(silent)))
+    return sentences
+
+
+def _sides(c: Comparison, t: dict) -> list[str]:
+    sides = Counter()
+    for figures in c.outlets:
+        sides.update(figures.sides)
+    total = sum(sides.values())
+    if not total:
+        return []
+    return [t["finding_sides"].format(total=total, us=sides.get("US", 0), dprk=sides.get("DPRK", 0))]
+
+
+def _shared_quotes(c: Comparison, t: dict) -> list[str]:
+    pairs, reworded = Counter(), Counter()
+    for story, quote in c.shared_quotes:
+        key = (story.outlet.name, quote.other.outlet_name, quote.speaker.name if quote.speaker else "")
+        pairs[key] += 1
+        reworded[key] += any(differs for _, differs in quote.mine + quote.theirs)
+    return [t["finding_shared_quotes"].format(a=a, b=b, count=n, speaker=speaker or t["speaker_unknown"],
+                                              reworded=reworded[(a, b, speaker)])
+            for (a, b, speaker), n in sorted(pairs.items())]
+
+
+def _reused(c: Comparison, t: dict) -> list[str]:
+    pairs = Counter()
+    days = {}
+    for story, passage in c.reused_passages:
+        later, earlier = passage.other.outlet_name, story.outlet.name
+        pairs[(later, earlier)] += 1
+        days[(later, earlier)] = passage.days_apart
+    return [t["finding_reused"].format(later=later, earlier=earlier, count=n, days=days[(later, earlier)])
+            for (later, earlier), n in sorted(pairs.items())]
+
+
+def _most_recalled(c: Comparison, t: dict) -> list[str]:
+    if not c.events:
+        return []
+    counts = {e.id: sum(1 for f in c.outlets if e.id in f.events) for e in c.events}
+    best = max(counts.values())
+    events = [e.title for e in c.events if counts[e.id] == best]
+    with_stories = sum(1 for f in c.outlets if f.stories)
+    return [t["finding_most_recalled"].format(events=_names(events), count=best, total=with_stories)]

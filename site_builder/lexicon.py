@@ -1,0 +1,45 @@
+"""content/lexicon.yaml: groups of framing terms for the outlet comparison."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from site_builder import fields
+from site_builder.errors import Problem
+from site_builder.load import RawFile
+from site_builder.schema import Field, check_fields
+from site_builder.yamltext import parse_yaml
+
+
+@dataclass(frozen=True)
+class TermGroup:
+    id: str
+    label: str
+    terms: tuple[str, ...]
+
+
+GROUP = (
+    Field("id", fields.slug, True, "id: diplomacy"),
+    Field("label", fields.text, True, "label: Diplomasi"),
+    Field("terms", fields.text_list, True, "terms: [diplomasi, perundingan]"),
+)
+
+
+def parse_lexicon(raw: RawFile | None):
+    """Returns (groups, errors, warnings); no file means no framing table."""
+    if raw is None:
+        return (), [], []
+    doc, errors = parse_yaml(raw.text, raw.path)
+    if doc is None or not isinstance(doc.data, dict) or not isinstance(doc.data.get("groups"), list):
+        return (), errors or [Problem(raw.path, 1, "groups", "list the term groups under groups:")], []
+    groups, warnings = [], []
+    for index, data in enumerate(doc.data["groups"]):
+        if not isinstance(data, dict):
+            errors.append(Problem(raw.path, doc.line("groups", index), "groups", "each group must be fields"))
+            continue
+        clean, errs, warns = check_fields(data, GROUP, doc, raw.path, ("groups", index),
+                                          f"groups.{data.get('id') or index + 1}")
+        errors += errs
+        warnings += warns
+        if not errs:
+            groups.append(TermGroup(**clean))
+    return tuple(groups), errors, warnings

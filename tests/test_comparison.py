@@ -1,0 +1,80 @@
+"""The outlet comparison page and outlets.json, computed from the analysed stories."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from conftest import OUTLETS_YAML
+from htmltext import read_html
+
+from site_builder.build import render_site
+from site_builder.project import Project
+from site_builder.reporter import BufferReporter
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def site():
+    return render_site(Project.at(REPO), BufferReporter(), base_url="https://user.github.io/repo/")
+
+
+def table_rows(html: str, caption: str) -> list[list[str]]:
+    """The body rows of the table with this caption, as lists of cell texts."""
+    table = html.split(f">{caption}</caption>")[1].split("</table>")[0]
+    body = table.split("<tbody>")[1]
+    rows = []
+    for row in body.split("</tr>")[:-1]:
+        cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        rows.append([" ".join(read_html(c).lines) for c in cells])
+    return rows
+
+
+def test_figures_on_the_page_match_the_analysis(site):
+    articles = json.loads(site["data/articles.json"])
+    outlets = {o["outlet"]: o for o in json.loads(site["data/outlets.json"])}
+    for key, figures in outlets.items():
+        mine = [a for a in articles if a["outlet"] == key]
+        assert figures["stories"] == [a["slug"] for a in reversed(mine)]
+        assert figures["statements"] == sum(len(a["quotes"]) for a in mine)
+        assert figures["words"] == sum(a["words"] for a in mine)
+        assert {s["name"] for s in figures["sources"]} == {s["name"] for a in mine for s in a["sources"]}
+        assert set(figures["events"]) == {e["id"] for a in mine for e in a["events"]}
+    html = site["outlets.html"].decode()
+    glance = table_rows(html, "Jumlah berita, rentang terbit, panjang, dan jumlah pernyataan per media")
+    for name, count, _, median, statements in glance:
+        record = next(o for o in outlets.values() if o["name"] == name)
+        assert (int(count), int(median), int(statements)) == (
+            len(record["stories"]), round(record["median_words"]), record["statements"])
+
+
+def test_key_findings_state_what_the_data_shows(site):
+    html = site["outlets.html"].decode()
+    findings = html.split('id="findings-heading"')[1].split("</section>")[0]
+    text = " ".join(read_html(findings).lines)
+    assert "Hanya politikindonesia.id yang mengutip media pemerintah Rusia, RT." in text
+    assert "Tempo.co tidak memuat satu pun kutipan pernyataan langsung" in text
+    assert "Medcom.id dan Kompas TV memuat 2 kutipan Kim Jong Un yang sama" in text
+    assert "politikindonesia.id memuat 2 kalimat yang hampir sama dengan berita Medcom.id yang terbit 77 hari lebih dulu." in text
+
+
+def test_events_matrix_links_each_hit_to_the_evidence_in_the_story(site):
+    html = site["outlets.html"].decode()
+    for href in re.findall(r'<td class="hit"><a href="([^"]+)"', html):
+        page, anchor = href.split("#")
+        assert f'id="{anchor}"' in site[page].decode(), href
+
+
+def test_a_new_outlet_appears_everywhere_with_no_code_change(make_site):
+    antara = "antara:\n  name: ANTARA\n  domain: antaranews.com\n  group: LKBN Antara\n  medium: kantor berita\n"
+    story = "---\ntitle: Pakta\noutlet: antara\npublished: 2024-06-19\n---\nTrump dan Kim bertemu di Singapura.\n"
+    project = make_site({"content/outlets.yaml": OUTLETS_YAML + antara, "content/articles/pakta.md": story})
+    files = render_site(project, BufferReporter())
+    html = files["outlets.html"].decode()
+    assert html.count('<th scope="row">ANTARA</th>') == 3  # voices, sources and events rows
+    assert 'href="#outlet-antara">ANTARA</a>' in html  # the glance row
+    assert 'id="outlet-antara"' in html  # the profile
+    assert any(o["outlet"] == "antara" for o in json.loads(files["data/outlets.json"]))
+    assert "3 media, satu topik" in " ".join(read_html(html).lines)
