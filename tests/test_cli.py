@@ -18,18 +18,24 @@ def test_help_on_every_command(argv, capsys):
     assert "usage: site-builder" in capsys.readouterr().out
 
 
-def test_build_ends_with_a_one_line_summary(make_site, capsys):
+def test_build_ends_with_a_one_line_summary_that_counts_what_was_written(make_site, capsys):
     project = make_site()
     assert main(["build", "--project", str(project.root)]) == 0
-    out = capsys.readouterr().out.strip().splitlines()
-    assert re.fullmatch(r"built 7 pages \(12 files\) in \d+\.\d\d s into .*/_site", out[-1])
+    summary = capsys.readouterr().out.strip().splitlines()[-1]
+    match = re.fullmatch(r"built (\d+) pages \((\d+) files\) in \d+\.\d\d s into (.*)", summary)
+    written = [p for p in (project.root / "_site").rglob("*") if p.is_file()]
+    assert match and match.group(3) == str(project.root / "_site")
+    assert int(match.group(1)) == sum(1 for p in written if p.suffix == ".html")
+    assert int(match.group(2)) == len(written)
 
 
-def test_check_writes_nothing(make_site, capsys):
+def test_check_writes_nothing_and_counts_what_build_would_write(make_site, capsys):
     project = make_site()
     assert main(["check", "--project", str(project.root)]) == 0
-    assert "content is valid: 12 files would be written" in capsys.readouterr().out
+    counted = re.search(r"content is valid: (\d+) files would be written", capsys.readouterr().out).group(1)
     assert not (project.root / "_site").exists()
+    assert main(["build", "--project", str(project.root), "--quiet"]) == 0
+    assert int(counted) == sum(1 for p in (project.root / "_site").rglob("*") if p.is_file())
 
 
 def test_bad_base_url_is_a_clear_error(make_site, capsys):
