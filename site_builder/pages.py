@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from site_builder import structured, urls
+from site_builder import chart, dates, structured, urls
 from site_builder.assets import OutputFile
 from site_builder.comparison import compare
 from site_builder.key_findings import key_findings
@@ -44,7 +44,7 @@ def plan_site(content: Content, stories: list[StoryView], prose_bodies) -> tuple
         Page(urls.NOT_FOUND, "404.html", common, absolute_links=True),
     ]
     if content.events:
-        pages.append(Page(urls.TIMELINE, "timeline.html", {**common, "events": _event_rows(content, stories)}))
+        pages.append(Page(urls.TIMELINE, "timeline.html", {**common, **_chart_context(content, stories, common["t"])}))
     for story in stories:
         ld = structured.news_article(story, site)
         pages.append(Page(story.url, "story.html", {**common, "story": story, "json_ld": ld}))
@@ -61,8 +61,24 @@ def plan_site(content: Content, stories: list[StoryView], prose_bodies) -> tuple
         OutputFile(urls.ROBOTS, structured.robots_txt(site.base_url)),
         OutputFile(urls.ARTICLES_JSON, structured.articles_json(stories)),
         OutputFile(urls.OUTLETS_JSON, structured.outlets_json(comparison)),
+        OutputFile(urls.EVENTS_JSON, structured.events_json(content.events, stories)),
+        OutputFile(urls.EVENTS_CSV, structured.events_csv(content.events, stories)),
     ]
     return pages, files
+
+
+def _chart_context(content: Content, stories: list[StoryView], t: dict) -> dict:
+    figure = chart.build_figure(content.events, stories, content.outlets, t)
+    figures = chart.summary(content.events, stories, t)
+    sentence = t["chart_summary"].format(
+        events=figures["events"], first=dates.event_label(figures["first"].date, figures["first"].precision),
+        last=dates.event_label(figures["last"].date, figures["last"].precision), warm=figures["warm"],
+        hostile=figures["hostile"], half_life=figures["half_life"], high_month=figures["high"][0],
+        high=f"{figures['high'][1]:+.2f}".replace(".", ","), low_month=figures["low"][0],
+        low=f"{figures['low'][1]:+.2f}".replace(".", ","), stories=figures["stories"],
+        outlets=len({s.outlet.key for s in stories}))
+    return {"events": _event_rows(content, stories), "figure_json": structured.script_json(figure),
+            "chart_summary": sentence}
 
 
 def _event_rows(content: Content, stories: list[StoryView]) -> list[dict]:

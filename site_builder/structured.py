@@ -1,6 +1,8 @@
 """Machine-readable outputs: JSON-LD, the open data file, robots.txt."""
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 from markupsafe import Markup
@@ -110,6 +112,36 @@ def outlets_json(comparison) -> bytes:
                         for group, (total, rate, terms) in f.framing.items()},
         })
     return dump_json(records)
+
+
+def _event_records(events, stories) -> list[dict]:
+    referring: dict[str, list[str]] = {}
+    for story in stories:
+        for mention in story.events:
+            referring.setdefault(mention.event.id, []).append(story.article.slug)
+    return [{
+        "id": e.id, "date": dates.event_iso(e.date, e.precision), "precision": e.precision, "title": e.title,
+        "title_en": e.title_en, "kind": e.kind, "tone": e.tone, "tone_reason": e.tone_reason,
+        "description": e.description, "stories": referring.get(e.id, []),
+        "evidence": [{k: v for k, v in vars(item).items() if v} for item in e.evidence],
+    } for e in events]
+
+
+def events_json(events, stories) -> bytes:
+    return dump_json(_event_records(events, stories))
+
+
+def events_csv(events, stories) -> bytes:
+    """One row per event; evidence as 'source (url)' or 'article: quote', joined with ' | '."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["id", "date", "precision", "title", "title_en", "kind", "tone", "tone_reason", "stories", "evidence"])
+    for r in _event_records(events, stories):
+        evidence = " | ".join(f"{e['article']}: {e['quote']}" if "article" in e else f"{e['source']} ({e['url']})"
+                              for e in r["evidence"])
+        writer.writerow([r["id"], r["date"], r["precision"], r["title"], r["title_en"], r["kind"], r["tone"],
+                         r["tone_reason"], " ".join(r["stories"]), evidence])
+    return out.getvalue().encode("utf-8")
 
 
 def robots_txt(base_url: str) -> bytes:

@@ -13,6 +13,8 @@ ROBOTS = "robots.txt"
 NOJEKYLL = ".nojekyll"
 ARTICLES_JSON = "data/articles.json"
 OUTLETS_JSON = "data/outlets.json"
+EVENTS_JSON = "data/events.json"
+EVENTS_CSV = "data/events.csv"
 
 
 def story(slug: str) -> str:

@@ -16,7 +16,7 @@ from site_builder.build import render_site
 from site_builder.reporter import BufferReporter
 
 GOLDEN = Path(__file__).parent / "golden" / "small-site.txt"
-HASHED = re.compile(r"\.[0-9a-f]{10}\.(css|js|svg)")
+HASHED = re.compile(r"\.[0-9a-f]{10}\.(\w+)")
 
 
 def unhash(name: str) -> str:

@@ -1,0 +1,157 @@
+"""The engagement chart: a Plotly figure built from the events and the analysed stories. Pure.
+
+plotly is imported inside build_figure, so builds that draw no chart do not pay for it.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from site_builder import dates, urls
+
+# Okabe–Ito colours and distinct marker shapes, one per kind: readable with colour-blindness.
+KIND_STYLE = {
+    "summit": ("#0072B2", "star"), "talks": ("#009E73", "circle"), "letter": ("#56B4E9", "square"),
+    "statement": ("#E69F00", "diamond"), "weapons-test": ("#D55E00", "triangle-up"),
+    "pressure": ("#CC79A7", "x"), "alignment": ("#000000", "triangle-down"), "transition": ("#999999", "line-ns-open"),
+}
+OUTLET_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+TERMS = (("Trump (1)", date(2018, 1, 1), date(2021, 1, 20)), ("Biden", date(2021, 1, 20), date(2025, 1, 20)),
+         ("Trump (2)", date(2025, 1, 20), date(2025, 12, 31)))
+START, END = date(2018, 1, 1), date(2025, 12, 31)
+HALF_LIFE_DAYS = 180
+MEETINGS = {"singapore-summit": "Singapura", "hanoi-summit": "Hanoi", "dmz-meeting": "DMZ"}  # the three Trump–Kim meetings
+LANE_TOP, LANE_STEP = -2.8, 0.45
+
+
+def engagement_index(events, day: date) -> float | None:
+    """Weighted mean tone of the events up to `day`, each weighing half as much every 180 days."""
+    weights = [(0.5 ** ((day - e.date).days / HALF_LIFE_DAYS), e.tone) for e in events if e.date <= day]
+    total = sum(w for w, _ in weights)
+    return round(sum(w * t for w, t in weights) / total, 3) if total else None
+
+
+def month_starts(start: date = START, end: date = END) -> list[date]:
+    months, current = [], start
+    while current <= end:
+        months.append(current)
+        current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
+    return months
+
+
+def build_figure(events, stories, outlets, t: dict) -> dict:
+    """The figure as plain data (data, layout, config), with stable keys and no random ids."""
+    import plotly.graph_objects as go
+
+    referring = _referring(stories)
+    fig = go.Figure()
+    index = [(m, engagement_index(events, m)) for m in month_starts()]
+    fig.add_trace(go.Scatter(
+        x=[m.isoformat() for m, v in index if v is not None], y=[v for _, v in index if v is not None],
+        mode="lines", name=t["chart_index"], line={"color": "#555555", "width": 2, "shape": "spline"},
+        hovertemplate="%{x|%b %Y}: %{y:.2f}<extra>" + t["chart_index"] + "</extra>"))
+    for kind, (colour, symbol) in KIND_STYLE.items():
+        chosen = [e for e in events if e.kind == kind]
+        if chosen:
+            fig.add_trace(_event_trace(go, chosen, kind, colour, symbol, referring, t))
+    keys = [o.key for o in outlets]
+    for position, outlet in enumerate(o for o in outlets if any(s.outlet.key == o.key for s in stories)):
+        fig.add_trace(_story_trace(go, outlet, [s for s in stories if s.outlet.key == outlet.key],
+                                   _lane(keys.index(outlet.key)), OUTLET_COLOURS[position % len(OUTLET_COLOURS)], t))
+    fig.update_layout(_layout(events, outlets, stories, t))
+    figure = fig.to_plotly_json()
+    return {"data": figure["data"], "layout": figure["layout"],
+            "config": {"responsive": True, "scrollZoom": False, "displayModeBar": False, "locale": "id"}}
+
+
+def _referring(stories) -> dict:
+    counts: dict = {}
+    for story in stories:
+        for mention in story.events:
+            counts[mention.event.id] = counts.get(mention.event.id, 0) + 1
+    return counts
+
+
+def _event_trace(go, events, kind, colour, symbol, referring, t):
+    return go.Scatter(
+        x=[e.date.isoformat() for e in events], y=[e.tone for e in events], mode="markers",
+        name=t["kind_" + kind], legendgroup="events",
+        marker={"color": colour, "symbol": symbol, "size": 13, "line": {"width": 1, "color": "#ffffff"}},
+        customdata=[[f"#event-{e.id}", dates.event_label(e.date, e.precision), e.title, t["kind_" + kind],
+                     f"{e.tone:+d}" if e.tone else "0", referring.get(e.id, 0)] for e in events],
+        hovertemplate=("<b>%{customdata[2]}</b><br>%{customdata[1]} · %{customdata[3]}<br>"
+                       + t["tone"] + ": %{customdata[4]} · " + t["chart_stories_referring"]
+                       + ": %{customdata[5]}<extra></extra>"))
+
+
+def _story_trace(go, outlet, stories, lane, colour, t):
+    return go.Scatter(
+        x=[dates.as_datetime(s.article.published).date().isoformat() for s in stories], y=[lane] * len(stories),
+        mode="markers", name=outlet.name, legendgroup="stories", legendgrouptitle={"text": t["chart_stories"]},
+        marker={"color": colour, "symbol": "circle-open", "size": 12, "line": {"width": 3}},
+        customdata=[[urls.relative(s.url, urls.TIMELINE), s.article.title, s.published_short] for s in stories],
+        hovertemplate="<b>%{customdata[1]}</b><br>" + outlet.name + ", %{customdata[2]}<extra></extra>")
+
+
+def _lane(position: int) -> float:
+    return round(LANE_TOP - LANE_STEP * position, 2)
+
+
+def _layout(events, outlets, stories, t) -> dict:
+    ticks = [(tone, t[f"tone_{tone}"].replace(" ", "<br>")) for tone in (-2, -1, 0, 1, 2)]
+    ticks += [(_lane(i), o.name) for i, o in enumerate(outlets)]
+    by_id = {e.id: e for e in events}
+    return {
+        "template": "none", "height": 760, "dragmode": False, "hovermode": "closest",
+        "font": {"family": "system-ui, sans-serif", "size": 12, "color": "#1c1b19"},
+        "margin": {"l": 8, "r": 16, "t": 56, "b": 8},
+        "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
+        "legend": {"orientation": "h", "y": -0.3, "yanchor": "top", "x": 0, "font": {"size": 11}},
+        "xaxis": {"type": "date", "range": [START.isoformat(), END.isoformat()],
+                  "rangeslider": {"visible": True, "thickness": 0.06}, "showgrid": False},
+        "yaxis": {"range": [_lane(len(outlets) - 1) - 0.4, 2.6], "fixedrange": True, "zeroline": True,
+                  "automargin": True,
+                  "tickvals": [value for value, _ in ticks], "ticktext": [label for _, label in ticks],
+                  "gridcolor": "#e6e2da"},
+        "shapes": [_term_band(start, end, i) for i, (_, start, end) in enumerate(TERMS)],
+        "annotations": [_term_label(name, start, end) for name, start, end in TERMS]
+                       + [_meeting_note(by_id[m], label) for m, label in MEETINGS.items() if m in by_id],
+        "updatemenus": [{"type": "buttons", "direction": "right", "x": 0, "y": 1.12, "xanchor": "left",
+                         "showactive": False, "pad": {"r": 4},
+                         "buttons": [_range_button(label, start, end) for label, start, end in (
+                             ("2018–19", "2018-01-01", "2019-12-31"), ("2020–24", "2020-01-01", "2024-12-31"),
+                             ("2025", "2025-01-01", "2025-12-31"), (t["chart_all"], START.isoformat(), END.isoformat()))]}],
+    }
+
+
+def _term_band(start: date, end: date, index: int) -> dict:
+    fill = ("#fdebd3", "#dbe9f6", "#fdebd3")[index]
+    return {"type": "rect", "xref": "x", "yref": "paper", "x0": start.isoformat(), "x1": end.isoformat(),
+            "y0": 0, "y1": 1, "fillcolor": fill, "opacity": 0.5, "line": {"width": 0}, "layer": "below"}
+
+
+def _term_label(name: str, start: date, end: date) -> dict:
+    middle = start + timedelta(days=(end - start).days // 2)
+    return {"x": middle.isoformat(), "y": 1.0, "xref": "x", "yref": "paper", "yanchor": "bottom",
+            "text": name, "showarrow": False, "font": {"size": 11, "color": "#55524c"}}
+
+
+def _meeting_note(event, label: str) -> dict:
+    return {"x": event.date.isoformat(), "y": event.tone, "text": label, "showarrow": True, "arrowhead": 0,
+            "ax": 0, "ay": 30, "font": {"size": 11, "color": "#0b3d66"}, "bgcolor": "rgba(255,255,255,0.85)"}
+
+
+def _range_button(label: str, start: str, end: str) -> dict:
+    return {"label": label, "method": "relayout", "args": [{"xaxis.range": [start, end]}]}
+
+
+def summary(events, stories, t: dict) -> dict:
+    """Figures for the chart's text alternative, computed from the same data."""
+    index = [(m, engagement_index(events, m)) for m in month_starts()]
+    index = [(m, v) for m, v in index if v is not None]
+    high = max(index, key=lambda mv: (mv[1], -mv[0].toordinal()))
+    low = min(index, key=lambda mv: (mv[1], mv[0].toordinal()))
+    return {"events": len(events), "first": events[0], "last": events[-1],
+            "warm": sum(1 for e in events if e.tone > 0), "hostile": sum(1 for e in events if e.tone < 0),
+            "high": (dates.MONTHS[high[0].month - 1] + f" {high[0].year}", high[1]),
+            "low": (dates.MONTHS[low[0].month - 1] + f" {low[0].year}", low[1]),
+            "stories": len(stories), "half_life": HALF_LIFE_DAYS}

@@ -1,0 +1,29 @@
+/* Draws the engagement chart from the figure embedded in the page as JSON.
+   No inline script: this file is loaded with the Plotly bundle, on the chart page only. */
+(function () {
+  "use strict";
+  var holder = document.getElementById("engagement-chart");
+  var source = document.getElementById("engagement-figure");
+  if (!holder || !source || !window.Plotly) {
+    return;
+  }
+  var figure = JSON.parse(source.textContent);
+  if (holder.clientWidth < 600) {
+    // Phones: smaller type and a taller chart, so labels and the legend fit without overlapping.
+    figure.layout.height = 900;
+    figure.layout.font.size = 10;
+    figure.layout.legend.font.size = 10;
+    figure.layout.legend.y = -0.2;
+    figure.layout.yaxis.tickfont = { size: 9 };
+  }
+  holder.classList.add("is-drawn");
+  window.Plotly.newPlot(holder, figure.data, figure.layout, figure.config).then(function (plot) {
+    plot.on("plotly_click", function (event) {
+      var point = event.points && event.points[0];
+      var target = point && point.customdata && point.customdata[0];
+      if (typeof target === "string" && (target.charAt(0) === "#" || /^[a-z0-9\/._-]+\.html$/.test(target))) {
+        window.location.href = target;
+      }
+    });
+  });
+})();

@@ -1,0 +1,123 @@
+"""The engagement chart: figure data, plotly.js delivery, text alternative and data files."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from site_builder import chart
+from site_builder.build import render_site
+from site_builder.models import Event
+from site_builder.project import Project
+from site_builder.reporter import BufferReporter
+
+REPO = Path(__file__).resolve().parent.parent
+BUNDLE = REPO / "static" / "vendor" / "plotly-basic.min.js"
+
+
+@pytest.fixture(scope="module")
+def site():
+    return render_site(Project.at(REPO), BufferReporter(), base_url="https://user.github.io/repo/")
+
+
+def figure(site) -> dict:
+    html = site["timeline.html"].decode()
+    return json.loads(re.search(r'<script type="application/json" id="engagement-figure">(.*?)</script>',
+                                html, re.S).group(1))
+
+
+def test_bundled_plotly_js_is_the_version_plotly_py_expects():
+    from plotly.offline import get_plotlyjs_version
+
+    header = BUNDLE.read_text("utf-8")[:200]
+    assert f"plotly.js (basic - minified) v{get_plotlyjs_version()}" in header
+    css = (REPO / "static" / "vendor" / "plotly.css").read_text("utf-8")
+    assert f"plotly.js {get_plotlyjs_version()} (basic bundle)" in css
+
+
+def test_one_marker_per_event_and_one_per_story(site):
+    events = json.loads(site["data/events.json"])
+    stories = json.loads(site["data/articles.json"])
+    traces = figure(site)["data"]
+    event_points = [p for t in traces if t.get("legendgroup") == "events" for p in t["customdata"]]
+    story_points = [p for t in traces if t.get("legendgroup") == "stories" for p in t["customdata"]]
+    assert sorted(p[0] for p in event_points) == sorted(f"#event-{e['id']}" for e in events)
+    assert sorted(p[0] for p in story_points) == sorted(s["url"] for s in stories)
+    assert len(events) >= 30
+
+
+def test_click_targets_exist(site):
+    html = site["timeline.html"].decode()
+    for trace in figure(site)["data"]:
+        for point in trace.get("customdata") or []:
+            target = point[0]
+            if target.startswith("#"):
+                assert f'id="{target[1:]}"' in html
+            else:
+                assert target in site
+
+
+def test_hover_shows_date_title_kind_tone_and_story_count(site):
+    summit = next(t for t in figure(site)["data"] if t.get("name") == "pertemuan puncak")
+    singapore = next(p for p in summit["customdata"] if p[0] == "#event-singapore-summit")
+    assert singapore[1:] == ["12 Juni 2018", "KTT pertama Trump–Kim di Singapura", "pertemuan puncak", "+2", 4]
+    assert "%{customdata[5]}" in summit["hovertemplate"]
+
+
+def test_engagement_index_halves_the_weight_every_half_life():
+    def event(day, tone):
+        return Event(f"e{day}", day, "day", "t", "t", "statement", tone, "r", "d", ((("x",),),), ())
+
+    events = [event(date(2020, 1, 1), 2), event(date(2020, 1, 1) + chart.timedelta(days=180), -2)]
+    assert chart.engagement_index(events, date(2019, 12, 31)) is None
+    assert chart.engagement_index(events, date(2020, 1, 1)) == 2
+    # at the second event the first weighs 0.5 and the second 1: (0.5*2 + 1*-2) / 1.5
+    assert chart.engagement_index(events, date(2020, 6, 29)) == pytest.approx(-2 / 3, abs=0.001)
+
+
+def test_figure_is_deterministic_and_has_no_random_ids(site):
+    text = json.dumps(figure(site), sort_keys=True)
+    assert '"uid"' not in text
+    again = render_site(Project.at(REPO), BufferReporter(), base_url="https://user.github.io/repo/")
+    assert again["timeline.html"] == site["timeline.html"]
+
+
+def test_plotly_loads_only_on_the_chart_page(site):
+    for url, data in site.items():
+        if url.endswith(".html"):
+            assert ("plotly-basic.min" in data.decode()) == (url == "timeline.html"), url
+
+
+def test_text_alternative_and_table(site):
+    html = site["timeline.html"].decode()
+    assert 'aria-describedby="chart-summary"' in html
+    summary = re.search(r'<figcaption id="chart-summary">(.*?)</figcaption>', html, re.S).group(1)
+    events = json.loads(site["data/events.json"])
+    assert f"Grafik memuat {len(events)} peristiwa" in summary
+    warm = sum(1 for e in events if e["tone"] > 0)
+    assert f"{warm} bernada hangat" in summary
+    for event in events:
+        assert f'<tr id="event-{event["id"]}">' in html
+
+
+def test_events_csv_has_one_row_per_event_with_referring_stories(site):
+    rows = list(csv.DictReader(io.StringIO(site["data/events.csv"].decode())))
+    events = json.loads(site["data/events.json"])
+    assert [r["id"] for r in rows] == [e["id"] for e in events]
+    singapore = next(r for r in rows if r["id"] == "singapore-summit")
+    assert len(singapore["stories"].split()) == 4
+    assert 'href="data/events.csv"' in site["timeline.html"].decode()
+
+
+def test_every_outside_source_has_publisher_title_url_and_date(site):
+    for event in json.loads(site["data/events.json"]):
+        for item in event["evidence"]:
+            if "source" in item:
+                assert item["url"].startswith(("https://", "http://"))
+                assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", item["date"])
+                assert ", " in item["source"]  # "Publisher, title"
