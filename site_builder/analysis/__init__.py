@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from site_builder.analysis.events import EventMention, events_in
 from site_builder.analysis.names import AliasIndex
@@ -35,26 +36,36 @@ class StoryFindings:
 
 
 class Analyser:
-    """Built once per build from the gazetteer and events; analyses one story at a time."""
+    """Built from the gazetteer and events; analyses one story at a time."""
 
-    def __init__(self, content):
-        self.events = content.events
-        self.quotes = QuoteFinder(content.gazetteer)
-        self.sources = SourceFinder(content.gazetteer)
-        self.people = AliasIndex(content.gazetteer.people)
-        self.places = AliasIndex(content.gazetteer.places)
+    def __init__(self, gazetteer, events):
+        self.events = events
+        self.quotes = QuoteFinder(gazetteer)
+        self.sources = SourceFinder(gazetteer)
+        self.people = AliasIndex(gazetteer.people)
+        self.places = AliasIndex(gazetteer.places)
 
-    def story(self, article, body) -> StoryFindings:
-        paragraphs = body.paragraphs
-        credit = article.image.credit if article.image else ""
+    def story(self, paragraphs, credit: str, wires) -> StoryFindings:
         return StoryFindings(
             quotes=tuple(self.quotes.find(paragraphs)),
-            sources=tuple(self.sources.cited(paragraphs, article.wires)),
+            sources=tuple(self.sources.cited(paragraphs, wires)),
             photo_credits=tuple(self.sources.credits(credit)),
             events=events_in(paragraphs, self.events),
             people=_counted(self.people, paragraphs),
             places=_counted(self.places, paragraphs),
         )
+
+
+# Findings depend only on their inputs, all frozen data, so they are cached by content: a story
+# whose text, gazetteer and events are unchanged is not analysed again in the same process.
+@lru_cache(maxsize=8)
+def _analyser(gazetteer, events) -> Analyser:
+    return Analyser(gazetteer, events)
+
+
+@lru_cache(maxsize=20_000)
+def analyse_story(gazetteer, events, paragraphs: tuple, credit: str, wires: tuple) -> StoryFindings:
+    return _analyser(gazetteer, events).story(paragraphs, credit, wires)
 
 
 def _counted(index: AliasIndex, paragraphs) -> tuple[Named, ...]:
@@ -75,8 +86,9 @@ class SiteFindings:
 
 def analyse(content, bodies) -> SiteFindings:
     """Every story on its own, then what stories of different outlets share."""
-    analyser = Analyser(content)
-    stories = {a.slug: analyser.story(a, bodies[a.slug]) for a in content.articles}
+    stories = {a.slug: analyse_story(content.gazetteer, content.events, bodies[a.slug].paragraphs,
+                                     a.image.credit if a.image else "", a.wires)
+               for a in content.articles}
     quote_items = [Item(a.slug, a.outlet, q.text, q.speaker)
                    for a in content.articles for q in stories[a.slug].statements]
     passage_list = [item for a in content.articles
