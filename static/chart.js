@@ -16,6 +16,16 @@
     figure.layout.legend.y = -0.2;
     figure.layout.yaxis.tickfont = { size: 9 };
   }
+  if (window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches) {
+    // Dark scheme: light text and grid, the same colours as the stylesheet's dark palette.
+    figure.layout.font.color = "#ece9e3";
+    figure.layout.yaxis.gridcolor = "#3b3935";
+    (figure.layout.shapes || []).forEach(function (shape) { shape.opacity = 0.12; });
+    (figure.layout.annotations || []).forEach(function (note) {
+      note.font = Object.assign({}, note.font, { color: "#ece9e3" });
+      if (note.bgcolor) { note.bgcolor = "rgba(21,20,19,0.85)"; }
+    });
+  }
   holder.classList.add("is-drawn");
   window.Plotly.newPlot(holder, figure.data, figure.layout, figure.config).then(function (plot) {
     plot.on("plotly_click", function (event) {
