@@ -12,6 +12,7 @@ import os
 import shutil
 import threading
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -138,13 +139,24 @@ def test_chart_draws_one_marker_per_event_and_per_story(browser, served):
 
 def test_pages_open_from_disk_with_styles_and_working_links(browser, served):
     folder, _ = served
-    page, report = visit(browser, (folder / "stories" / "2020-02-trump-enggan-bertemu-kim.html").as_uri())
-    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    for url in html_pages(folder):
+        page, report = visit(browser, (folder / url).as_uri())
+        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        targets = page.evaluate("[...document.querySelectorAll('a[href], link[href], script[src]')]"
+                                ".map(e => (e.href || e.src).split('#')[0]).filter(h => h.startsWith('file:'))")
+        broken = [t for t in targets if not Path(unquote(urlsplit(t).path)).is_file()]
+        page.close()
+        assert background == "rgb(251, 250, 247)", url  # the stylesheet's --bg: the hashed CSS loaded
+        assert report["console"] == [] and report["failed"] == [], url
+        assert broken == [], url
+
+
+def test_navigation_works_from_disk(browser, served):
+    folder, _ = served
+    page, _ = visit(browser, (folder / "stories" / "2020-02-trump-enggan-bertemu-kim.html").as_uri())
     page.click("nav >> text=Media")
     assert page.url.endswith("/outlets.html")
     page.close()
-    assert background == "rgb(251, 250, 247)"  # the stylesheet's --bg, so the hashed CSS file loaded
-    assert report["console"] == [] and report["failed"] == []
 
 
 def test_404_page_links_work_at_any_depth(browser, served):
