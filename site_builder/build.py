@@ -12,6 +12,7 @@ from pathlib import Path
 from site_builder import fields
 from site_builder.analysis import analyse
 from site_builder.assets import hashed_assets
+from site_builder.cache import PageCache
 from site_builder.errors import Problem, SiteError
 from site_builder.load import load_content
 from site_builder.markdown import render_markdown
@@ -29,23 +30,32 @@ from site_builder.write import check_output_folder, write_site
 class BuildResult:
     files: dict[str, bytes]  # URL -> bytes, everything the site consists of
     seconds: float
+    changed: int  # files written; the others were left as they were
+    rendered: tuple[str, ...]  # pages rendered from templates; the others came from the cache
 
 
 def build(project: Project, out: Path, reporter: Reporter, base_url: str | None = None,
-          strict: bool = False) -> BuildResult:
+          strict: bool = False, clean: bool = False) -> BuildResult:
     started = time.perf_counter()
     check_output_folder(out, project)
-    files = render_site(project, reporter, base_url, strict)
-    write_site(out, files)
-    result = BuildResult(files, time.perf_counter() - started)
+    rendered: list[str] = []
+    files = render_site(project, reporter, base_url, strict, cache=True, clean=clean, rendered=rendered)
+    changed = write_site(out, files)
+    result = BuildResult(files, time.perf_counter() - started, changed, tuple(rendered))
     pages = sum(1 for url in files if url.endswith(".html"))
-    reporter.info(f"built {pages} pages ({len(files)} files) in {result.seconds:.2f} s into {out}")
+    reporter.info(f"built {pages} pages ({len(files)} files: {changed} written, {len(files) - changed} "
+                  f"unchanged) in {result.seconds:.2f} s into {out}")
     return result
 
 
-def render_site(project: Project, reporter: Reporter, base_url: str | None = None,
-                strict: bool = False) -> dict[str, bytes]:
-    """Everything up to the bytes of each file; raises SiteError listing every problem."""
+def render_site(project: Project, reporter: Reporter, base_url: str | None = None, strict: bool = False,
+                cache: bool = False, clean: bool = False, rendered: list | None = None) -> dict[str, bytes]:
+    """Everything up to the bytes of each file; raises SiteError listing every problem.
+
+    With `cache`, pages whose template and context did not change since the last build are taken
+    from the page cache instead of being rendered again (see cache.py); `rendered` receives the
+    URLs that were rendered.
+    """
     content = load_and_validate(project, reporter, base_url, strict)
     errors: list[Problem] = []
     article_bodies = _render_bodies(content.articles, errors)
@@ -56,10 +66,17 @@ def render_site(project: Project, reporter: Reporter, base_url: str | None = Non
     stories = story_views(content.articles, content.outlets, article_bodies, findings)
     pages, data_files = plan_site(content, stories, prose_bodies)
     env = make_environment(project, asset_urls, content.site.base_url)
-    rendered, errors = render_pages(env, pages, project)
-    outputs = [*rendered, *(f.url for f in data_files), *(f.url for f in asset_files)]
+    page_cache = PageCache.for_project(project.root, project.templates,
+                                       {"assets": asset_urls, "base_url": content.site.base_url},
+                                       clean) if cache else None
+    html, errors = render_pages(env, pages, project, page_cache)
+    outputs = [*html, *(f.url for f in data_files), *(f.url for f in asset_files)]
     _fail_on(errors + find_collisions(outputs))
-    return {**rendered, **{f.url: f.data for f in data_files + asset_files}}
+    if page_cache:
+        page_cache.prune()
+        if rendered is not None:
+            rendered.extend(page_cache.rendered)
+    return {**html, **{f.url: f.data for f in data_files + asset_files}}
 
 
 def load_and_validate(project: Project, reporter: Reporter, base_url: str | None = None,

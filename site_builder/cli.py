@@ -23,6 +23,8 @@ def parser() -> argparse.ArgumentParser:
                                     description="Build the site from content/ into an output folder.")
     build_cmd.add_argument("--out", default=None, type=Path,
                            help="output folder, replaced atomically (default: _site in the project)")
+    build_cmd.add_argument("--clean", action="store_true",
+                           help="ignore the build cache (.site-cache/) and render every page")
     _shared_options(build_cmd)
 
     import_cmd = commands.add_parser(
@@ -62,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1 if run_import(project, args.files, options, Reporter()) else 0
         if args.command == "build":
             out = args.out or project.root / "_site"
-            build(project, out, reporter, args.base_url, args.strict)
+            build(project, out, reporter, args.base_url, args.strict, clean=args.clean)
         else:
             files = render_site(project, reporter, args.base_url, args.strict)
             reporter.info(f"content is valid: {len(files)} files would be written")

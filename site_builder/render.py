@@ -54,10 +54,16 @@ def _by_speaker(quotes) -> list[tuple]:
     return sorted(groups.items(), key=lambda kv: kv[0] is None)
 
 
-def render_pages(env: jinja2.Environment, pages: list[Page], project: Project) -> tuple[dict[str, bytes], list[Problem]]:
+def render_pages(env: jinja2.Environment, pages: list[Page], project: Project,
+                 cache=None) -> tuple[dict[str, bytes], list[Problem]]:
     rendered: dict[str, bytes] = {}
     problems: list[Problem] = []
     for page in pages:
+        key = cache.key(page.url, page.template, page.context) if cache else None
+        cached = cache.get(key) if cache else None
+        if cached is not None:
+            rendered[page.url] = cached
+            continue
         try:
             template = env.get_template(page.template)
             text = template.render(page.context, page_url=page.url, absolute_links=page.absolute_links)
@@ -73,6 +79,8 @@ def render_pages(env: jinja2.Environment, pages: list[Page], project: Project) -
             problems.append(_runtime_problem(project, page, exc))
         else:
             rendered[page.url] = text.encode("utf-8")
+            if cache:
+                cache.put(key, page.url, rendered[page.url])
     return rendered, _unique(problems)
 
 

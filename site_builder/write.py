@@ -30,13 +30,21 @@ def check_output_folder(out: Path, project: Project) -> None:
                         f"(no {urls.NOJEKYLL} inside); choose another --out folder or remove it")
 
 
-def write_site(out: Path, files: dict[str, bytes]) -> None:
+def write_site(out: Path, files: dict[str, bytes]) -> int:
+    """Write `files` as the new content of `out`; returns how many files changed.
+
+    Files whose bytes did not change are hard-linked from the previous site, so they are not
+    rewritten (same inode, same modification time); when nothing changed, nothing is touched.
+    """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(out)
+    unchanged = {url for url in files if _same_file(out / url, files[url])}
+    if len(unchanged) == len(files) and _file_count(out) == len(files):
+        return 0
     fresh = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
-        _write_files(fresh, files)
+        _write_files(fresh, files, out, unchanged)
         fresh.chmod(0o755)
         _swap_in(fresh, out)
     except OSError as exc:
@@ -44,14 +52,32 @@ def write_site(out: Path, files: dict[str, bytes]) -> None:
                         "the previous site was left as it was") from None
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
+    return len(files) - len(unchanged)
 
 
-def _write_files(folder: Path, files: dict[str, bytes]) -> None:
+def _same_file(path: Path, data: bytes) -> bool:
+    try:
+        return path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _file_count(folder: Path) -> int:
+    return sum(1 for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else -1
+
+
+def _write_files(folder: Path, files: dict[str, bytes], previous: Path, unchanged: set[str]) -> None:
     for url in sorted(files):
         target = (folder / url).resolve()
         if not target.is_relative_to(folder):
             raise SiteError(f"refusing to write {url!r}: it is outside the output folder")
         target.parent.mkdir(parents=True, exist_ok=True)
+        if url in unchanged:
+            try:
+                os.link(previous / url, target)
+                continue
+            except OSError:
+                pass  # no hard links here (another file system): write the bytes instead
         target.write_bytes(files[url])
 
 

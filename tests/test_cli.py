@@ -22,11 +22,13 @@ def test_build_ends_with_a_one_line_summary_that_counts_what_was_written(make_si
     project = make_site()
     assert main(["build", "--project", str(project.root)]) == 0
     summary = capsys.readouterr().out.strip().splitlines()[-1]
-    match = re.fullmatch(r"built (\d+) pages \((\d+) files\) in \d+\.\d\d s into (.*)", summary)
+    match = re.fullmatch(r"built (\d+) pages \((\d+) files: (\d+) written, (\d+) unchanged\) in \d+\.\d\d s "
+                         r"into (.*)", summary)
     written = [p for p in (project.root / "_site").rglob("*") if p.is_file()]
-    assert match and match.group(3) == str(project.root / "_site")
+    assert match and match.group(5) == str(project.root / "_site")
     assert int(match.group(1)) == sum(1 for p in written if p.suffix == ".html")
-    assert int(match.group(2)) == len(written)
+    assert int(match.group(2)) == int(match.group(3)) == len(written)
+    assert match.group(4) == "0"
 
 
 def test_check_writes_nothing_and_counts_what_build_would_write(make_site, capsys):

@@ -1,0 +1,78 @@
+"""Incremental builds: unchanged pages come from the cache, unchanged files are not rewritten,
+and the result is always byte-identical to a clean build."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from site_builder.build import build, render_site
+from site_builder.cli import main
+from site_builder.reporter import BufferReporter
+
+
+def on_disk(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def stamps(folder: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_build_with_no_change_renders_and_rewrites_nothing(make_site):
+    project = make_site()
+    out = project.root / "_site"
+    first = build(project, out, BufferReporter())
+    before = stamps(out)
+    again = build(project, out, BufferReporter())
+    assert len(first.rendered) == sum(1 for u in first.files if u.endswith((".html", ".xml")))
+    assert again.rendered == () and again.changed == 0
+    assert stamps(out) == before
+
+
+def test_editing_one_story_rerenders_it_and_the_pages_that_aggregate_it(make_site):
+    project = make_site()
+    out = project.root / "_site"
+    build(project, out, BufferReporter())
+    before = stamps(out)
+    story = project.content / "articles" / "kim-sinis.md"
+    story.write_text(story.read_text() + "\nParagraf tambahan tentang pertemuan itu.\n")
+    result = build(project, out, BufferReporter())
+    assert sorted(result.rendered) == ["index.html", "outlets.html", "stories/kim-sinis.html", "timeline.html"]
+    after = stamps(out)
+    untouched = [u for u in before if before[u] == after.get(u)]
+    assert "stories/trump-enggan.html" in untouched and "metodologi.html" in untouched
+    assert "stories/kim-sinis.html" not in untouched
+
+
+def test_every_incremental_build_equals_a_clean_build(make_site):
+    project = make_site()
+    out = project.root / "_site"
+    articles, templates = project.content / "articles", project.templates
+    steps = [
+        lambda: (articles / "kim-sinis.md").write_text((articles / "kim-sinis.md").read_text().replace(
+            "sinis", "dingin")),
+        lambda: (articles / "baru.md").write_text(
+            "---\ntitle: Berita Baru\noutlet: tempo\npublished: 2025-01-02\n---\nTrump dan Kim bertemu di Singapura.\n"),
+        lambda: (project.content / "events.yaml").write_text(
+            (project.content / "events.yaml").read_text().replace("tone: 2", "tone: 1").replace(
+                "article: trump-enggan\n      quote: Trump dan Kim bertemu di Singapura pada 2018.",
+                "article: baru\n      quote: Trump dan Kim bertemu di Singapura.")),
+        lambda: (articles / "trump-enggan.md").unlink(),
+        lambda: (templates / "partials" / "story_item.html").write_text(
+            (templates / "partials" / "story_item.html").read_text().replace('class="summary"', 'class="summary lead"')),
+        lambda: (project.static / "style.css").write_text((project.static / "style.css").read_text() + "\n/* x */\n"),
+    ]
+    build(project, out, BufferReporter())
+    for number, step in enumerate(steps):
+        step()
+        build(project, out, BufferReporter())
+        assert on_disk(out) == render_site(project, BufferReporter()), f"after step {number}"
+
+
+def test_clean_renders_everything(make_site, capsys):
+    project = make_site()
+    assert main(["build", "--project", str(project.root), "--quiet"]) == 0
+    assert main(["build", "--project", str(project.root)]) == 0
+    assert "0 written" in capsys.readouterr().out
+    assert main(["build", "--project", str(project.root), "--clean"]) == 0
+    assert (project.root / ".site-cache").is_dir()
