@@ -43,8 +43,10 @@ def build(project: Project, out: Path, reporter: Reporter, base_url: str | None 
     changed = write_site(out, files)
     result = BuildResult(files, time.perf_counter() - started, changed, tuple(rendered))
     pages = sum(1 for url in files if url.endswith(".html"))
+    warnings = f", {len(reporter.warnings)} warning(s)" if reporter.warnings else ""
+    reporter.done()
     reporter.info(f"built {pages} pages ({len(files)} files: {changed} written, {len(files) - changed} "
-                  f"unchanged) in {result.seconds:.2f} s into {out}")
+                  f"unchanged) in {result.seconds:.2f} s into {out}{warnings}")
     return result
 
 
@@ -56,7 +58,9 @@ def render_site(project: Project, reporter: Reporter, base_url: str | None = Non
     from the page cache instead of being rendered again (see cache.py); `rendered` receives the
     URLs that were rendered.
     """
+    reporter.progress("reading content")
     content = load_and_validate(project, reporter, base_url, strict)
+    reporter.progress(f"analysing {len(content.articles)} stories")
     errors: list[Problem] = []
     article_bodies = _render_bodies(content.articles, errors)
     prose_bodies = _render_bodies(content.pages, errors)
@@ -65,6 +69,7 @@ def render_site(project: Project, reporter: Reporter, base_url: str | None = Non
     findings = analyse(content, article_bodies)
     stories = story_views(content.articles, content.outlets, article_bodies, findings)
     pages, data_files = plan_site(content, stories, prose_bodies)
+    reporter.progress(f"rendering {len(pages)} pages")
     env = make_environment(project, asset_urls, content.site.base_url)
     page_cache = PageCache.for_project(project.root, project.templates,
                                        {"assets": asset_urls, "base_url": content.site.base_url},

@@ -11,6 +11,7 @@ from site_builder.errors import SiteError
 from site_builder.importer.command import ImportOptions, run_import
 from site_builder.project import Project
 from site_builder.reporter import Reporter
+from site_builder.serve import serve
 
 
 def parser() -> argparse.ArgumentParser:
@@ -38,6 +39,16 @@ def parser() -> argparse.ArgumentParser:
     import_cmd.add_argument("--dry-run", action="store_true", help="print the article instead of writing it")
     import_cmd.add_argument("--project", default=".", type=Path, help="project folder (default: .)")
 
+    serve_cmd = commands.add_parser(
+        "serve", help="preview the site: build, serve, rebuild on changes, reload pages",
+        description="Build the site, serve it on 127.0.0.1 under its base path, watch content/, templates/ and "
+                    "static/, rebuild after a change and reload open pages. A failed build shows its errors in "
+                    "the page while the last good build stays served. Ctrl-C stops.")
+    serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve_cmd.add_argument("--port", default=8000, type=int, help="port (default: 8000; 0 picks a free one)")
+    serve_cmd.add_argument("--base-url", default=None, help="address the site will be published at")
+    serve_cmd.add_argument("--project", default=".", type=Path, help="project folder (default: .)")
+
     check_cmd = commands.add_parser("check", help="report every problem in content/, write nothing",
                                     description="Validate content and templates; write nothing.")
     _shared_options(check_cmd)
@@ -62,6 +73,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "import":
             options = ImportOptions(args.outlet, args.slug, args.force, args.dry_run)
             return 1 if run_import(project, args.files, options, Reporter()) else 0
+        if args.command == "build":
+            reporter.progress("starting")
+        if args.command == "serve":
+            serve(project, project.root / "_site", reporter, args.host, args.port, args.base_url)
+            return 0
         if args.command == "build":
             out = args.out or project.root / "_site"
             build(project, out, reporter, args.base_url, args.strict, clean=args.clean)

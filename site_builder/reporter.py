@@ -1,6 +1,7 @@
 """Progress and warnings go through a reporter, so the build logic never prints."""
 from __future__ import annotations
 
+import os
 import sys
 from typing import TextIO
 
@@ -16,11 +17,20 @@ class Reporter:
 
     def info(self, message: str) -> None:
         if not self.quiet:
-            print(message, file=self.out)
+            print(message, file=self.out, flush=True)
 
     def warning(self, message: str) -> None:
         self.warnings.append(message)
-        print(f"warning: {message}", file=self.err)
+        print(f"warning: {message}", file=self.err, flush=True)
+
+    def progress(self, message: str) -> None:
+        """A line that overwrites itself on a terminal; nothing in CI, in a pipe or with --quiet."""
+        if not self.quiet and not os.environ.get("CI") and self.out.isatty():
+            print(f"\r\033[K{message}", end="", file=self.out, flush=True)
+
+    def done(self) -> None:
+        if not self.quiet and not os.environ.get("CI") and self.out.isatty():
+            print("\r\033[K", end="", file=self.out, flush=True)
 
 
 class BufferReporter(Reporter):
@@ -35,3 +45,9 @@ class BufferReporter(Reporter):
 
     def warning(self, message: str) -> None:
         self.warnings.append(message)
+
+    def progress(self, message: str) -> None:
+        self.messages.append(message)
+
+    def done(self) -> None:
+        pass

@@ -1,6 +1,7 @@
 """The command line as a user meets it."""
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 import sys
@@ -23,7 +24,7 @@ def test_build_ends_with_a_one_line_summary_that_counts_what_was_written(make_si
     assert main(["build", "--project", str(project.root)]) == 0
     summary = capsys.readouterr().out.strip().splitlines()[-1]
     match = re.fullmatch(r"built (\d+) pages \((\d+) files: (\d+) written, (\d+) unchanged\) in \d+\.\d\d s "
-                         r"into (.*)", summary)
+                         r"into (.*?)(, \d+ warning\(s\))?", summary)
     written = [p for p in (project.root / "_site").rglob("*") if p.is_file()]
     assert match and match.group(5) == str(project.root / "_site")
     assert int(match.group(1)) == sum(1 for p in written if p.suffix == ".html")
@@ -54,3 +55,23 @@ def test_python_dash_m_runs_the_cli(make_site):
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "content is valid" in result.stdout
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_shows_on_a_terminal_but_not_in_ci_or_with_quiet(monkeypatch):
+    from site_builder.reporter import Reporter
+
+    monkeypatch.delenv("CI", raising=False)
+    terminal = FakeTerminal()
+    Reporter(out=terminal).progress("rendering 10 pages")
+    assert "rendering 10 pages" in terminal.getvalue()
+    quiet = FakeTerminal()
+    Reporter(out=quiet, quiet=True).progress("rendering 10 pages")
+    monkeypatch.setenv("CI", "true")
+    ci = FakeTerminal()
+    Reporter(out=ci).progress("rendering 10 pages")
+    assert quiet.getvalue() == ci.getvalue() == ""
