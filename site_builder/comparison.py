@@ -5,7 +5,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
-from site_builder.analysis.text import term_pattern
+from site_builder.analysis.text import any_pattern
 from site_builder.models import Content, Outlet
 
 SIDES = ("US", "DPRK", "ROK", "Russia", "other", None)
@@ -77,10 +77,14 @@ def _events(stories_newest_first: list) -> dict:
 
 
 def _framing(group, stories: list, words: int):
-    per_term = {}
-    for term in group.terms:
-        pattern = term_pattern(term)
-        per_term[term] = sum(len(pattern.findall(p)) for s in stories for p in s.body.paragraphs)
+    """Matches of each term of the group, found in one pass over the stories' paragraphs."""
+    per_term = {term: 0 for term in group.terms}
+    by_text = {term.lower(): term for term in group.terms}
+    pattern = any_pattern(tuple(group.terms))
+    for story in stories:
+        for paragraph in story.body.paragraphs:
+            for match in pattern.finditer(paragraph):
+                per_term[by_text[match.group(0).lower()]] += 1
     total = sum(per_term.values())
     return total, round(1000 * total / words, 1) if words else 0.0, per_term
 

@@ -15,14 +15,23 @@ from site_builder.errors import Problem
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
-class _TextDatesLoader(yaml.SafeLoader):
-    """SafeLoader that does not turn 2020-02-12 into a date object."""
-
-
-_TextDatesLoader.yaml_implicit_resolvers = {
+_RESOLVERS = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+class _TextDatesLoader(yaml.SafeLoader):
+    """SafeLoader that does not turn 2020-02-12 into a date object."""
+
+    yaml_implicit_resolvers = _RESOLVERS
+
+
+class _FastTextDatesLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """The same with LibYAML's parser where PyYAML has it (much faster). Its error messages differ,
+    so a document it rejects is parsed again by the pure-Python loader for the message."""
+
+    yaml_implicit_resolvers = _RESOLVERS
 
 KeyPath = tuple
 
@@ -42,7 +51,14 @@ class YamlDoc:
 
 def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[YamlDoc | None, list[Problem]]:
     """Parse one YAML document; `first_line` is the file line the text starts on."""
-    loader = _TextDatesLoader(text)
+    doc, problems = _parse(_FastTextDatesLoader, text, path, first_line)
+    if doc is None and _FastTextDatesLoader.__mro__[1] is not yaml.SafeLoader:
+        return _parse(_TextDatesLoader, text, path, first_line)
+    return doc, problems
+
+
+def _parse(loader_class, text: str, path: str, first_line: int) -> tuple[YamlDoc | None, list[Problem]]:
+    loader = loader_class(text)
     try:
         node = loader.get_single_node()
         if node is None:

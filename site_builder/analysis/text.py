@@ -18,8 +18,15 @@ def term_pattern(term: str) -> re.Pattern:
     return re.compile(r"(?<!\w)" + re.escape(term), re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)
+def any_pattern(terms: tuple[str, ...]) -> re.Pattern:
+    """One pattern for a group of terms: a single search instead of one per term."""
+    ordered = sorted(set(terms), key=lambda t: (-len(t), t))
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, ordered)) + ")", re.IGNORECASE)
+
+
 def has_any(text: str, terms) -> bool:
-    return any(term_pattern(term).search(text) for term in terms)
+    return any_pattern(tuple(terms)).search(text) is not None
 
 
 def matches_rule(text: str, rule) -> bool:

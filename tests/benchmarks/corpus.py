@@ -1,0 +1,81 @@
+"""Synthetic corpora for the benchmark: N stories in our content format, deterministic for a given N.
+
+    python tests/benchmarks/corpus.py 1000 /tmp/corpus-1000
+
+copies the project's templates, static files and data files, and writes N stories with realistic
+Indonesian paragraphs, several outlets, dates across 2018-2025, quotes and event mentions.
+"""
+from __future__ import annotations
+
+import random
+import shutil
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+OUTLETS = ["serambinews", "tempo", "politikindonesia", "kompas-tv", "medcom"]
+SPEAKERS = [("Trump", "kata"), ("Kim Jong Un", "ujar"), ("Biegun", "tutur"), ("Putin", "imbuh"), ("O'Brien", "ungkap")]
+OPENINGS = [
+    "Presiden Amerika Serikat Donald Trump kembali menyinggung hubungannya dengan pemimpin Korea Utara Kim Jong Un.",
+    "Pemimpin Korea Utara Kim Jong Un menanggapi pernyataan terbaru Washington tentang program nuklir negaranya.",
+    "Hubungan Amerika Serikat dan Korea Utara kembali menjadi sorotan setelah pernyataan pejabat kedua negara.",
+    "Korea Utara meluncurkan beberapa rudal balistik jarak pendek ke arah laut, menurut militer Korea Selatan.",
+]
+MIDDLES = [
+    "Keduanya bertemu untuk pertama kalinya di Singapura pada 2018 dan menandatangani deklarasi bersama.",
+    "Pertemuan kedua mereka di ibu kota Vietnam, Hanoi, pada 2019 berakhir tanpa kesepakatan.",
+    "Trump menjadi presiden AS pertama yang menginjakkan kaki di Zona Demiliterisasi pada Juni 2019.",
+    "Perundingan tingkat kerja di Stockholm terhenti setelah Korea Utara menyebut AS datang dengan tangan kosong.",
+    "Korea Utara menandatangani pakta pertahanan dengan Rusia dan dituduh mengirim ribuan tentara ke Rusia.",
+    "Para analis menilai sanksi internasional belum mengubah sikap Pyongyang terhadap senjata nuklirnya.",
+    "Pemerintah Korea Selatan menyerukan dialog dan meminta kedua pihak menahan diri.",
+    "Dikutip dari Reuters, pejabat AS menyatakan pintu diplomasi tetap terbuka bagi Pyongyang.",
+]
+QUOTES = [
+    "Kami siap berbicara kapan saja jika mereka menunjukkan itikad baik",
+    "Tidak ada yang bisa memaksa kami menyerahkan kemampuan pertahanan kami",
+    "Saya punya hubungan yang sangat baik dengannya dan itu hal yang baik",
+    "Negosiasi hanya menegaskan kebijakan permusuhan yang tidak berubah",
+]
+
+
+def story(index: int, rng: random.Random) -> tuple[str, str]:
+    moment = datetime(2018, 1, 1, 8, tzinfo=timezone(timedelta(hours=7))) + timedelta(
+        minutes=rng.randrange(0, 8 * 365 * 24 * 60))
+    speaker, verb = rng.choice(SPEAKERS)
+    paragraphs = [rng.choice(OPENINGS)]
+    for _ in range(rng.randint(5, 10)):
+        paragraphs.append(rng.choice(MIDDLES) + " " + rng.choice(MIDDLES))
+    paragraphs.insert(2, f'"{rng.choice(QUOTES)} nomor {index}," {verb} {speaker}.')
+    slug = f"{moment:%Y-%m}-cerita-{index:05d}"
+    text = (f"---\ntitle: Berita sintetis nomor {index} tentang Trump dan Kim\noutlet: {rng.choice(OUTLETS)}\n"
+            f"published: {moment.isoformat()}\nauthors: [Penulis {index % 37}]\n---\n" + "\n\n".join(paragraphs) + "\n")
+    return slug, text
+
+
+def write_corpus(count: int, root: Path) -> Path:
+    shutil.rmtree(root, ignore_errors=True)
+    for folder in ("templates", "static"):
+        shutil.copytree(REPO / folder, root / folder)
+    content = root / "content"
+    content.mkdir(parents=True)
+    for name in ("site.yaml", "outlets.yaml", "people.yaml", "sources.yaml", "lexicon.yaml"):
+        shutil.copy(REPO / "content" / name, content / name)
+    shutil.copytree(REPO / "content" / "pages", content / "pages")
+    events = (REPO / "content" / "events.yaml").read_text("utf-8")
+    # Article evidence names the real stories, which a synthetic corpus does not have.
+    header, *blocks = events.split("\n- id: ")
+    kept = [header] + [block for block in blocks if "article:" not in block]
+    (content / "events.yaml").write_text("\n- id: ".join(kept), "utf-8")
+    articles = content / "articles"
+    articles.mkdir()
+    rng = random.Random(count)
+    for index in range(count):
+        slug, text = story(index, rng)
+        (articles / f"{slug}.md").write_text(text, "utf-8")
+    return root
+
+
+if __name__ == "__main__":
+    print(write_corpus(int(sys.argv[1]), Path(sys.argv[2])))
