@@ -12,7 +12,7 @@ from pathlib import Path
 from site_builder import fields
 from site_builder.analysis import analyse
 from site_builder.assets import hashed_assets
-from site_builder.cache import PageCache
+from site_builder.cache import FindingsStore, PageCache
 from site_builder.errors import Problem, SiteError
 from site_builder.load import load_content
 from site_builder.markdown import render_markdown
@@ -32,6 +32,7 @@ class BuildResult:
     seconds: float
     changed: int  # files written; the others were left as they were
     rendered: tuple[str, ...]  # pages rendered from templates; the others came from the cache
+    analysed: tuple[str, ...]  # stories analysed; the others' findings came from the cache
 
 
 def build(project: Project, out: Path, reporter: Reporter, base_url: str | None = None,
@@ -39,9 +40,11 @@ def build(project: Project, out: Path, reporter: Reporter, base_url: str | None 
     started = time.perf_counter()
     check_output_folder(out, project)
     rendered: list[str] = []
-    files = render_site(project, reporter, base_url, strict, cache=True, clean=clean, rendered=rendered)
+    analysed: list[str] = []
+    files = render_site(project, reporter, base_url, strict, cache=True, clean=clean, rendered=rendered,
+                        analysed=analysed)
     changed = write_site(out, files)
-    result = BuildResult(files, time.perf_counter() - started, changed, tuple(rendered))
+    result = BuildResult(files, time.perf_counter() - started, changed, tuple(rendered), tuple(analysed))
     pages = sum(1 for url in files if url.endswith(".html"))
     warnings = f", {len(reporter.warnings)} warning(s)" if reporter.warnings else ""
     reporter.done()
@@ -51,12 +54,13 @@ def build(project: Project, out: Path, reporter: Reporter, base_url: str | None 
 
 
 def render_site(project: Project, reporter: Reporter, base_url: str | None = None, strict: bool = False,
-                cache: bool = False, clean: bool = False, rendered: list | None = None) -> dict[str, bytes]:
+                cache: bool = False, clean: bool = False, rendered: list | None = None,
+                analysed: list | None = None) -> dict[str, bytes]:
     """Everything up to the bytes of each file; raises SiteError listing every problem.
 
     With `cache`, pages whose template and context did not change since the last build are taken
     from the page cache instead of being rendered again (see cache.py); `rendered` receives the
-    URLs that were rendered.
+    URLs that were rendered, `analysed` the slugs of the stories analysed (not found in the cache).
     """
     reporter.progress("reading content")
     content = load_and_validate(project, reporter, base_url, strict)
@@ -66,7 +70,8 @@ def render_site(project: Project, reporter: Reporter, base_url: str | None = Non
     prose_bodies = _render_bodies(content.pages, errors)
     _fail_on(errors)
     asset_urls, asset_files = hashed_assets(project.static)
-    findings = analyse(content, article_bodies)
+    store = FindingsStore(project.root, content.gazetteer, content.events, clean) if cache else None
+    findings = analyse(content, article_bodies, store)
     stories = story_views(content.articles, content.outlets, article_bodies, findings)
     pages, data_files = plan_site(content, stories, prose_bodies)
     reporter.progress(f"rendering {len(pages)} pages")
@@ -79,8 +84,11 @@ def render_site(project: Project, reporter: Reporter, base_url: str | None = Non
     _fail_on(errors + find_collisions(outputs))
     if page_cache:
         page_cache.prune()
+        store.prune()
         if rendered is not None:
             rendered.extend(page_cache.rendered)
+        if analysed is not None:
+            analysed.extend(store.analysed)
     return {**html, **{f.url: f.data for f in data_files + asset_files}}
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import shutil
 import tempfile
 from pathlib import Path
@@ -77,3 +78,44 @@ class PageCache:
         for path in self.folder.glob("*/*"):
             if path.name not in self.used:
                 path.unlink(missing_ok=True)
+
+
+class FindingsStore:
+    """Each story's analysis between builds: pickled findings keyed by the story's text and by
+    everything the analysis reads besides it (gazetteer, events, package version)."""
+
+    def __init__(self, root: Path, gazetteer, events, clean: bool = False):
+        self.folder = root / FOLDER / "findings"
+        if clean:
+            shutil.rmtree(self.folder, ignore_errors=True)
+        self.salt = hashlib.sha256(repr((__version__, gazetteer, events)).encode()).digest()
+        self.analysed: list[str] = []  # slugs analysed this build (not found in the store)
+        self.used: set[str] = set()
+
+    def _key(self, inputs) -> str:
+        return hashlib.sha256(self.salt + repr(inputs).encode()).hexdigest()
+
+    def get(self, inputs):
+        key = self._key(inputs)
+        self.used.add(key)
+        try:
+            return pickle.loads((self.folder / key).read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return None
+
+    def put(self, inputs, findings, slug: str) -> None:
+        self.analysed.append(slug)
+        target = self.folder / self._key(inputs)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=self.folder, delete=False) as stream:
+                stream.write(pickle.dumps(findings, protocol=5))
+            os.replace(stream.name, target)
+        except OSError:
+            pass
+
+    def prune(self) -> None:
+        if self.folder.is_dir():
+            for path in self.folder.iterdir():
+                if path.name not in self.used:
+                    path.unlink(missing_ok=True)

@@ -25,7 +25,8 @@ def test_a_build_with_no_change_renders_and_rewrites_nothing(make_site):
     before = stamps(out)
     again = build(project, out, BufferReporter())
     assert len(first.rendered) == sum(1 for u in first.files if u.endswith((".html", ".xml")))
-    assert again.rendered == () and again.changed == 0
+    assert sorted(first.analysed) == ["kim-sinis", "trump-enggan"]
+    assert again.rendered == () and again.analysed == () and again.changed == 0
     assert stamps(out) == before
 
 
@@ -37,6 +38,7 @@ def test_editing_one_story_rerenders_it_and_the_pages_that_aggregate_it(make_sit
     story = project.content / "articles" / "kim-sinis.md"
     story.write_text(story.read_text() + "\nParagraf tambahan tentang pertemuan itu.\n")
     result = build(project, out, BufferReporter())
+    assert result.analysed == ("kim-sinis",)
     assert sorted(result.rendered) == ["index.html", "outlets.html", "stories/kim-sinis.html", "timeline.html"]
     after = stamps(out)
     untouched = [u for u in before if before[u] == after.get(u)]

@@ -84,11 +84,21 @@ class SiteFindings:
     reused_passages: tuple  # shared.Pair of sentence Items, across outlets
 
 
-def analyse(content, bodies) -> SiteFindings:
-    """Every story on its own, then what stories of different outlets share."""
-    stories = {a.slug: analyse_story(content.gazetteer, content.events, bodies[a.slug].paragraphs,
-                                     a.image.credit if a.image else "", a.wires)
-               for a in content.articles}
+def analyse(content, bodies, store=None) -> SiteFindings:
+    """Every story on its own, then what stories of different outlets share.
+
+    `store` (a cache.FindingsStore) keeps each story's findings between builds, keyed by its text
+    and by the gazetteer and events, so a new process re-analyses only the stories that changed.
+    """
+    stories = {}
+    for article in content.articles:
+        inputs = (bodies[article.slug].paragraphs, article.image.credit if article.image else "", article.wires)
+        found = store.get(inputs) if store else None
+        if found is None:
+            found = analyse_story(content.gazetteer, content.events, *inputs)
+            if store:
+                store.put(inputs, found, article.slug)
+        stories[article.slug] = found
     quote_items = [Item(a.slug, a.outlet, q.text, q.speaker)
                    for a in content.articles for q in stories[a.slug].statements]
     passage_list = [item for a in content.articles

@@ -1,0 +1,144 @@
+"""Benchmark: site_builder against Hugo and Pelican on the same synthetic corpus, side by side in one run.
+
+    python tests/benchmarks/bench.py --sizes 100 1000 --repeat 3
+
+For each size it times, in new processes, a cold full build, a rebuild with no change, a rebuild after
+editing one story and one after adding a story, each repeated and reported as median (min-max), with
+peak memory (RSS). Hugo (Debian package `hugo`) and Pelican (PyPI: `pelican markdown`) build the same stories when they
+are installed; our time is printed as a ratio to theirs. Nothing here is a test: the machines are noisy.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from corpus import REPO, write_corpus
+
+GNU_TIME = shutil.which("time") or "/usr/bin/time"
+
+
+def run(command: list[str], cwd: Path | None = None) -> tuple[float, int]:
+    """Seconds and peak RSS (KiB) of one command in a new process."""
+    wrapped = [GNU_TIME, "-f", "%M", *command] if Path(GNU_TIME).exists() else command
+    env = {**os.environ, "PYTHONPATH": str(REPO)}  # works from a checkout without installing
+    started = time.perf_counter()
+    done = subprocess.run(wrapped, cwd=cwd, capture_output=True, text=True, env=env)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(command)}\n{done.stdout}\n{done.stderr}")
+    rss = int(done.stderr.strip().splitlines()[-1]) if wrapped is not command else 0
+    return seconds, rss
+
+
+def ours(root: Path, *extra: str) -> tuple[float, int]:
+    return run([sys.executable, "-m", "site_builder", "build", "--project", str(root), "--quiet", *extra])
+
+
+def measure(label: str, action, repeat: int) -> dict:
+    runs = [action(i) for i in range(repeat)]
+    times = [t for t, _ in runs]
+    return {"label": label, "median": statistics.median(times), "min": min(times), "max": max(times),
+            "rss": max(r for _, r in runs)}
+
+
+def our_suite(root: Path, count: int, repeat: int) -> list[dict]:
+    stories = sorted((root / "content" / "articles").glob("*.md"))
+
+    def cold(_):
+        shutil.rmtree(root / "_site", ignore_errors=True)
+        return ours(root, "--clean")
+
+    def edit(i):
+        story = stories[(i * 7919) % len(stories)]
+        story.write_text(story.read_text() + f"\nParagraf suntingan {i}.\n")
+        return ours(root)
+
+    def add(i):
+        (root / "content" / "articles" / f"2025-12-tambahan-{i}.md").write_text(
+            f"---\ntitle: Tambahan {i}\noutlet: tempo\npublished: 2025-12-0{1 + i % 9}\n---\nIsi tambahan {i}.\n")
+        return ours(root)
+
+    results = [measure("cold full build", cold, repeat)]
+    results.append(measure("no change", lambda _: ours(root), repeat))
+    results.append(measure("edit one story", edit, repeat))
+    results.append(measure("add one story", add, repeat))
+    return results
+
+
+def hugo_site(source: Path, target: Path) -> Path:
+    (target / "content" / "posts").mkdir(parents=True)
+    (target / "layouts" / "_default").mkdir(parents=True)
+    (target / "hugo.toml").write_text('baseURL = "https://example.org/"\ntitle = "Bench"\n'
+                                      'disableKinds = ["taxonomy", "term"]\n[pagination]\npagerSize = 50\n')
+    (target / "layouts" / "_default" / "baseof.html").write_text(
+        '<!doctype html><html lang="id"><head><title>{{ .Title }}</title></head><body>{{ block "main" . }}{{ end }}</body></html>')
+    (target / "layouts" / "_default" / "single.html").write_text(
+        '{{ define "main" }}<h1>{{ .Title }}</h1><time>{{ .Date }}</time>{{ .Content }}{{ end }}')
+    (target / "layouts" / "_default" / "list.html").write_text(
+        '{{ define "main" }}{{ range .Paginator.Pages }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}{{ end }}')
+    for story in (source / "content" / "articles").glob("*.md"):
+        text = story.read_text().replace("published:", "date:", 1)
+        (target / "content" / "posts" / story.name).write_text(text)
+    return target
+
+
+def pelican_site(source: Path, target: Path) -> Path:
+    (target / "content").mkdir(parents=True)
+    (target / "pelicanconf.py").write_text('SITENAME = "Bench"\nSITEURL = ""\nTIMEZONE = "Asia/Jakarta"\n'
+                                           'DEFAULT_LANG = "id"\nFEED_ALL_ATOM = None\nDEFAULT_PAGINATION = 50\n')
+    for story in (source / "content" / "articles").glob("*.md"):
+        meta, body = story.read_text().split("---\n", 2)[1:]
+        fields = dict(line.split(": ", 1) for line in meta.splitlines() if ": " in line)
+        (target / "content" / story.name).write_text(
+            f"Title: {fields['title']}\nDate: {fields['published'][:16].replace('T', ' ')}\n\n{body}")
+    return target
+
+
+def others(source: Path, work: Path, repeat: int) -> dict[str, dict]:
+    found = {}
+    if shutil.which("hugo"):
+        site = hugo_site(source, work / "hugo")
+        found["Hugo"] = measure("Hugo cold build", lambda _: run(["hugo", "--quiet", "-d", "public"], cwd=site), repeat)
+    pelican = Path(sys.executable).parent / "pelican"
+    if pelican.exists() or shutil.which("pelican"):
+        site = pelican_site(source, work / "pelican")
+        command = [str(pelican) if pelican.exists() else "pelican", "content", "-o", "output", "-s", "pelicanconf.py", "-q"]
+        found["Pelican"] = measure("Pelican cold build", lambda _: run(command, cwd=site), repeat)
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    per_story = {}
+    for count in args.sizes:
+        with tempfile.TemporaryDirectory() as folder:
+            work = Path(folder)
+            root = write_corpus(count, work / "ours")
+            compared = others(root, work, args.repeat)
+            results = our_suite(root, count, args.repeat)
+        print(f"\n{count} stories")
+        for r in results + list(compared.values()):
+            print(f"  {r['label']:<22} {r['median']:7.2f} s  ({r['min']:.2f}-{r['max']:.2f})  "
+                  f"{1000 * r['median'] / count:7.2f} ms/story  peak {r['rss'] / 1024:6.0f} MB")
+        cold = results[0]["median"]
+        per_story[count] = 1000 * cold / count
+        for name, r in compared.items():
+            print(f"  ours / {name}: {cold / r['median']:.2f}")
+        print(f"  no change / cold: {results[1]['median'] / cold:.0%}   edit one / cold: {results[2]['median'] / cold:.0%}")
+    sizes = sorted(per_story)
+    if len(sizes) > 1:
+        print(f"\nms per story, {sizes[-1]} vs {sizes[-2]}: {per_story[sizes[-1]] / per_story[sizes[-2]]:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
