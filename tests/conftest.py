@@ -6,6 +6,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from browsing import browser, served  # noqa: F401  (fixtures for the browser tests)
 
 from site_builder.project import Project
 

@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_browser import browser, served, visit  # noqa: F401  (fixtures shared with the browser tests)
+from browsing import visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PAGE_TYPES = ["index.html", "outlets.html", "timeline.html", "metodologi.html",
@@ -37,7 +37,7 @@ def test_every_page_passes_the_nu_html_checker(served):
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_finds_no_violations_on_any_page_type(browser, served, scheme):  # noqa: F811
+def test_axe_finds_no_violations_on_any_page_type(browser, served, scheme):
     from axe_playwright_python.sync_playwright import Axe
 
     _, base = served
@@ -51,7 +51,7 @@ def test_axe_finds_no_violations_on_any_page_type(browser, served, scheme):  # n
         assert found == [], url
 
 
-def test_keyboard_focus_is_visible(browser, served):  # noqa: F811
+def test_keyboard_focus_is_visible(browser, served):
     _, base = served
     page, _ = visit(browser, base + "index.html")
     page.keyboard.press("Tab")

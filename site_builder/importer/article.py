@@ -112,7 +112,7 @@ def _found_notes(found: Extracted) -> list[str]:
 def line_ranges(lines) -> str:
     numbers = sorted({line.number for line in lines})
     ranges, start = [], numbers[0]
-    for previous, current in zip(numbers, numbers[1:] + [None]):
+    for previous, current in zip(numbers, numbers[1:] + [None], strict=True):
         if current is None or current != previous + 1:
             ranges.append(str(start) if start == previous else f"{start}-{previous}")
             start = current
