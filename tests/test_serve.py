@@ -97,8 +97,8 @@ def test_open_page_reloads_after_an_edit_and_shows_a_build_error(server, browser
     story.write_text(good + "\nParagraf yang muncul tanpa memuat ulang.\n")
     page.wait_for_selector("text=Paragraf yang muncul tanpa memuat ulang.", timeout=20000)
     story.write_text(good.replace("outlet: kompas-tv", "outlet: tidak-ada"))
-    overlay = page.wait_for_selector("#site-builder-error", timeout=20000)
-    assert "unknown outlet 'tidak-ada'" in overlay.text_content()
+    page.wait_for_function("(document.getElementById('site-builder-error') || {}).textContent"
+                           "?.includes(\"unknown outlet 'tidak-ada'\")", timeout=20000)
     story.write_text(good)
     page.wait_for_selector("#site-builder-error", state="detached", timeout=20000)
     page.close()
