@@ -97,8 +97,9 @@ def test_open_page_reloads_after_an_edit_and_shows_a_build_error(server, browser
     story.write_text(good + "\nParagraf yang muncul tanpa memuat ulang.\n")
     page.wait_for_selector("text=Paragraf yang muncul tanpa memuat ulang.", timeout=20000)
     story.write_text(good.replace("outlet: kompas-tv", "outlet: tidak-ada"))
-    page.wait_for_function("(document.getElementById('site-builder-error') || {}).textContent"
-                           "?.includes(\"unknown outlet 'tidak-ada'\")", timeout=20000)
+    # Polled from Python: a string predicate would be evaluated in the page, which the CSP forbids.
+    wait_for(lambda: "unknown outlet 'tidak-ada'" in page.evaluate(
+        "(document.getElementById('site-builder-error') || {}).textContent || ''"))
     story.write_text(good)
     page.wait_for_selector("#site-builder-error", state="detached", timeout=20000)
     page.close()
