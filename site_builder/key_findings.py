@@ -27,8 +27,9 @@ def _only_outlet_cites(c: Comparison, t: dict) -> list[str]:
     sentences = []
     for source in sorted(citing, key=lambda s: s.name):
         if len(citing[source]) == 1 and source.kind == "state media":
-            sentences.append(t["finding_only_source"].format(
-                outlet=citing[source][0], source=source.name, country=t.get(f"side_{source.country}", source.country)))
+            country = t.get(f"side_{source.country}", source.country)
+            sentences.append(t.fill("finding_only_source", outlet=citing[source][0], source=source.name,
+                                    country=country))
     return sentences
 
 
@@ -39,9 +40,9 @@ def _most_statements(c: Comparison, t: dict) -> list[str]:
     top = max(f.statements for f in c.outlets)
     leaders = [f.outlet.name for f in c.outlets if f.statements == top]
     silent = [f.outlet.name for f in c.outlets if f.stories and not f.statements]
-    sentences = [t["finding_most_statements"].format(outlets=_names(leaders), count=top, total=total)]
+    sentences = [t.fill("finding_most_statements", outlets=_names(leaders), count=top, total=total)]
     if silent:
-        sentences.append(t["finding_no_statements"].format(outlets=_names(silent)))
+        sentences.append(t.fill("finding_no_statements", outlets=_names(silent)))
     return sentences
 
 
@@ -52,7 +53,7 @@ def _sides(c: Comparison, t: dict) -> list[str]:
     total = sum(sides.values())
     if not total:
         return []
-    return [t["finding_sides"].format(total=total, us=sides.get("US", 0), dprk=sides.get("DPRK", 0))]
+    return [t.fill("finding_sides", total=total, us=sides.get("US", 0), dprk=sides.get("DPRK", 0))]
 
 
 def _shared_quotes(c: Comparison, t: dict) -> list[str]:
@@ -61,7 +62,7 @@ def _shared_quotes(c: Comparison, t: dict) -> list[str]:
         key = (story.outlet.name, quote.other.outlet_name, quote.speaker.name if quote.speaker else "")
         pairs[key] += 1
         reworded[key] += any(differs for _, differs in quote.mine + quote.theirs)
-    return [t["finding_shared_quotes"].format(a=a, b=b, count=n, speaker=speaker or t["speaker_unknown"],
+    return [t.fill("finding_shared_quotes", a=a, b=b, count=n, speaker=speaker or t["speaker_unknown"],
                                               reworded=reworded[(a, b, speaker)])
             for (a, b, speaker), n in sorted(pairs.items())]
 
@@ -73,7 +74,7 @@ def _reused(c: Comparison, t: dict) -> list[str]:
         later, earlier = passage.other.outlet_name, story.outlet.name
         pairs[(later, earlier)] += 1
         days[(later, earlier)] = passage.days_apart
-    return [t["finding_reused"].format(later=later, earlier=earlier, count=n, days=days[(later, earlier)])
+    return [t.fill("finding_reused", later=later, earlier=earlier, count=n, days=days[(later, earlier)])
             for (later, earlier), n in sorted(pairs.items())]
 
 
@@ -84,4 +85,4 @@ def _most_recalled(c: Comparison, t: dict) -> list[str]:
     best = max(counts.values())
     events = [e.title for e in c.events if counts[e.id] == best]
     with_stories = sum(1 for f in c.outlets if f.stories)
-    return [t["finding_most_recalled"].format(events=_names(events), count=best, total=with_stories)]
+    return [t.fill("finding_most_recalled", events=_names(events), count=best, total=with_stories)]

@@ -9,6 +9,7 @@ from site_builder.comparison import compare
 from site_builder.key_findings import key_findings
 from site_builder.errors import Problem
 from site_builder.models import Content
+from site_builder.strings import Strings
 from site_builder.views import StoryView
 
 
@@ -34,7 +35,7 @@ def plan_site(content: Content, stories: list[StoryView], prose_bodies) -> tuple
     if content.events:
         nav.append(NavItem(site.string("nav_timeline"), urls.TIMELINE))
     nav += [NavItem(p.nav_title or p.title, urls.prose(p.slug)) for p in content.pages]
-    common = {"site": site, "t": dict(site.strings), "nav": nav}
+    common = {"site": site, "t": Strings(site.strings), "nav": nav}
 
     pages = [
         Page(urls.HOME, "home.html", {**common, "stories": newest_first, "prose_pages": content.pages,
@@ -70,7 +71,7 @@ def plan_site(content: Content, stories: list[StoryView], prose_bodies) -> tuple
 def _chart_context(content: Content, stories: list[StoryView], t: dict) -> dict:
     figure = chart.build_figure(content.events, stories, content.outlets, t)
     figures = chart.summary(content.events, stories, t)
-    sentence = t["chart_summary"].format(
+    sentence = t.fill("chart_summary",
         events=figures["events"], first=dates.event_label(figures["first"].date, figures["first"].precision),
         last=dates.event_label(figures["last"].date, figures["last"].precision), warm=figures["warm"],
         hostile=figures["hostile"], half_life=figures["half_life"], high_month=figures["high"][0],

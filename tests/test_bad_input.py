@@ -88,3 +88,23 @@ def test_refuses_to_write_over_content(make_site, capsys):
     assert main(["build", "--project", str(project.root), "--out", str(project.content)]) == 1
     assert "it would replace" in capsys.readouterr().err
     assert (project.content / "site.yaml").exists()
+
+
+def test_a_ui_string_with_an_unknown_placeholder_is_a_clear_error(make_site, capsys):
+    project = make_site()
+    site_yaml = project.content / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text().replace("Grafik memuat {events} peristiwa", "Grafik memuat {jumlah} peristiwa"))
+    assert main(["build", "--project", str(project.root)]) == 1
+    err = capsys.readouterr().err
+    assert "error: content/site.yaml: strings.chart_summary: unknown placeholder {jumlah}; use only {events}," in err
+    assert "Traceback" not in err
+
+
+def test_a_missing_ui_string_is_a_clear_error(make_site, capsys):
+    project = make_site()
+    site_yaml = project.content / "site.yaml"
+    site_yaml.write_text("\n".join(line for line in site_yaml.read_text().splitlines()
+                                   if not line.startswith("  chart_index:")) + "\n")
+    assert main(["build", "--project", str(project.root)]) == 1
+    assert ("error: content/site.yaml: strings.chart_index: missing; add this UI string under strings:"
+            in capsys.readouterr().err)
