@@ -13,6 +13,9 @@ from site_builder.strings import Strings
 from site_builder.views import StoryView
 
 
+HOME_STORIES = 20  # the newest stories on the home page; the rest are in the yearly archives
+
+
 @dataclass(frozen=True)
 class Page:
     url: str
@@ -37,8 +40,11 @@ def plan_site(content: Content, stories: list[StoryView], prose_bodies) -> tuple
     nav += [NavItem(p.nav_title or p.title, urls.prose(p.slug)) for p in content.pages]
     common = {"site": site, "t": Strings(site.strings), "nav": nav}
 
+    years = _by_year(newest_first)
+    archive_links = [(year, urls.archive(year), len(items)) for year, items in years]
     pages = [
-        Page(urls.HOME, "home.html", {**common, "stories": newest_first, "prose_pages": content.pages,
+        Page(urls.HOME, "home.html", {**common, "stories": newest_first[:HOME_STORIES], "total": len(stories),
+                                      "archives": archive_links, "prose_pages": content.pages,
                                       "has_timeline": bool(content.events)}),
         Page(urls.OUTLETS, "outlets.html", {**common, "comparison": comparison,
                                             "key_findings": key_findings(comparison, common["t"])}),
@@ -46,6 +52,9 @@ def plan_site(content: Content, stories: list[StoryView], prose_bodies) -> tuple
     ]
     if content.events:
         pages.append(Page(urls.TIMELINE, "timeline.html", {**common, **_chart_context(content, stories, common["t"])}))
+    for year, items in years:
+        pages.append(Page(urls.archive(year), "archive.html",
+                          {**common, "year": year, "stories": items, "archives": archive_links}))
     for story in stories:
         ld = structured.news_article(story, site)
         pages.append(Page(story.url, "story.html", {**common, "story": story, "json_ld": ld}))
@@ -66,6 +75,14 @@ def plan_site(content: Content, stories: list[StoryView], prose_bodies) -> tuple
         OutputFile(urls.EVENTS_CSV, structured.events_csv(content.events, stories)),
     ]
     return pages, files
+
+
+def _by_year(newest_first: list[StoryView]) -> list[tuple[int, list[StoryView]]]:
+    """Stories grouped by the year they were published, newest year first."""
+    years: dict[int, list[StoryView]] = {}
+    for story in newest_first:
+        years.setdefault(story.article.published.year, []).append(story)
+    return list(years.items())
 
 
 def _chart_context(content: Content, stories: list[StoryView], t: dict) -> dict:

@@ -25,6 +25,10 @@ def event(event_id: str) -> str:
     return f"{TIMELINE}#event-{event_id}"
 
 
+def archive(year: int) -> str:
+    return f"archive/{year}.html"
+
+
 def prose(slug: str) -> str:
     return f"{slug}.html"
 

@@ -39,7 +39,8 @@ def test_editing_one_story_rerenders_it_and_the_pages_that_aggregate_it(make_sit
     story.write_text(story.read_text() + "\nParagraf tambahan tentang pertemuan itu.\n")
     result = build(project, out, BufferReporter())
     assert result.analysed == ("kim-sinis",)
-    assert sorted(result.rendered) == ["index.html", "outlets.html", "stories/kim-sinis.html", "timeline.html"]
+    assert sorted(result.rendered) == ["archive/2024.html", "index.html", "outlets.html", "stories/kim-sinis.html",
+                                       "timeline.html"]
     after = stamps(out)
     untouched = [u for u in before if before[u] == after.get(u)]
     assert "stories/trump-enggan.html" in untouched and "metodologi.html" in untouched

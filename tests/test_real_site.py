@@ -161,3 +161,17 @@ def test_without_base_url_feed_and_sitemap_are_left_out_with_a_warning():
     assert "canonical" not in files["index.html"].decode()
     assert 'href="/index.html"' in files["404.html"].decode()
     assert any("base_url: not set" in w for w in reporter.warnings)
+
+
+def test_home_lists_the_newest_stories_and_yearly_archives_list_them_all(make_site):
+    from site_builder.pages import HOME_STORIES
+
+    extra = {f"content/articles/b{i:02d}.md": f"---\ntitle: Berita {i}\noutlet: tempo\npublished: 20{19 + i % 3}-03-{1 + i:02d}\n---\nIsi {i}.\n"
+             for i in range(HOME_STORIES + 3)}
+    files = render_site(make_site(extra), BufferReporter())
+    home = files["index.html"].decode()
+    assert home.count('class="story-item"') == HOME_STORIES
+    archived = sum(files[u].decode().count('class="story-item"') for u in files if u.startswith("archive/"))
+    assert archived == HOME_STORIES + 3 + 2  # every story, the fixture's two included
+    for url in (u for u in files if u.startswith("archive/")):
+        assert f'href="{url}"' in home

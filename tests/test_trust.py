@@ -120,7 +120,7 @@ def test_hostile_content_is_escaped_everywhere(make_site):
     project = hostile_site(make_site)
     files = render_site(project, BufferReporter(), base_url="https://example.org/")
     markup = {url: data.decode() for url, data in files.items() if url.endswith((".html", ".xml"))}
-    assert len(markup) == 9
+    assert len(markup) == 11
     for url, text in markup.items():
         assert "<script>alert" not in text, url
         assert "<img src=x" not in text, url
