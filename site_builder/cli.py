@@ -73,12 +73,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "import":
             options = ImportOptions(args.outlet, args.slug, args.force, args.dry_run)
             return 1 if run_import(project, args.files, options, Reporter()) else 0
-        if args.command == "build":
-            reporter.progress("starting")
         if args.command == "serve":
             serve(project, project.root / "_site", reporter, args.host, args.port, args.base_url)
             return 0
         if args.command == "build":
+            reporter.progress("starting")
             out = args.out or project.root / "_site"
             build(project, out, reporter, args.base_url, args.strict, clean=args.clean)
         else:

@@ -23,6 +23,9 @@ class Reporter:
         self.warnings.append(message)
         print(f"warning: {message}", file=self.err, flush=True)
 
+    def error(self, message: str) -> None:
+        print(f"error: {message}", file=self.err, flush=True)
+
     def progress(self, message: str) -> None:
         """A line that overwrites itself on a terminal; nothing in CI, in a pipe or with --quiet."""
         if not self.quiet and not os.environ.get("CI") and self.out.isatty():
@@ -45,6 +48,9 @@ class BufferReporter(Reporter):
 
     def warning(self, message: str) -> None:
         self.warnings.append(message)
+
+    def error(self, message: str) -> None:
+        self.messages.append(f"error: {message}")
 
     def progress(self, message: str) -> None:
         self.messages.append(message)

@@ -39,7 +39,7 @@ def run_import(project: Project, files: list[Path], options: ImportOptions, repo
         except SiteError as exc:
             failed += 1
             for problem in exc.problems:
-                reporter.warning(str(problem).removeprefix("site-builder: "))
+                reporter.error(str(problem).removeprefix("site-builder: "))
             continue
         if new_outlet:
             outlets.append(new_outlet)
