@@ -74,14 +74,22 @@ def test_hostile_content_never_runs(browser, make_site, tmp_path):
              f"summary: '{flag}'\nimage: {{caption: '{flag}', credit: x}}\n---\n{flag}\n\n[klik](https://x.y/\"onclick=\"window.__pwned=1)\n")
     outlets = ("tempo:\n  name: '" + flag + "'\n  domain: tempo.co\n  group: g\n  medium: m\n"
                "kompas-tv:\n  name: K\n  domain: kompas.tv\n  group: g\n  medium: m\n")
+    events = (f"- id: hostile\n  date: 2020-02-01\n  title: '{flag}'\n  title_en: '{flag}'\n  kind: statement\n"
+              f"  tone: 0\n  tone_reason: '{flag}'\n  description: '{flag}'\n  match: [[[Isi, window]]]\n"
+              f"  evidence:\n    - {{source: '{flag}', url: 'https://x.y/?a=\"><script>window.__pwned=1</script>', "
+              "date: 2020-02-01}\n")
     project = make_site({"content/articles/trump-enggan.md": story, "content/outlets.yaml": outlets,
-                         "content/events.yaml": None})
+                         "content/events.yaml": events})
+    site_yaml = project.content / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text().replace(
+        "  footer: 'Arsip analitis", "  footer: '" + flag.replace("'", "''") + " Arsip analitis"))
     out = tmp_path / "_site"
     build(project, out, BufferReporter())
     server, base = serve(out)
     try:
         for url in html_pages(out):
             page, _ = visit(browser, base + url)
+            assert page.evaluate("document.body.textContent.includes('<script>window.__pwned=1</script>')"), url
             assert page.evaluate("window.__pwned === undefined"), url
             assert page.evaluate("document.querySelectorAll('[onerror], [onclick]').length") == 0, url
             page.close()
