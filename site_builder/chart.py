@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from site_builder import dates, urls
+from site_builder.views import stories_by_event
 
 # Okabe–Ito colours and distinct marker shapes, one per kind: readable with colour-blindness.
 KIND_STYLE = {
@@ -42,7 +43,7 @@ def build_figure(events, stories, outlets, t: dict) -> dict:
     """The figure as plain data (data, layout, config), with stable keys and no random ids."""
     import plotly.graph_objects as go
 
-    referring = _referring(stories)
+    referring = {event_id: len(items) for event_id, items in stories_by_event(stories).items()}
     fig = go.Figure()
     index = [(m, engagement_index(events, m)) for m in month_starts()]
     fig.add_trace(go.Scatter(
@@ -61,14 +62,6 @@ def build_figure(events, stories, outlets, t: dict) -> dict:
     figure = fig.to_plotly_json()
     return {"data": figure["data"], "layout": figure["layout"],
             "config": {"responsive": True, "scrollZoom": False, "displayModeBar": False, "locale": "id"}}
-
-
-def _referring(stories) -> dict:
-    counts: dict = {}
-    for story in stories:
-        for mention in story.events:
-            counts[mention.event.id] = counts.get(mention.event.id, 0) + 1
-    return counts
 
 
 def _event_trace(go, events, kind, colour, symbol, referring, t):

@@ -10,7 +10,7 @@ from site_builder.key_findings import key_findings
 from site_builder.errors import Problem
 from site_builder.models import Content
 from site_builder.strings import Strings
-from site_builder.views import StoryView
+from site_builder.views import StoryView, stories_by_event
 
 
 HOME_STORIES = 20  # the newest stories on the home page; the rest are in the yearly archives
@@ -101,10 +101,7 @@ def _chart_context(content: Content, stories: list[StoryView], t: dict) -> dict:
 
 def _event_rows(content: Content, stories: list[StoryView]) -> list[dict]:
     """Each event with the stories that refer to it, oldest story first."""
-    referring: dict[str, list[StoryView]] = {}
-    for story in stories:
-        for mention in story.events:
-            referring.setdefault(mention.event.id, []).append(story)
+    referring = stories_by_event(stories)
     return [{"event": e, "stories": referring.get(e.id, [])} for e in content.events]
 
 

@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from site_builder import dates, urls
 from site_builder.models import Site
+from site_builder.views import stories_by_event
 
 
 def dump_json(data) -> bytes:
@@ -115,10 +116,7 @@ def outlets_json(comparison) -> bytes:
 
 
 def _event_records(events, stories) -> list[dict]:
-    referring: dict[str, list[str]] = {}
-    for story in stories:
-        for mention in story.events:
-            referring.setdefault(mention.event.id, []).append(story.article.slug)
+    referring = {event_id: [s.article.slug for s in items] for event_id, items in stories_by_event(stories).items()}
     return [{
         "id": e.id, "date": dates.event_iso(e.date, e.precision), "precision": e.precision, "title": e.title,
         "title_en": e.title_en, "kind": e.kind, "tone": e.tone, "tone_reason": e.tone_reason,

@@ -96,6 +96,15 @@ def story_views(articles, outlets, bodies, findings: SiteFindings) -> list[Story
     ]
 
 
+def stories_by_event(stories) -> dict[str, list[StoryView]]:
+    """Event id -> the stories that refer to it, in the order given (oldest first)."""
+    referring: dict[str, list[StoryView]] = {}
+    for story in stories:
+        for mention in story.events:
+            referring.setdefault(mention.event.id, []).append(story)
+    return referring
+
+
 def _shared_quotes(findings: SiteFindings, link_of) -> dict[str, list[SharedQuote]]:
     by_story: dict[str, list[SharedQuote]] = {}
     for pair in findings.shared_quotes:
