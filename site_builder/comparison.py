@@ -8,9 +8,6 @@ from dataclasses import dataclass
 from site_builder.analysis.text import any_pattern
 from site_builder.models import Content, Outlet
 
-SIDES = ("US", "DPRK", "ROK", "Russia", "other", None)
-
-
 @dataclass(frozen=True)
 class OutletFigures:
     outlet: Outlet

@@ -29,17 +29,3 @@ class SiteError(Exception):
             problems = [problems]
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
-
-
-class ProblemList:
-    """Collects problems so one run reports all of them, then raises once."""
-
-    def __init__(self) -> None:
-        self.items: list[Problem] = []
-
-    def add(self, path: str, line: int | None, field: str | None, message: str) -> None:
-        self.items.append(Problem(path, line, field, message))
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            raise SiteError(self.items)

@@ -43,10 +43,6 @@ class Article:
     original_url: str = ""
     provenance: tuple[tuple[str, str], ...] = ()
 
-    @property
-    def has_time(self) -> bool:
-        return isinstance(self.published, datetime)
-
 
 @dataclass(frozen=True)
 class ProsePage:
@@ -147,6 +143,3 @@ class Content:
     events: tuple[Event, ...] = ()  # oldest first
     gazetteer: Gazetteer = Gazetteer()
     lexicon: tuple = ()  # lexicon.TermGroup, for the framing table
-
-    def outlet(self, key: str) -> Outlet:
-        return next(o for o in self.outlets if o.key == key)
