@@ -64,9 +64,9 @@ class Preview:
             build(self.project, self.out, self.reporter, self.base_url)
             error = None
         except SiteError as exc:
+            for problem in exc.problems:
+                self.reporter.error(str(problem))
             error = "\n".join(f"error: {problem}" for problem in exc.problems)
-            for line in error.splitlines():
-                self.reporter.warning(line.removeprefix("error: "))
         with self.lock:
             self.build_number += 1
             self.error = error
