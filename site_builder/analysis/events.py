@@ -14,11 +14,17 @@ class EventMention:
 
 
 def events_in(paragraphs, events) -> tuple[EventMention, ...]:
-    """Events in date order, each with its first matching sentence."""
+    """Events in date order, each with its first matching sentence.
+
+    A sentence can only match a rule that the whole story matches, so each event's rules are tried
+    on the story first and only those that match are tried sentence by sentence.
+    """
+    story = "\n".join(paragraphs)
     story_sentences = [s for paragraph in paragraphs for s in sentences(paragraph)]
     mentions = []
     for event in events:
-        found = next((s for s in story_sentences if any(matches_rule(s, r) for r in event.match)), None)
+        rules = [r for r in event.match if matches_rule(story, r)]
+        found = rules and next((s for s in story_sentences if any(matches_rule(s, r) for r in rules)), None)
         if found:
             mentions.append(EventMention(event, found))
     return tuple(mentions)

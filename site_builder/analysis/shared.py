@@ -50,11 +50,15 @@ def shingles(text: str, size: int) -> set[tuple[str, ...]]:
     return {tuple(tokens[i:i + size]) for i in range(max(0, len(tokens) - size + 1))}
 
 
-def candidate_pairs(items: list[Item], size: int) -> dict[tuple[int, int], int]:
-    """Pairs of items of different outlets sharing shingles, with how many they share."""
+def candidate_pairs(items: list[Item], size: int) -> tuple[dict[tuple[int, int], int], list[int]]:
+    """Pairs of items of different outlets sharing shingles, with how many they share; and how
+    many shingles each item has."""
     postings: dict[tuple, list[int]] = defaultdict(list)
+    counts = []
     for index, item in enumerate(items):
-        for shingle in shingles(item.compared, size):
+        found = shingles(item.compared, size)
+        counts.append(len(found))
+        for shingle in found:
             postings[shingle].append(index)
     shared: dict[tuple[int, int], int] = defaultdict(int)
     for places in postings.values():
@@ -64,13 +68,13 @@ def candidate_pairs(items: list[Item], size: int) -> dict[tuple[int, int], int]:
             for second in places[i + 1:]:
                 if items[first].outlet != items[second].outlet:
                     shared[(first, second)] += 1
-    return shared
+    return shared, counts
 
 
 def shared_quotes(items: list[Item]) -> list[Pair]:
     """The same statement in stories of different outlets, even where the wording differs."""
     pairs = []
-    for (i, j), _ in sorted(candidate_pairs(items, 2).items()):
+    for (i, j), _ in sorted(candidate_pairs(items, 2)[0].items()):
         a, b = items[i], items[j]
         if a.extra and b.extra and a.extra != b.extra:
             continue  # different speakers
@@ -94,8 +98,9 @@ def passage_items(story: str, outlet: str, paragraphs) -> list[Item]:
 
 def reused_passages(items: list[Item], size: int = 4) -> list[Pair]:
     pairs = []
-    for (i, j), count in sorted(candidate_pairs(items, size).items()):
-        shortest = min(len(shingles(items[i].compared, size)), len(shingles(items[j].compared, size)))
+    shared, counts = candidate_pairs(items, size)
+    for (i, j), count in sorted(shared.items()):
+        shortest = min(counts[i], counts[j])
         similarity = count / shortest if shortest else 0
         if count >= PASSAGE_MIN_SHARED and similarity >= PASSAGE_SIMILARITY:
             pairs.append(Pair(items[i], items[j], round(similarity, 2)))

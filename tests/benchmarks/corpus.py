@@ -40,14 +40,46 @@ QUOTES = [
 ]
 
 
-def story(index: int, rng: random.Random) -> tuple[str, str]:
+SUBJECTS = ["Kementerian Luar Negeri Korea Selatan", "Juru bicara Gedung Putih", "Kantor berita KCNA",
+            "Seorang pejabat senior Departemen Luar Negeri AS", "Kepala Staf Gabungan Korea Selatan",
+            "Duta besar Korea Utara untuk PBB", "Penasihat keamanan nasional AS", "Seorang peneliti di Seoul",
+            "Menteri Unifikasi Korea Selatan", "Pejabat Jepang", "Kementerian Luar Negeri China",
+            "Seorang diplomat Eropa di Pyongyang", "Analis dari sebuah lembaga kajian di Washington"]
+VERBS = ["menyatakan", "menegaskan", "mengatakan", "memperingatkan", "menyebutkan", "mengungkapkan",
+         "menilai", "mengklaim", "melaporkan", "menyoroti"]
+CLAIMS = ["uji coba rudal terbaru menunjukkan kemajuan teknologi", "latihan militer gabungan akan tetap digelar",
+          "sanksi ekonomi memperburuk kekurangan pangan", "jalur komunikasi militer masih terputus",
+          "pembicaraan tingkat kerja dapat dilanjutkan", "fasilitas pengayaan uranium terus beroperasi",
+          "bantuan kemanusiaan tertahan di perbatasan", "kapal tanker memindahkan minyak secara ilegal",
+          "peluncuran satelit mata-mata gagal mencapai orbit", "pasukan tambahan dikerahkan ke perbatasan",
+          "citra satelit memperlihatkan aktivitas di lokasi uji nuklir", "ekspor batu bara tetap berlangsung"]
+PLACES = ["di Seoul", "di Tokyo", "di Beijing", "di New York", "di Jenewa", "di Panmunjom", "di Pyongyang",
+          "di Washington", "di Moskow", "di Jakarta", "di Hanoi", "di Singapura"]
+TIMES = ["pada Senin", "pada Selasa", "pada Rabu", "pada Kamis", "pada Jumat", "pada Sabtu", "pada Minggu",
+         "pekan lalu", "dua hari lalu", "awal bulan ini", "Rabu malam", "Jumat pagi"]
+DETAILS = ["sekitar {n} tentara", "lebih dari {n} ton bantuan", "{n} kilometer dari pantai timur",
+           "ketinggian {n} kilometer", "nilai sekitar {n} juta dolar AS", "{n} peluncuran sejak Januari"]
+
+
+def sentence(rng: random.Random) -> str:
+    """A news sentence made of random parts: few whole sentences repeat across stories, as in real news."""
+    detail = rng.choice(DETAILS).format(n=f"{rng.randrange(2, 9999):,}".replace(",", "."))
+    return (f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(TIMES)} {rng.choice(PLACES)} bahwa "
+            f"{rng.choice(CLAIMS)}, dengan {detail}.")
+
+
+def story(index: int, rng: random.Random, earlier: list[str]) -> tuple[str, str]:
     moment = datetime(2018, 1, 1, 8, tzinfo=timezone(timedelta(hours=7))) + timedelta(
         minutes=rng.randrange(0, 8 * 365 * 24 * 60))
     speaker, verb = rng.choice(SPEAKERS)
     paragraphs = [rng.choice(OPENINGS)]
     for _ in range(rng.randint(5, 10)):
-        paragraphs.append(rng.choice(MIDDLES) + " " + rng.choice(MIDDLES))
+        paragraphs.append(" ".join(sentence(rng) for _ in range(rng.randint(1, 3))))
+    paragraphs.insert(3, rng.choice(MIDDLES))  # the background paragraph many stories repeat
+    if earlier and rng.random() < 0.03:  # now and then a sentence reused from an earlier story
+        paragraphs.insert(4, rng.choice(earlier))
     paragraphs.insert(2, f'"{rng.choice(QUOTES)} nomor {index}," {verb} {speaker}.')
+    earlier.append(paragraphs[-1])
     slug = f"{moment:%Y-%m}-cerita-{index:05d}"
     text = (f"---\ntitle: Berita sintetis nomor {index} tentang Trump dan Kim\noutlet: {rng.choice(OUTLETS)}\n"
             f"published: {moment.isoformat()}\nauthors: [Penulis {index % 37}]\n---\n" + "\n\n".join(paragraphs) + "\n")
@@ -71,8 +103,9 @@ def write_corpus(count: int, root: Path) -> Path:
     articles = content / "articles"
     articles.mkdir()
     rng = random.Random(count)
+    earlier: list[str] = []
     for index in range(count):
-        slug, text = story(index, rng)
+        slug, text = story(index, rng, earlier)
         (articles / f"{slug}.md").write_text(text, "utf-8")
     return root
 
