@@ -9,19 +9,20 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from site_builder import fields
+from site_builder import cache, fields
 from site_builder.analysis import analyse
 from site_builder.assets import hashed_assets
-from site_builder.cache import FindingsStore, PageCache
+from site_builder.cache import PageCache, StoryStore
 from site_builder.errors import Problem, SiteError
-from site_builder.load import load_content
+from site_builder.load import RawContent, load_content
 from site_builder.markdown import render_markdown
 from site_builder.models import Content
 from site_builder.pages import find_collisions, plan_site
 from site_builder.project import Project
 from site_builder.render import make_environment, render_pages
 from site_builder.reporter import Reporter
-from site_builder.validate import validate
+from site_builder.stories import PreparedStory, Setting, prepare_stories
+from site_builder.validate import assemble, validate_data
 from site_builder.views import story_views
 from site_builder.write import check_output_folder, write_site
 
@@ -32,19 +33,30 @@ class BuildResult:
     seconds: float
     changed: int  # files written; the others were left as they were
     rendered: tuple[str, ...]  # pages rendered from templates; the others came from the cache
-    analysed: tuple[str, ...]  # stories analysed; the others' findings came from the cache
+    analysed: tuple[str, ...]  # stories prepared; the others came from the cache
+
+
+@dataclass
+class Caches:
+    """The build cache (cache.py) of one build, which writes to `out`."""
+    stories: StoryStore
+    out: Path
+    pages: PageCache | None = None  # made once the asset URLs and the base URL are known
 
 
 def build(project: Project, out: Path, reporter: Reporter, base_url: str | None = None,
-          strict: bool = False, clean: bool = False) -> BuildResult:
+          strict: bool = False, clean: bool = False, workers: int = 1) -> BuildResult:
     started = time.perf_counter()
     check_output_folder(out, project)
-    rendered: list[str] = []
-    analysed: list[str] = []
-    files = render_site(project, reporter, base_url, strict, cache=True, clean=clean, rendered=rendered,
-                        analysed=analysed)
+    if clean:
+        cache.clear(project.root)
+    caches = Caches(StoryStore(project.root), out.resolve())
+    files = render_site(project, reporter, base_url, strict, caches, workers)
     changed = write_site(out, files)
-    result = BuildResult(files, time.perf_counter() - started, changed, tuple(rendered), tuple(analysed))
+    caches.pages.save()
+    caches.stories.save()
+    result = BuildResult(files, time.perf_counter() - started, changed, tuple(caches.pages.rendered),
+                         tuple(caches.stories.analysed))
     pages = sum(1 for url in files if url.endswith(".html"))
     warnings = f", {len(reporter.warnings)} warning(s)" if reporter.warnings else ""
     reporter.done()
@@ -54,48 +66,43 @@ def build(project: Project, out: Path, reporter: Reporter, base_url: str | None 
 
 
 def render_site(project: Project, reporter: Reporter, base_url: str | None = None, strict: bool = False,
-                cache: bool = False, clean: bool = False, rendered: list | None = None,
-                analysed: list | None = None) -> dict[str, bytes]:
+                caches: Caches | None = None, workers: int = 1) -> dict[str, bytes]:
     """Everything up to the bytes of each file; raises SiteError listing every problem.
 
-    With `cache`, pages whose template and context did not change since the last build are taken
-    from the page cache instead of being rendered again (see cache.py); `rendered` receives the
-    URLs that were rendered, `analysed` the slugs of the stories analysed (not found in the cache).
+    With `caches`, stories whose file and data did not change since the last build are not
+    prepared again, and pages whose template and context did not change are read back from the
+    last build instead of being rendered again. `workers` processes share the work on stories
+    when there are many.
     """
     reporter.progress("reading content")
-    content = load_and_validate(project, reporter, base_url, strict)
+    content, prepared = load_and_validate(project, reporter, base_url, strict,
+                                          caches.stories if caches else None, workers)
     reporter.progress(f"analysing {len(content.articles)} stories")
     errors: list[Problem] = []
-    article_bodies = _render_bodies(content.articles, errors)
     prose_bodies = _render_bodies(content.pages, errors)
     _fail_on(errors)
     asset_urls, asset_files = hashed_assets(project.static)
-    store = FindingsStore(project.root, content.gazetteer, content.events, clean) if cache else None
-    findings = analyse(content, article_bodies, store)
-    stories = story_views(content.articles, content.outlets, article_bodies, findings)
+    findings = analyse(content.articles, {slug: p.findings for slug, p in prepared.items()},
+                       {slug: p.passages for slug, p in prepared.items()})
+    stories = story_views(content.articles, content.outlets, {slug: p.body for slug, p in prepared.items()},
+                          findings, {slug: p.key for slug, p in prepared.items()})
     pages, data_files = plan_site(content, stories, prose_bodies)
     reporter.progress(f"rendering {len(pages)} pages")
     env = make_environment(project, asset_urls, content.site.base_url)
-    page_cache = PageCache.for_project(project.root, project.templates,
-                                       {"assets": asset_urls, "base_url": content.site.base_url},
-                                       clean) if cache else None
-    html, errors = render_pages(env, pages, project, page_cache)
+    if caches:
+        caches.pages = PageCache(project.root, caches.out, project.templates,
+                                 {"assets": asset_urls, "base_url": content.site.base_url})
+    html, errors = render_pages(env, pages, project, caches.pages if caches else None)
     outputs = [*html, *(f.url for f in data_files), *(f.url for f in asset_files)]
     _fail_on(errors + find_collisions(outputs))
-    if page_cache:
-        page_cache.prune()
-        store.prune()
-        if rendered is not None:
-            rendered.extend(page_cache.rendered)
-        if analysed is not None:
-            analysed.extend(store.analysed)
     return {**html, **{f.url: f.data for f in data_files + asset_files}}
 
 
-def load_and_validate(project: Project, reporter: Reporter, base_url: str | None = None,
-                      strict: bool = False) -> Content:
+def load_and_validate(project: Project, reporter: Reporter, base_url: str | None = None, strict: bool = False,
+                      store: StoryStore | None = None, workers: int = 1) -> tuple[Content, dict[str, PreparedStory]]:
+    """The validated content, and each story prepared (stories.py) by slug."""
     raw, errors = load_content(project)
-    content, invalid, warnings = validate(raw)
+    content, prepared, invalid, warnings = validate_content(raw, store, workers)
     errors += invalid
     if base_url is not None and content is not None:
         clean, error = fields.base_url(base_url)
@@ -112,7 +119,24 @@ def load_and_validate(project: Project, reporter: Reporter, base_url: str | None
     if strict and warnings:
         errors += [replace(w, message=w.message + " (an error with --strict)") for w in warnings]
     _fail_on(errors)
-    return content
+    return content, prepared
+
+
+def validate_content(raw: RawContent, store: StoryStore | None = None, workers: int = 1):
+    """Returns (content or None, prepared stories by slug, errors, warnings): the data files first,
+    then each story on its own, then the checks that span files."""
+    data, errors, warnings = validate_data(raw)
+    setting = Setting(frozenset(o.key for o in data.outlets), raw.outlets is not None, data.gazetteer, data.events)
+    prepared = prepare_stories(raw.articles, setting, store, workers)
+    for story in prepared:
+        errors.extend(story.errors)
+        warnings.extend(story.warnings)
+    articles = [story.article for story in prepared if story.article]
+    content, invalid = assemble(raw, data, articles)
+    errors.extend(invalid)
+    if errors:
+        content = None
+    return content, {story.article.slug: story for story in prepared if story.article}, errors, warnings
 
 
 def _render_bodies(items, errors: list[Problem]) -> dict:

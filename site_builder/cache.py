@@ -1,20 +1,18 @@
-"""The build cache: rendered pages keyed by everything that went into them.
+"""The build cache, in a hidden folder beside the content (ignored by git): what the last build
+prepared and rendered, so the next one redoes only what changed. It only ever holds what the last
+build used, and a cache hit is byte-identical to a clean build (tests/test_incremental.py).
 
-A page's key hashes its template sources, the environment (asset URLs, base URL, package version)
-and the repr of its whole context. The context is frozen dataclasses, tuples, dicts and strings, whose
-repr is made of their values alone, so an unchanged key means byte-identical output: a cache hit can
-never differ from a clean build. (Pickle would not do: its bytes depend on which objects are shared.)
-A context whose repr shows an object's address is never cached.
-The cache lives in a hidden folder beside the content (ignored by git) and only holds what the
-last build used.
+Every key covers the package's own code (`code_digest`), so a changed generator starts afresh.
 """
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 import shutil
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 from site_builder import __version__
@@ -22,100 +20,150 @@ from site_builder import __version__
 FOLDER = ".site-cache"
 
 
-class PageCache:
-    def __init__(self, folder: Path, salt: bytes):
-        self.folder = folder / "pages"
-        self.salt = salt
-        self.used: set[str] = set()
-        self.rendered: list[str] = []  # URLs rendered this build (cache misses)
+@lru_cache(maxsize=1)
+def code_digest() -> bytes:
+    """The version and the source of this package: a cache written by other code is not used."""
+    digest = hashlib.sha256(__version__.encode())
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.digest()
 
-    @classmethod
-    def for_project(cls, root: Path, templates: Path, environment: dict, clean: bool = False) -> "PageCache":
-        folder = root / FOLDER
-        if clean:
-            shutil.rmtree(folder, ignore_errors=True)
-        digest = hashlib.sha256(__version__.encode())
+
+def clear(root: Path) -> None:
+    shutil.rmtree(root / FOLDER, ignore_errors=True)
+
+
+def _load(path: Path) -> dict:
+    try:
+        with path.open("rb") as stream:
+            stored = pickle.load(stream)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return {}
+    return stored if isinstance(stored, dict) else {}
+
+
+def _save(path: Path, value: dict) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as stream:
+            pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(stream.name, path)
+    except OSError:
+        pass  # a cache that cannot be written only makes the next build slower
+
+
+class _Digest(io.RawIOBase):
+    """A file-like sink that hashes what is written to it."""
+
+    def __init__(self, salt: bytes):
+        self.hash = hashlib.sha256(salt)
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self.hash.update(data)
+        return len(data)
+
+
+class _KeyPickler(pickle.Pickler):
+    """Pickles a page context into a digest; an object with a `cache_digest` (a StoryView) stands
+    in as that digest, which it computes once from everything it holds."""
+
+    def persistent_id(self, obj):
+        digest = getattr(obj, "cache_digest", None) if not isinstance(obj, type) else None
+        return digest if isinstance(digest, str) else None
+
+
+class PageCache:
+    """Rendered pages between builds. The bytes stay in the output folder: the cache remembers, for
+    each page, the key it was rendered from and the size, inode and modification time of the file
+    written, and reads a page back from the last build when its key is unchanged and its file was
+    not touched since.
+
+    A key hashes the templates, the environment (asset URLs, base URL), the code and the page's
+    whole context, pickled. Pickling is faithful, so equal bytes mean equal values; a value that
+    pickles differently (other sharing of equal objects) only costs a render.
+    """
+
+    def __init__(self, root: Path, out: Path, templates: Path, environment: dict):
+        self.path = root / FOLDER / "pages.pickle"
+        self.out = out
+        digest = hashlib.sha256(code_digest())
         for path in sorted(p for p in templates.rglob("*") if p.is_file()):
             digest.update(path.relative_to(templates).as_posix().encode() + b"\0" + path.read_bytes())
         digest.update(repr(sorted(environment.items())).encode())
-        return cls(folder, digest.digest())
+        self.salt = digest.digest()
+        stored = _load(self.path)
+        self.previous: dict = stored.get("pages", {}) if stored.get("salt") == self.salt else {}
+        self.keys: dict[str, str] = {}  # url -> key, for the pages of this build
+        self.rendered: list[str] = []  # URLs rendered this build (cache misses)
 
     def key(self, url: str, template: str, context: dict) -> str | None:
-        described = repr(context)
-        if " at 0x" in described:
-            return None
-        digest = hashlib.sha256(self.salt)
-        digest.update(f"{url}\0{template}\0".encode())
-        digest.update(described.encode())
-        return digest.hexdigest()
+        sink = _Digest(self.salt + f"{url}\0{template}\0".encode())
+        try:
+            _KeyPickler(sink, protocol=5).dump(context)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            return None  # something in it cannot be pickled (a function): always render
+        return sink.hash.hexdigest()
 
-    def get(self, key: str | None) -> bytes | None:
+    def get(self, url: str, key: str | None) -> bytes | None:
         if key is None:
             return None
-        self.used.add(key)
+        self.keys[url] = key
+        before = self.previous.get(url)
+        if before is None or before[0] != key:
+            return None
         try:
-            return (self.folder / key[:2] / key).read_bytes()
+            path = self.out / url
+            stat = path.stat()
+            if (stat.st_size, stat.st_ino, stat.st_mtime_ns) != before[1:]:
+                return None  # the file was changed or replaced since it was written
+            return path.read_bytes()
         except OSError:
             return None
 
-    def put(self, key: str | None, url: str, data: bytes) -> None:
+    def put(self, url: str, key: str | None) -> None:
         self.rendered.append(url)
-        if key is None:
-            return
-        target = self.folder / key[:2] / key
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as stream:
-                stream.write(data)
-            os.replace(stream.name, target)
-        except OSError:
-            pass  # a cache that cannot be written only makes the next build slower
+        if key is not None:
+            self.keys[url] = key
 
-    def prune(self) -> None:
-        """Forget pages the last build did not use."""
-        if not self.folder.is_dir():
-            return
-        for path in self.folder.glob("*/*"):
-            if path.name not in self.used:
-                path.unlink(missing_ok=True)
+    def save(self) -> None:
+        """Call after the site was written: remember each page's key and its file as written."""
+        pages = {}
+        for url, key in self.keys.items():
+            try:
+                stat = (self.out / url).stat()
+            except OSError:
+                continue
+            pages[url] = (key, stat.st_size, stat.st_ino, stat.st_mtime_ns)
+        _save(self.path, {"salt": self.salt, "pages": pages})
 
 
-class FindingsStore:
-    """Each story's analysis between builds: pickled findings keyed by the story's text and by
-    everything the analysis reads besides it (gazetteer, events, package version)."""
+class StoryStore:
+    """Each story's PreparedStory (front matter, Markdown, analysis) between builds, all in one
+    file, under the story's key (stories.story_keys: its path and text, the data it is analysed
+    with and the code). Holds only what the last build used."""
 
-    def __init__(self, root: Path, gazetteer, events, clean: bool = False):
-        self.folder = root / FOLDER / "findings"
-        if clean:
-            shutil.rmtree(self.folder, ignore_errors=True)
-        self.salt = hashlib.sha256(repr((__version__, gazetteer, events)).encode()).digest()
-        self.analysed: list[str] = []  # slugs analysed this build (not found in the store)
-        self.used: set[str] = set()
+    def __init__(self, root: Path):
+        self.path = root / FOLDER / "stories.pickle"
+        self.stored: dict[str, object] = _load(self.path)
+        self.used: dict[str, object] = {}
+        self.analysed: list[str] = []  # slugs prepared this build (not found in the store)
 
-    def _key(self, inputs) -> str:
-        return hashlib.sha256(self.salt + repr(inputs).encode()).hexdigest()
+    def get(self, key: str):
+        found = self.stored.get(key)
+        if found is not None:
+            self.used[key] = found
+        return found
 
-    def get(self, inputs):
-        key = self._key(inputs)
-        self.used.add(key)
-        try:
-            return pickle.loads((self.folder / key).read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            return None
+    def put(self, key: str, story) -> None:
+        self.used[key] = story
+        if story.article is not None:
+            self.analysed.append(story.article.slug)
 
-    def put(self, inputs, findings, slug: str) -> None:
-        self.analysed.append(slug)
-        target = self.folder / self._key(inputs)
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=self.folder, delete=False) as stream:
-                stream.write(pickle.dumps(findings, protocol=5))
-            os.replace(stream.name, target)
-        except OSError:
-            pass
-
-    def prune(self) -> None:
-        if self.folder.is_dir():
-            for path in self.folder.iterdir():
-                if path.name not in self.used:
-                    path.unlink(missing_ok=True)
+    def save(self) -> None:
+        """Keep what this build used, if that differs from what is stored."""
+        if self.used.keys() != self.stored.keys():
+            _save(self.path, self.used)

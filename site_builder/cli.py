@@ -12,6 +12,7 @@ from site_builder.importer.command import ImportOptions, run_import
 from site_builder.project import Project
 from site_builder.reporter import Reporter
 from site_builder.serve import serve
+from site_builder.stories import default_workers
 
 
 def parser() -> argparse.ArgumentParser:
@@ -26,6 +27,10 @@ def parser() -> argparse.ArgumentParser:
                            help="output folder, replaced atomically (default: _site in the project)")
     build_cmd.add_argument("--clean", action="store_true",
                            help="ignore the build cache (.site-cache/) and render every page")
+    build_cmd.add_argument("--workers", default=default_workers(), type=_positive,
+                           help="processes that share the work on stories when there are many "
+                                f"(default: the {default_workers()} CPU core(s) this process may use); "
+                                "the output is the same for any number")
     _shared_options(build_cmd)
 
     import_cmd = commands.add_parser(
@@ -65,6 +70,12 @@ def _shared_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--quiet", action="store_true", help="print only warnings and errors")
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return int(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     reporter = Reporter(quiet=getattr(args, "quiet", False))
@@ -79,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             reporter.progress("starting")
             out = args.out or project.root / "_site"
-            build(project, out, reporter, args.base_url, args.strict, clean=args.clean)
+            build(project, out, reporter, args.base_url, args.strict, clean=args.clean, workers=args.workers)
         else:
             files = render_site(project, reporter, args.base_url, args.strict)
             reporter.info(f"content is valid: {len(files)} files would be written")

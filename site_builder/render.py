@@ -60,7 +60,7 @@ def render_pages(env: jinja2.Environment, pages: list[Page], project: Project,
     problems: list[Problem] = []
     for page in pages:
         key = cache.key(page.url, page.template, page.context) if cache else None
-        cached = cache.get(key) if cache else None
+        cached = cache.get(page.url, key) if cache else None
         if cached is not None:
             rendered[page.url] = cached
             continue
@@ -80,7 +80,7 @@ def render_pages(env: jinja2.Environment, pages: list[Page], project: Project,
         else:
             rendered[page.url] = text.encode("utf-8")
             if cache:
-                cache.put(key, page.url, rendered[page.url])
+                cache.put(page.url, key)
     return rendered, _unique(problems)
 
 

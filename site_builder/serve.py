@@ -159,6 +159,6 @@ def _configured_base_url(project: Project) -> str:
     from site_builder.reporter import BufferReporter
 
     try:
-        return load_and_validate(project, BufferReporter()).site.base_url
+        return load_and_validate(project, BufferReporter())[0].site.base_url
     except SiteError:
         return ""

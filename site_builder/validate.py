@@ -1,6 +1,7 @@
 """Turn raw text records into validated content models, collecting every problem."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from site_builder import schema
@@ -11,12 +12,24 @@ from site_builder.gazetteer import parse_gazetteer
 from site_builder.lexicon import parse_lexicon
 from site_builder.frontmatter import split_front_matter
 from site_builder.load import RawContent, RawFile
-from site_builder.models import Article, Content, Image, Outlet, ProsePage, Site
+from site_builder.models import Article, Content, Event, Gazetteer, Image, Outlet, ProsePage, Site
 from site_builder.yamltext import parse_yaml
 
 
-def validate(raw: RawContent) -> tuple[Content | None, list[Problem], list[Problem]]:
-    """Returns (content or None, errors, warnings). Content is None when anything is wrong."""
+@dataclass(frozen=True)
+class SiteData:
+    """Everything in content/ but the stories, validated."""
+    site: Site | None
+    outlets: tuple[Outlet, ...]
+    pages: tuple[ProsePage, ...]
+    events: tuple[Event, ...]
+    gazetteer: Gazetteer
+    lexicon: tuple
+
+
+def validate_data(raw: RawContent) -> tuple[SiteData, list[Problem], list[Problem]]:
+    """The data files and prose pages; returns (data, errors, warnings). The stories are checked
+    one by one by stories.prepare_story, then all together by `assemble`."""
     errors: list[Problem] = []
     warnings: list[Problem] = []
 
@@ -28,25 +41,29 @@ def validate(raw: RawContent) -> tuple[Content | None, list[Problem], list[Probl
 
     site = collect(_site(raw.site)) if raw.site else None
     outlets = collect(parse_outlets(raw.outlets)) if raw.outlets else ()
-    outlet_keys = {o.key for o in outlets}
-    articles = [a for a in (collect(_article(f, outlet_keys, raw.outlets is not None))
-                            for f in raw.articles) if a]
     pages = [p for p in (collect(_page(f)) for f in raw.pages) if p]
+    pages.sort(key=lambda p: (p.order, p.slug))
     events = collect(parse_events(raw.events))
     gazetteer = collect(parse_gazetteer(raw.people, raw.sources))
     lexicon = collect(parse_lexicon(raw.lexicon))
+    return SiteData(site, tuple(outlets), tuple(pages), events, gazetteer, lexicon), errors, warnings
+
+
+def assemble(raw: RawContent, data: SiteData, articles: list[Article]) -> tuple[Content | None, list[Problem]]:
+    """The checks that span files; returns (content or None, errors). Stories come out oldest first."""
+    errors: list[Problem] = []
     if raw.events:
-        errors.extend(check_evidence(events, articles, raw.events.path))
+        errors.extend(check_evidence(data.events, articles, raw.events.path))
     errors.extend(_duplicate_slugs(articles, "article"))
-    errors.extend(_duplicate_slugs(pages, "page"))
-    if site and site.methodology and site.methodology not in {p.slug for p in pages}:
+    errors.extend(_duplicate_slugs(data.pages, "page"))
+    site = data.site
+    if site and site.methodology and site.methodology not in {p.slug for p in data.pages}:
         errors.append(Problem(raw.site.path, None, "methodology",
                               f"no page content/pages/{site.methodology}.md; create it or change methodology:"))
     if errors or site is None:
-        return None, errors, warnings
-    articles.sort(key=sort_key)
-    pages.sort(key=lambda p: (p.order, p.slug))
-    return Content(site, tuple(outlets), tuple(articles), tuple(pages), events, gazetteer, lexicon), errors, warnings
+        return None, errors
+    ordered = tuple(sorted(articles, key=sort_key))
+    return Content(site, data.outlets, ordered, data.pages, data.events, data.gazetteer, data.lexicon), errors
 
 
 def sort_key(article: Article):
@@ -92,7 +109,8 @@ def parse_outlets(raw: RawFile):
     return tuple(outlets), errors, warnings
 
 
-def _article(raw: RawFile, outlet_keys: set[str], outlets_known: bool):
+def validate_article(raw: RawFile, outlet_keys, outlets_known: bool):
+    """Returns (article or None, errors, warnings)."""
     document, errors = split_front_matter(raw)
     if document is None:
         return None, errors, []

@@ -1,8 +1,11 @@
 """What templates see of a story: the article plus everything derived for display."""
 from __future__ import annotations
 
+import hashlib
+import pickle
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 
 from site_builder import dates, urls
 from site_builder.analysis import SiteFindings, StoryFindings
@@ -53,6 +56,17 @@ class StoryView:
     related: tuple[StoryLink, ...] = ()  # other stories that refer to the same events
     shared_quotes: tuple[SharedQuote, ...] = ()
     reused_passages: tuple[ReusedPassage, ...] = ()
+    source_key: str = ""  # digest of what article, body and findings were made from (stories.story_keys)
+
+    @cached_property
+    def cache_digest(self) -> str | None:
+        """Stands for the whole view in page cache keys (cache.PageCache): the source key covers
+        article, body and findings; the rest is hashed as it is."""
+        if not self.source_key:
+            return None
+        rest = (self.outlet, self.url, self.previous, self.next, self.related, self.shared_quotes,
+                self.reused_passages)
+        return hashlib.sha256(self.source_key.encode() + pickle.dumps(rest, protocol=5)).hexdigest()
 
     @property
     def events(self):
@@ -76,7 +90,7 @@ class StoryView:
         return dates.short_id(self.article.published)
 
 
-def story_views(articles, outlets, bodies, findings: SiteFindings) -> list[StoryView]:
+def story_views(articles, outlets, bodies, findings: SiteFindings, source_keys=None) -> list[StoryView]:
     """One view per article, oldest first, linked to its neighbours and to what it shares."""
     outlet_by_key = {o.key: o for o in outlets}
     links = [StoryLink(a.slug, a.title, urls.story(a.slug), outlet_by_key[a.outlet].name,
@@ -91,7 +105,8 @@ def story_views(articles, outlets, bodies, findings: SiteFindings) -> list[Story
                   previous=links[i - 1] if i > 0 else None,
                   next=links[i + 1] if i + 1 < len(links) else None,
                   related=tuple(links[j] for j in related[i]),
-                  shared_quotes=tuple(shared.get(a.slug, ())), reused_passages=tuple(reused.get(a.slug, ())))
+                  shared_quotes=tuple(shared.get(a.slug, ())), reused_passages=tuple(reused.get(a.slug, ())),
+                  source_key=(source_keys or {}).get(a.slug, ""))
         for i, a in enumerate(articles)
     ]
 

@@ -85,7 +85,7 @@ def test_sentences_split_after_closing_quotes():
 def test_events_in_keeps_date_order_and_first_matching_sentence(make_site):
     from site_builder.build import load_and_validate
 
-    content = load_and_validate(make_site(), BufferReporter())
+    content, _ = load_and_validate(make_site(), BufferReporter())
     mentions = events_in(["Keduanya bertemu di Singapura, lalu di Hanoi. Lalu bertemu lagi di Singapura."],
                          content.events)
     assert [(m.event.id, m.evidence) for m in mentions] == [

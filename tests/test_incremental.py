@@ -79,3 +79,26 @@ def test_clean_renders_everything(make_site, capsys):
     assert "0 written" in capsys.readouterr().out
     assert main(["build", "--project", str(project.root), "--clean"]) == 0
     assert (project.root / ".site-cache").is_dir()
+
+
+def test_the_output_is_the_same_whatever_the_number_of_workers(make_site, monkeypatch):
+    from site_builder import stories
+
+    monkeypatch.setattr(stories, "PARALLEL_FROM", 1)  # use the pool even for this small site
+    project = make_site()
+    single = build(project, project.root / "one", BufferReporter(), clean=True, workers=1)
+    pooled = build(project, project.root / "two", BufferReporter(), clean=True, workers=2)
+    assert sorted(pooled.analysed) == sorted(single.analysed) == ["kim-sinis", "trump-enggan"]
+    assert on_disk(project.root / "two") == on_disk(project.root / "one")
+
+
+def test_a_page_changed_by_hand_in_the_output_is_rendered_again(make_site):
+    project = make_site()
+    out = project.root / "_site"
+    build(project, out, BufferReporter())
+    page = out / "stories" / "kim-sinis.html"
+    original = page.read_bytes()
+    page.write_bytes(original.replace(b"</body>", b"<p>edited by hand</p></body>"))
+    result = build(project, out, BufferReporter())
+    assert result.rendered == ("stories/kim-sinis.html",)
+    assert page.read_bytes() == original

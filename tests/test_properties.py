@@ -4,10 +4,10 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from site_builder.build import validate_content
 from site_builder.frontmatter import split_front_matter
 from site_builder.load import RawContent, RawFile
 from site_builder.markdown import render_markdown
-from site_builder.validate import validate
 
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300)
 YAMLISH = st.lists(st.sampled_from([
@@ -24,7 +24,7 @@ def test_front_matter_and_validation_report_problems_instead_of_crashing(text):
     assert document is not None or problems
     raw = RawContent(None, RawFile("content/outlets.yaml", "tempo: {name: T, domain: t, group: g, medium: m}"),
                      None, None, None, None, (RawFile("content/articles/a.md", text or " "),), ())
-    content, errors, _ = validate(raw)
+    content, _, errors, _ = validate_content(raw)
     assert content is None  # no site.yaml in this fixture, so never valid
     assert all(str(e).startswith(("content/", "a.md")) for e in errors)
 

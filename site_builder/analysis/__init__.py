@@ -7,7 +7,7 @@ from functools import lru_cache
 from site_builder.analysis.events import EventMention, events_in
 from site_builder.analysis.names import AliasIndex
 from site_builder.analysis.quotes import Quote, QuoteFinder
-from site_builder.analysis.shared import Item, passage_items, reused_passages, shared_quotes
+from site_builder.analysis.shared import Item, reused_passages, shared_quotes
 from site_builder.analysis.sources import SourceFinder, SourceMention
 
 
@@ -84,23 +84,9 @@ class SiteFindings:
     reused_passages: tuple  # shared.Pair of sentence Items, across outlets
 
 
-def analyse(content, bodies, store=None) -> SiteFindings:
-    """Every story on its own, then what stories of different outlets share.
-
-    `store` (a cache.FindingsStore) keeps each story's findings between builds, keyed by its text
-    and by the gazetteer and events, so a new process re-analyses only the stories that changed.
-    """
-    stories = {}
-    for article in content.articles:
-        inputs = (bodies[article.slug].paragraphs, article.image.credit if article.image else "", article.wires)
-        found = store.get(inputs) if store else None
-        if found is None:
-            found = analyse_story(content.gazetteer, content.events, *inputs)
-            if store:
-                store.put(inputs, found, article.slug)
-        stories[article.slug] = found
-    quote_items = [Item(a.slug, a.outlet, q.text, q.speaker)
-                   for a in content.articles for q in stories[a.slug].statements]
-    passage_list = [item for a in content.articles
-                    for item in passage_items(a.slug, a.outlet, bodies[a.slug].paragraphs)]
-    return SiteFindings(stories, tuple(shared_quotes(quote_items)), tuple(reused_passages(passage_list)))
+def analyse(articles, findings: dict, passages: dict) -> SiteFindings:
+    """What stories of different outlets share. `findings` (slug -> StoryFindings) and `passages`
+    (slug -> the story's sentence Items) come from each story's own analysis (stories.py)."""
+    quote_items = [Item(a.slug, a.outlet, q.text, q.speaker) for a in articles for q in findings[a.slug].statements]
+    passage_list = [item for a in articles for item in passages[a.slug]]
+    return SiteFindings(findings, tuple(shared_quotes(quote_items)), tuple(reused_passages(passage_list)))

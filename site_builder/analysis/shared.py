@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections import defaultdict
+from itertools import chain
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from site_builder.analysis.text import sentences
@@ -42,33 +43,36 @@ class Pair:
 
 
 def words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text)]
+    return _WORD.findall(text.lower())
 
 
 def shingles(text: str, size: int) -> set[tuple[str, ...]]:
     tokens = words(text)
-    return {tuple(tokens[i:i + size]) for i in range(max(0, len(tokens) - size + 1))}
+    return set(zip(*(tokens[i:] for i in range(size))))
 
 
-def candidate_pairs(items: list[Item], size: int) -> tuple[dict[tuple[int, int], int], list[int]]:
-    """Pairs of items of different outlets sharing shingles, with how many they share; and how
-    many shingles each item has."""
+def candidate_pairs(items: list[Item], size: int, at_least: int = 1) -> tuple[dict[tuple[int, int], int], list[int]]:
+    """Pairs of items of different outlets sharing at least `at_least` shingles, with how many
+    they share; and how many shingles each item has. Most shingles occur once: they are counted
+    first and only those in 2 to COMMON places are indexed; then each item counts, in one pass,
+    the items it shares shingles with."""
+    item_shingles = [shingles(item.compared, size) for item in items]
+    occurrences = Counter(chain.from_iterable(item_shingles))
+    telling = {shingle for shingle, count in occurrences.items() if 1 < count <= COMMON}
     postings: dict[tuple, list[int]] = defaultdict(list)
-    counts = []
-    for index, item in enumerate(items):
-        found = shingles(item.compared, size)
-        counts.append(len(found))
-        for shingle in found:
+    for index, found in enumerate(item_shingles):
+        for shingle in found & telling:
             postings[shingle].append(index)
-    shared: dict[tuple[int, int], int] = defaultdict(int)
-    for places in postings.values():
-        if len(places) > COMMON:
+    shared: dict[tuple[int, int], int] = {}
+    for first, found in enumerate(item_shingles):
+        mine = found & telling
+        if len(mine) < at_least:
             continue
-        for i, first in enumerate(places):
-            for second in places[i + 1:]:
-                if items[first].outlet != items[second].outlet:
-                    shared[(first, second)] += 1
-    return shared, counts
+        together = Counter(chain.from_iterable(postings[shingle] for shingle in mine))
+        for second, count in together.items():
+            if second > first and count >= at_least and items[first].outlet != items[second].outlet:
+                shared[(first, second)] = count
+    return shared, [len(found) for found in item_shingles]
 
 
 def shared_quotes(items: list[Item]) -> list[Pair]:
@@ -98,7 +102,7 @@ def passage_items(story: str, outlet: str, paragraphs) -> list[Item]:
 
 def reused_passages(items: list[Item], size: int = 4) -> list[Pair]:
     pairs = []
-    shared, counts = candidate_pairs(items, size)
+    shared, counts = candidate_pairs(items, size, PASSAGE_MIN_SHARED)
     for (i, j), count in sorted(shared.items()):
         shortest = min(counts[i], counts[j])
         similarity = count / shortest if shortest else 0

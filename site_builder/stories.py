@@ -1,0 +1,111 @@
+"""Each story on its own: front matter, Markdown and analysis, one file at a time.
+
+This is the part of the build whose cost grows with the number of stories. A story's result
+depends only on its file and on the site's data (outlet keys, gazetteer, events), so it is
+cached by both between builds (cache.StoryStore) and, when many stories need it, computed in a
+pool of processes. Results come back in file order, so the output is the same whatever the
+number of workers.
+"""
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+
+from site_builder.analysis import StoryFindings, analyse_story
+from site_builder.analysis.shared import Item, passage_items
+from site_builder.cache import code_digest
+from site_builder.errors import Problem
+from site_builder.load import RawFile
+from site_builder.markdown import RenderedBody, render_markdown
+from site_builder.models import Article, Event, Gazetteer
+from site_builder.validate import validate_article
+
+PARALLEL_FROM = 200  # fewer stories than this are quicker to prepare than to start a pool for
+
+
+@dataclass(frozen=True)
+class Setting:
+    """What the work on one story reads besides the story's own file."""
+    outlet_keys: frozenset[str]
+    outlets_known: bool  # False when outlets.yaml is missing: its own error says so
+    gazetteer: Gazetteer
+    events: tuple[Event, ...]
+
+
+@dataclass(frozen=True)
+class PreparedStory:
+    article: Article | None  # None when the file has errors
+    body: RenderedBody | None = None
+    findings: StoryFindings | None = None
+    passages: tuple[Item, ...] = ()  # its sentences, for finding passages other outlets reused
+    errors: tuple[Problem, ...] = ()
+    warnings: tuple[Problem, ...] = ()
+    key: str = ""  # digest of everything it was made from (story_keys)
+
+
+def prepare_story(raw: RawFile, setting: Setting) -> PreparedStory:
+    article, errors, warnings = validate_article(raw, setting.outlet_keys, setting.outlets_known)
+    if article is None:
+        return PreparedStory(None, errors=tuple(errors), warnings=tuple(warnings))
+    body, problems = render_markdown(article.body, article.source, article.body_line)
+    if problems:
+        return PreparedStory(None, errors=tuple(problems), warnings=tuple(warnings))
+    credit = article.image.credit if article.image else ""
+    findings = analyse_story(setting.gazetteer, setting.events, body.paragraphs, credit, article.wires)
+    passages = tuple(passage_items(article.slug, article.outlet, body.paragraphs))
+    return PreparedStory(article, body, findings, passages, warnings=tuple(warnings))
+
+
+def default_workers() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def story_keys(files, setting: Setting) -> list[str]:
+    """For each file, a digest of everything its PreparedStory depends on: its path and text,
+    the setting and the code."""
+    described = repr((sorted(setting.outlet_keys), setting.outlets_known, setting.gazetteer, setting.events))
+    salt = hashlib.sha256(code_digest() + described.encode()).digest()
+    return [hashlib.sha256(salt + raw.path.encode() + b"\0" + raw.text.encode()).hexdigest() for raw in files]
+
+
+def prepare_stories(files: tuple[RawFile, ...], setting: Setting, store=None,
+                    workers: int = 1) -> list[PreparedStory]:
+    """Each file's PreparedStory, in the order given; from `store` (a cache.StoryStore) where it has them."""
+    keys = story_keys(files, setting)
+    prepared = [store.get(key) if store else None for key in keys]
+    missing = [i for i, found in enumerate(prepared) if found is None]
+    fresh = _prepare_many([files[i] for i in missing], setting, workers)
+    for i, story in zip(missing, fresh):
+        prepared[i] = replace(story, key=keys[i])
+        if store:
+            store.put(keys[i], prepared[i])
+    return prepared
+
+
+def _prepare_many(files: list[RawFile], setting: Setting, workers: int) -> list[PreparedStory]:
+    if workers <= 1 or len(files) < PARALLEL_FROM:
+        return [prepare_story(raw, setting) for raw in files]
+    # fork is quickest; with other threads running (the preview server) a forked child could
+    # inherit a held lock, so start workers from a clean server process instead.
+    method = "fork" if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods() \
+        else "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    chunk = max(1, len(files) // (workers * 8))
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
+                             initializer=_remember, initargs=(setting,)) as pool:
+        return list(pool.map(_prepare_in_worker, files, chunksize=chunk))
+
+
+_setting: Setting | None = None  # in a worker process: the setting every task shares
+
+
+def _remember(setting: Setting) -> None:
+    global _setting
+    _setting = setting
+
+
+def _prepare_in_worker(raw: RawFile) -> PreparedStory:
+    return prepare_story(raw, _setting)
