@@ -1,29 +1,18 @@
-"""The build, start to finish. Everything is gathered and checked before anything is written.
+"""`site-builder build`: run the pipeline (pipeline.py) with the build cache and write the site.
 
-    content/ --load--> raw files --validate--> models --markdown--> bodies --analyse--> findings
-      --views/pages--> list of Page --render--> bytes --write--> _site/ (atomic)
+A build that would change nothing stops after comparing file stamps (stamp.py), before the
+pipeline's modules (Jinja, Markdown, analysis) are even imported.
 """
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
-from site_builder import cache, fields
-from site_builder.analysis import analyse
-from site_builder.assets import hashed_assets
-from site_builder.cache import PageCache, StoryStore
-from site_builder.errors import Problem, SiteError
-from site_builder.load import RawContent, load_content
-from site_builder.markdown import render_markdown
-from site_builder.models import Content
-from site_builder.pages import find_collisions, plan_site
+from site_builder import cache
 from site_builder.project import Project
-from site_builder.render import make_environment, render_pages
 from site_builder.reporter import Reporter
-from site_builder.stories import PreparedStory, Setting, prepare_stories
-from site_builder.validate import assemble, validate_data
-from site_builder.views import story_views
+from site_builder.stamp import Stamp
 from site_builder.write import check_output_folder, write_site
 
 
@@ -36,121 +25,41 @@ class BuildResult:
     analysed: tuple[str, ...]  # stories prepared; the others came from the cache
 
 
-@dataclass
-class Caches:
-    """The build cache (cache.py) of one build, which writes to `out`."""
-    stories: StoryStore
-    out: Path
-    pages: PageCache | None = None  # made once the asset URLs and the base URL are known
-
-
 def build(project: Project, out: Path, reporter: Reporter, base_url: str | None = None,
           strict: bool = False, clean: bool = False, workers: int = 1) -> BuildResult:
     started = time.perf_counter()
     check_output_folder(out, project)
     if clean:
         cache.clear(project.root)
-    caches = Caches(StoryStore(project.root), out.resolve())
+    first_warning = len(reporter.warnings)
+    stamp = Stamp(project, out, (base_url, strict))
+    earlier_warnings = stamp.unchanged()
+    if earlier_warnings is not None:  # nothing changed since the last build: it stands as it is
+        for warning in earlier_warnings:
+            reporter.warning(warning)
+        result = BuildResult({}, time.perf_counter() - started, 0, (), ())
+        return _report(reporter, result, first_warning, f"{out} is up to date: nothing changed since the last "
+                                                         f"build (checked in {result.seconds:.2f} s)")
+    from site_builder.pipeline import Caches, render_site  # Jinja, Markdown, analysis: only when there is work
+
+    caches = Caches(cache.StoryStore(project.root), out.resolve())
     files = render_site(project, reporter, base_url, strict, caches, workers)
     changed = write_site(out, files)
     caches.pages.save()
     caches.stories.save()
+    stamp.record(reporter.warnings[first_warning:])
     result = BuildResult(files, time.perf_counter() - started, changed, tuple(caches.pages.rendered),
                          tuple(caches.stories.analysed))
     pages = sum(1 for url in files if url.endswith(".html"))
-    warnings = f", {len(reporter.warnings)} warning(s)" if reporter.warnings else ""
+    return _report(reporter, result, first_warning, f"built {pages} pages ({len(files)} files: {changed} written, "
+                                                     f"{len(files) - changed} unchanged) in {result.seconds:.2f} s "
+                                                     f"into {out}")
+
+
+def _report(reporter: Reporter, result: BuildResult, first_warning: int, summary: str) -> BuildResult:
+    count = len(reporter.warnings) - first_warning
     reporter.done()
-    reporter.info(f"built {pages} pages ({len(files)} files: {changed} written, {len(files) - changed} "
-                  f"unchanged) in {result.seconds:.2f} s into {out}{warnings}")
+    reporter.info(summary + (f", {count} warning(s)" if count else ""))
     return result
 
 
-def render_site(project: Project, reporter: Reporter, base_url: str | None = None, strict: bool = False,
-                caches: Caches | None = None, workers: int = 1) -> dict[str, bytes]:
-    """Everything up to the bytes of each file; raises SiteError listing every problem.
-
-    With `caches`, stories whose file and data did not change since the last build are not
-    prepared again, and pages whose template and context did not change are read back from the
-    last build instead of being rendered again. `workers` processes share the work on stories
-    when there are many.
-    """
-    reporter.progress("reading content")
-    content, prepared = load_and_validate(project, reporter, base_url, strict,
-                                          caches.stories if caches else None, workers)
-    reporter.progress(f"analysing {len(content.articles)} stories")
-    errors: list[Problem] = []
-    prose_bodies = _render_bodies(content.pages, errors)
-    _fail_on(errors)
-    asset_urls, asset_files = hashed_assets(project.static)
-    findings = analyse(content.articles, {slug: p.findings for slug, p in prepared.items()},
-                       {slug: p.passages for slug, p in prepared.items()})
-    stories = story_views(content.articles, content.outlets, {slug: p.body for slug, p in prepared.items()},
-                          findings, {slug: p.key for slug, p in prepared.items()})
-    pages, data_files = plan_site(content, stories, prose_bodies)
-    reporter.progress(f"rendering {len(pages)} pages")
-    env = make_environment(project, asset_urls, content.site.base_url)
-    if caches:
-        caches.pages = PageCache(project.root, caches.out, project.templates,
-                                 {"assets": asset_urls, "base_url": content.site.base_url})
-    html, errors = render_pages(env, pages, project, caches.pages if caches else None)
-    outputs = [*html, *(f.url for f in data_files), *(f.url for f in asset_files)]
-    _fail_on(errors + find_collisions(outputs))
-    return {**html, **{f.url: f.data for f in data_files + asset_files}}
-
-
-def load_and_validate(project: Project, reporter: Reporter, base_url: str | None = None, strict: bool = False,
-                      store: StoryStore | None = None, workers: int = 1) -> tuple[Content, dict[str, PreparedStory]]:
-    """The validated content, and each story prepared (stories.py) by slug."""
-    raw, errors = load_content(project)
-    content, prepared, invalid, warnings = validate_content(raw, store, workers)
-    errors += invalid
-    if base_url is not None and content is not None:
-        clean, error = fields.base_url(base_url)
-        if error:
-            errors.append(Problem("--base-url", None, None, error))
-        else:
-            content = replace(content, site=replace(content.site, base_url=clean))
-    if content is not None and not content.site.base_url:
-        warnings.append(Problem("content/site.yaml", None, "base_url",
-                                "not set: feed.xml and sitemap.xml are left out, and canonical "
-                                "links are omitted; pass --base-url or set base_url"))
-    for warning in warnings:
-        reporter.warning(str(warning))
-    if strict and warnings:
-        errors += [replace(w, message=w.message + " (an error with --strict)") for w in warnings]
-    _fail_on(errors)
-    return content, prepared
-
-
-def validate_content(raw: RawContent, store: StoryStore | None = None, workers: int = 1):
-    """Returns (content or None, prepared stories by slug, errors, warnings): the data files first,
-    then each story on its own, then the checks that span files."""
-    data, errors, warnings = validate_data(raw)
-    setting = Setting(frozenset(o.key for o in data.outlets), raw.outlets is not None, data.gazetteer, data.events)
-    prepared = prepare_stories(raw.articles, setting, store, workers)
-    for story in prepared:
-        errors.extend(story.errors)
-        warnings.extend(story.warnings)
-    articles = [story.article for story in prepared if story.article]
-    content, invalid = assemble(raw, data, articles)
-    errors.extend(invalid)
-    if errors:
-        content = None
-    return content, {story.article.slug: story for story in prepared if story.article}, errors, warnings
-
-
-def _render_bodies(items, errors: list[Problem]) -> dict:
-    bodies = {}
-    for item in items:
-        bodies[item.slug], problems = render_markdown(item.body, item.source, item.body_line)
-        errors.extend(problems)
-    return bodies
-
-
-def _fail_on(problems: list[Problem]) -> None:
-    if problems:
-        raise SiteError(sorted(set(problems), key=_problem_order))
-
-
-def _problem_order(problem: Problem):
-    return (problem.path, problem.line or 0, problem.field or "", problem.message)

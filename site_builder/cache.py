@@ -34,7 +34,7 @@ def clear(root: Path) -> None:
     shutil.rmtree(root / FOLDER, ignore_errors=True)
 
 
-def _load(path: Path) -> dict:
+def load_pickle(path: Path) -> dict:
     try:
         with path.open("rb") as stream:
             stored = pickle.load(stream)
@@ -43,7 +43,7 @@ def _load(path: Path) -> dict:
     return stored if isinstance(stored, dict) else {}
 
 
-def _save(path: Path, value: dict) -> None:
+def save_pickle(path: Path, value: dict) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as stream:
@@ -68,12 +68,28 @@ class _Digest(io.RawIOBase):
 
 
 class _KeyPickler(pickle.Pickler):
-    """Pickles a page context into a digest; an object with a `cache_digest` (a StoryView) stands
-    in as that digest, which it computes once from everything it holds."""
+    """Pickles a value into a digest; an object with a `cache_digest` (a StoryView) stands in as
+    that digest, which it computes once from everything it holds. Without a memo ("fast" mode),
+    so that equal values give equal bytes however their parts happen to be shared."""
+
+    def __init__(self, sink):
+        super().__init__(sink, protocol=5)
+        self.fast = True
 
     def persistent_id(self, obj):
         digest = getattr(obj, "cache_digest", None) if not isinstance(obj, type) else None
         return digest if isinstance(digest, str) else None
+
+
+def value_digest(value, salt: bytes = b"") -> str | None:
+    """A digest of a value made of data (dataclasses, tuples, dicts, strings, numbers, dates),
+    or None when it holds something that cannot be pickled (a function)."""
+    sink = _Digest(salt)
+    try:
+        _KeyPickler(sink).dump(value)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return None
+    return sink.hash.hexdigest()
 
 
 class PageCache:
@@ -83,8 +99,7 @@ class PageCache:
     not touched since.
 
     A key hashes the templates, the environment (asset URLs, base URL), the code and the page's
-    whole context, pickled. Pickling is faithful, so equal bytes mean equal values; a value that
-    pickles differently (other sharing of equal objects) only costs a render.
+    whole context, pickled (value_digest). Pickling is faithful, so equal bytes mean equal values.
     """
 
     def __init__(self, root: Path, out: Path, templates: Path, environment: dict):
@@ -95,18 +110,14 @@ class PageCache:
             digest.update(path.relative_to(templates).as_posix().encode() + b"\0" + path.read_bytes())
         digest.update(repr(sorted(environment.items())).encode())
         self.salt = digest.digest()
-        stored = _load(self.path)
+        stored = load_pickle(self.path)
         self.previous: dict = stored.get("pages", {}) if stored.get("salt") == self.salt else {}
         self.keys: dict[str, str] = {}  # url -> key, for the pages of this build
         self.rendered: list[str] = []  # URLs rendered this build (cache misses)
 
     def key(self, url: str, template: str, context: dict) -> str | None:
-        sink = _Digest(self.salt + f"{url}\0{template}\0".encode())
-        try:
-            _KeyPickler(sink, protocol=5).dump(context)
-        except (pickle.PicklingError, TypeError, AttributeError):
-            return None  # something in it cannot be pickled (a function): always render
-        return sink.hash.hexdigest()
+        """None (always render) when the context holds something that cannot be pickled."""
+        return value_digest(context, self.salt + f"{url}\0{template}\0".encode())
 
     def get(self, url: str, key: str | None) -> bytes | None:
         if key is None:
@@ -138,7 +149,7 @@ class PageCache:
             except OSError:
                 continue
             pages[url] = (key, stat.st_size, stat.st_ino, stat.st_mtime_ns)
-        _save(self.path, {"salt": self.salt, "pages": pages})
+        save_pickle(self.path, {"salt": self.salt, "pages": pages})
 
 
 class StoryStore:
@@ -148,7 +159,7 @@ class StoryStore:
 
     def __init__(self, root: Path):
         self.path = root / FOLDER / "stories.pickle"
-        self.stored: dict[str, object] = _load(self.path)
+        self.stored: dict[str, object] = load_pickle(self.path)
         self.used: dict[str, object] = {}
         self.analysed: list[str] = []  # slugs prepared this build (not found in the store)
 
@@ -166,4 +177,4 @@ class StoryStore:
     def save(self) -> None:
         """Keep what this build used, if that differs from what is stored."""
         if self.used.keys() != self.stored.keys():
-            _save(self.path, self.used)
+            save_pickle(self.path, self.used)

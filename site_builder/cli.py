@@ -2,17 +2,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from site_builder import __version__
-from site_builder.build import build, render_site
+from site_builder.build import build
 from site_builder.errors import SiteError
-from site_builder.importer.command import ImportOptions, run_import
 from site_builder.project import Project
 from site_builder.reporter import Reporter
-from site_builder.serve import serve
-from site_builder.stories import default_workers
 
 
 def parser() -> argparse.ArgumentParser:
@@ -70,6 +68,11 @@ def _shared_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--quiet", action="store_true", help="print only warnings and errors")
 
 
+def default_workers() -> int:
+    """The CPU cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
@@ -82,9 +85,13 @@ def main(argv: list[str] | None = None) -> int:
     project = Project.at(args.project)
     try:
         if args.command == "import":
+            from site_builder.importer.command import ImportOptions, run_import
+
             options = ImportOptions(args.outlet, args.slug, args.force, args.dry_run)
             return 1 if run_import(project, args.files, options, Reporter()) else 0
         if args.command == "serve":
+            from site_builder.serve import serve
+
             serve(project, project.root / "_site", reporter, args.host, args.port, args.base_url)
             return 0
         if args.command == "build":
@@ -92,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
             out = args.out or project.root / "_site"
             build(project, out, reporter, args.base_url, args.strict, clean=args.clean, workers=args.workers)
         else:
+            from site_builder.pipeline import render_site
+
             files = render_site(project, reporter, args.base_url, args.strict)
             reporter.info(f"content is valid: {len(files)} files would be written")
     except SiteError as exc:

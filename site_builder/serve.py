@@ -155,7 +155,7 @@ def serve(project: Project, out: Path, reporter: Reporter, host: str, port: int,
 
 
 def _configured_base_url(project: Project) -> str:
-    from site_builder.build import load_and_validate
+    from site_builder.pipeline import load_and_validate
     from site_builder.reporter import BufferReporter
 
     try:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
-import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -58,10 +57,6 @@ def prepare_story(raw: RawFile, setting: Setting) -> PreparedStory:
     findings = analyse_story(setting.gazetteer, setting.events, body.paragraphs, credit, article.wires)
     passages = tuple(passage_items(article.slug, article.outlet, body.paragraphs))
     return PreparedStory(article, body, findings, passages, warnings=tuple(warnings))
-
-
-def default_workers() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def story_keys(files, setting: Setting) -> list[str]:

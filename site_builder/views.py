@@ -1,8 +1,6 @@
 """What templates see of a story: the article plus everything derived for display."""
 from __future__ import annotations
 
-import hashlib
-import pickle
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
@@ -10,6 +8,7 @@ from functools import cached_property
 from site_builder import dates, urls
 from site_builder.analysis import SiteFindings, StoryFindings
 from site_builder.analysis.shared import word_diff
+from site_builder.cache import value_digest
 from site_builder.markdown import RenderedBody
 from site_builder.models import Article, Outlet
 
@@ -66,7 +65,7 @@ class StoryView:
             return None
         rest = (self.outlet, self.url, self.previous, self.next, self.related, self.shared_quotes,
                 self.reused_passages)
-        return hashlib.sha256(self.source_key.encode() + pickle.dumps(rest, protocol=5)).hexdigest()
+        return value_digest(rest, self.source_key.encode())
 
     @property
     def events(self):

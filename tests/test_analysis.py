@@ -9,7 +9,7 @@ import pytest
 from site_builder.analysis.names import AliasIndex
 from site_builder.analysis.quotes import QuoteFinder
 from site_builder.analysis.shared import Item, reused_passages, shared_quotes, word_diff
-from site_builder.build import render_site
+from site_builder.pipeline import render_site
 from site_builder.models import Gazetteer, Person
 from site_builder.project import Project
 from site_builder.reporter import BufferReporter

@@ -9,7 +9,7 @@ import pytest
 from conftest import OUTLETS_YAML
 from htmltext import read_html
 
-from site_builder.build import render_site
+from site_builder.pipeline import render_site
 from site_builder.project import Project
 from site_builder.reporter import BufferReporter
 

@@ -8,7 +8,7 @@ import pytest
 
 from site_builder.analysis.events import events_in
 from site_builder.analysis.text import matches_rule, sentences
-from site_builder.build import render_site
+from site_builder.pipeline import render_site
 from site_builder.cli import main
 from site_builder.project import Project
 from site_builder.reporter import BufferReporter
@@ -83,7 +83,7 @@ def test_sentences_split_after_closing_quotes():
 
 
 def test_events_in_keeps_date_order_and_first_matching_sentence(make_site):
-    from site_builder.build import load_and_validate
+    from site_builder.pipeline import load_and_validate
 
     content, _ = load_and_validate(make_site(), BufferReporter())
     mentions = events_in(["Keduanya bertemu di Singapura, lalu di Hanoi. Lalu bertemu lagi di Singapura."],

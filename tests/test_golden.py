@@ -12,7 +12,7 @@ from pathlib import Path
 
 from htmltext import read_html
 
-from site_builder.build import render_site
+from site_builder.pipeline import render_site
 from site_builder.reporter import BufferReporter
 
 GOLDEN = Path(__file__).parent / "golden" / "small-site.txt"

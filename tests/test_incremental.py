@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from site_builder.build import build, render_site
+from site_builder.build import build
+from site_builder.pipeline import render_site
 from site_builder.cli import main
 from site_builder.reporter import BufferReporter
 
@@ -102,3 +103,50 @@ def test_a_page_changed_by_hand_in_the_output_is_rendered_again(make_site):
     result = build(project, out, BufferReporter())
     assert result.rendered == ("stories/kim-sinis.html",)
     assert page.read_bytes() == original
+
+
+def age(project, seconds: int = 3600) -> None:
+    """Date every input file back, as if it had been edited a while ago."""
+    import os
+    import time
+
+    for folder in (project.content, project.templates, project.static):
+        for path in folder.rglob("*"):
+            os.utime(path, (time.time() - seconds,) * 2)
+
+
+def test_a_build_with_nothing_changed_stops_at_the_stamp_and_repeats_its_warnings(make_site):
+    project = make_site()
+    out = project.root / "_site"
+    age(project)
+    first = build(project, out, BufferReporter())
+    reporter = BufferReporter()
+    again = build(project, out, reporter)
+    assert again.files == {} and again.changed == 0 and again.rendered == ()
+    assert "is up to date: nothing changed since the last build" in reporter.messages[-1]
+    assert reporter.warnings and reporter.warnings == [w for w in reporter.warnings if "base_url" in w]
+    assert on_disk(out) == {url: data for url, data in first.files.items()}
+
+
+def test_the_stamp_sees_edited_content_options_and_output(make_site):
+    project = make_site()
+    out = project.root / "_site"
+    age(project)
+    build(project, out, BufferReporter())
+    (out / "index.html").write_text("broken by hand")
+    assert build(project, out, BufferReporter()).rendered == ("index.html",)  # output changed: built again
+    age(project)
+    build(project, out, BufferReporter())
+    result = build(project, out, BufferReporter(), base_url="https://example.org/")
+    assert "feed.xml" in result.files  # another option: built again
+    story = project.content / "articles" / "kim-sinis.md"
+    story.write_text(story.read_text().replace("sinis", "dingin"))
+    assert build(project, out, BufferReporter(), base_url="https://example.org/").analysed == ("kim-sinis",)
+    assert on_disk(out) == render_site(project, BufferReporter(), base_url="https://example.org/")
+
+
+def test_no_stamp_is_kept_when_a_file_changed_moments_before_the_build(make_site):
+    project = make_site()
+    out = project.root / "_site"
+    build(project, out, BufferReporter())  # the files were written just now
+    assert build(project, out, BufferReporter()).files != {}  # so the second build does not trust the stamp

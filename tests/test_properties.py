@@ -4,7 +4,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from site_builder.build import validate_content
+from site_builder.pipeline import validate_content
 from site_builder.frontmatter import split_front_matter
 from site_builder.load import RawContent, RawFile
 from site_builder.markdown import render_markdown

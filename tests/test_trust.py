@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.build import render_site
+from site_builder.pipeline import render_site
 from site_builder.cli import main
 from site_builder.reporter import BufferReporter
 

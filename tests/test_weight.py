@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.build import render_site
+from site_builder.pipeline import render_site
 from site_builder.project import Project
 from site_builder.reporter import BufferReporter
 

@@ -1,0 +1,71 @@
+"""Skip a build that would change nothing.
+
+After a successful build, a stamp records what it read (the name, size, inode and modification
+time of every file in content/, templates/ and static/, the options and the code) and what it
+wrote (the same for every file of the output). When the next build finds both unchanged, the
+output already is what it would write, and it stops there, without reading a single story.
+
+Like make and git, this trusts modification times, with git's precaution against "racy" files:
+a file changed less than SETTLE seconds before the build started could change again within the
+same clock tick without its time moving, so no stamp is recorded then and the next build does
+the full (cached) work.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import time
+from pathlib import Path
+
+from site_builder.cache import FOLDER, code_digest, load_pickle, save_pickle
+from site_builder.project import Project
+
+SETTLE = 2.0  # seconds
+
+
+def _walk(folder: Path) -> list[tuple[str, int, int, int]]:
+    """(path, size, inode, modification time) of every file under `folder`, in name order."""
+    found = []
+    for parent, folders, names in os.walk(folder):
+        folders.sort()
+        for name in sorted(names):
+            path = os.path.join(parent, name)
+            stat = os.stat(path)
+            found.append((os.path.relpath(path, folder), stat.st_size, stat.st_ino, stat.st_mtime_ns))
+    return found
+
+
+def _inputs(project: Project, options: tuple) -> tuple[bytes, int]:
+    """A digest of everything a build reads, and the newest modification time among its files."""
+    digest = hashlib.sha256(code_digest() + repr(options).encode())
+    newest = 0
+    for folder in (project.content, project.templates, project.static):
+        files = _walk(folder)
+        digest.update(pickle.dumps((str(folder), files), protocol=5))
+        newest = max([newest, *(mtime for *_, mtime in files)])
+    return digest.digest(), newest
+
+
+class Stamp:
+    def __init__(self, project: Project, out: Path, options: tuple):
+        self.path = project.root / FOLDER / "stamp.pickle"
+        self.out = out
+        self.started = time.time_ns()
+        self.inputs, self.newest = _inputs(project, (str(out.resolve()), *options))  # as the build starts
+
+    def unchanged(self) -> list[str] | None:
+        """The warnings of the last build when nothing changed since it, else None."""
+        stored = load_pickle(self.path)
+        if not stored or stored.get("inputs") != self.inputs or not self.out.is_dir():
+            return None
+        if _walk(self.out) != stored.get("outputs"):
+            return None
+        return stored.get("warnings", [])
+
+    def record(self, warnings: list[str]) -> None:
+        """Call after a successful build; forgets the stamp when a file changed too recently."""
+        if self.newest > self.started - SETTLE * 1e9:
+            self.path.unlink(missing_ok=True)
+        else:
+            save_pickle(self.path, {"inputs": self.inputs, "outputs": _walk(self.out), "warnings": warnings})
