@@ -5,7 +5,6 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
-from site_builder.analysis.text import any_pattern
 from site_builder.models import Content, Outlet
 
 @dataclass(frozen=True)
@@ -74,14 +73,11 @@ def _events(stories_newest_first: list) -> dict:
 
 
 def _framing(group, stories: list, words: int):
-    """Matches of each term of the group, found in one pass over the stories' paragraphs."""
+    """The group's matches in all the outlet's stories, counted term by term in each story's analysis."""
     per_term = {term: 0 for term in group.terms}
-    by_text = {term.lower(): term for term in group.terms}
-    pattern = any_pattern(tuple(group.terms))
     for story in stories:
-        for paragraph in story.body.paragraphs:
-            for match in pattern.finditer(paragraph):
-                per_term[by_text[match.group(0).lower()]] += 1
+        for term, count in dict(story.findings.framing).get(group.id, ()):
+            per_term[term] += count
     total = sum(per_term.values())
     return total, round(1000 * total / words, 1) if words else 0.0, per_term
 

@@ -33,6 +33,7 @@ class Setting:
     outlets_known: bool  # False when outlets.yaml is missing: its own error says so
     gazetteer: Gazetteer
     events: tuple[Event, ...]
+    lexicon: tuple  # lexicon.TermGroup
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,8 @@ def prepare_story(raw: RawFile, setting: Setting) -> PreparedStory:
     if problems:
         return PreparedStory(None, errors=tuple(problems), warnings=tuple(warnings))
     credit = article.image.credit if article.image else ""
-    findings = analyse_story(setting.gazetteer, setting.events, body.paragraphs, credit, article.wires)
+    findings = analyse_story(setting.gazetteer, setting.events, body.paragraphs, credit, article.wires,
+                             setting.lexicon)
     passages = tuple(passage_items(article.slug, article.outlet, body.paragraphs))
     return PreparedStory(article, body, findings, passages, warnings=tuple(warnings))
 
@@ -62,7 +64,8 @@ def prepare_story(raw: RawFile, setting: Setting) -> PreparedStory:
 def story_keys(files, setting: Setting) -> list[str]:
     """For each file, a digest of everything its PreparedStory depends on: its path and text,
     the setting and the code."""
-    described = repr((sorted(setting.outlet_keys), setting.outlets_known, setting.gazetteer, setting.events))
+    described = repr((sorted(setting.outlet_keys), setting.outlets_known, setting.gazetteer, setting.events,
+                      setting.lexicon))
     salt = hashlib.sha256(code_digest() + described.encode()).digest()
     return [hashlib.sha256(salt + raw.path.encode() + b"\0" + raw.text.encode()).hexdigest() for raw in files]
 

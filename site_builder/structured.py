@@ -17,6 +17,13 @@ def dump_json(data) -> bytes:
     return (json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
 
 
+def dump_json_records(records: list) -> bytes:
+    """A long list as stable bytes, one record per line: quick to write (no indentation to
+    compute) and to compare from one build to the next."""
+    lines = [json.dumps(record, ensure_ascii=False, sort_keys=True) for record in records]
+    return ("[\n" + ",\n".join(lines) + ("\n" if lines else "") + "]\n").encode("utf-8")
+
+
 def script_json(data) -> Markup:
     """JSON safe inside a <script type="application/ld+json"> element."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True)
@@ -67,7 +74,7 @@ def articles_json(stories) -> bytes:
         }
         for s in stories
     ]
-    return dump_json(records)
+    return dump_json_records(records)
 
 
 def findings_record(story) -> dict:

@@ -1,7 +1,7 @@
 """The analysis stage: pure functions from validated content to findings, story by story and across stories."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from site_builder.analysis.events import EventMention, events_in
@@ -9,6 +9,7 @@ from site_builder.analysis.names import AliasIndex
 from site_builder.analysis.quotes import Quote, QuoteFinder
 from site_builder.analysis.shared import Item, reused_passages, shared_quotes
 from site_builder.analysis.sources import SourceFinder, SourceMention
+from site_builder.analysis.text import any_pattern
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class StoryFindings:
     events: tuple[EventMention, ...]
     people: tuple[Named, ...]  # most mentioned first
     places: tuple[Named, ...]
+    framing: tuple = ()  # (lexicon group id, ((term, matches), ...)) for each group, in lexicon order
 
     @property
     def statements(self) -> tuple[Quote, ...]:
@@ -64,8 +66,20 @@ def _analyser(gazetteer, events) -> Analyser:
 
 
 @lru_cache(maxsize=20_000)
-def analyse_story(gazetteer, events, paragraphs: tuple, credit: str, wires: tuple) -> StoryFindings:
-    return _analyser(gazetteer, events).story(paragraphs, credit, wires)
+def analyse_story(gazetteer, events, paragraphs: tuple, credit: str, wires: tuple, lexicon: tuple = ()) -> StoryFindings:
+    found = _analyser(gazetteer, events).story(paragraphs, credit, wires)
+    return replace(found, framing=tuple((group.id, framing_counts(group.terms, paragraphs)) for group in lexicon))
+
+
+def framing_counts(terms: tuple[str, ...], paragraphs) -> tuple[tuple[str, int], ...]:
+    """Matches of each term, in the order given, found in one pass over the paragraphs."""
+    per_term = {term: 0 for term in terms}
+    by_text = {term.lower(): term for term in terms}
+    pattern = any_pattern(tuple(terms))
+    for paragraph in paragraphs:
+        for match in pattern.finditer(paragraph):
+            per_term[by_text[match.group(0).lower()]] += 1
+    return tuple(per_term.items())
 
 
 def _counted(index: AliasIndex, paragraphs) -> tuple[Named, ...]:
