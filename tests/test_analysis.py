@@ -8,7 +8,7 @@ import pytest
 
 from site_builder.analysis.names import AliasIndex
 from site_builder.analysis.quotes import QuoteFinder
-from site_builder.analysis.shared import Item, reused_passages, shared_quotes, word_diff
+from site_builder.analysis.shared import Item, passage_items, reused_passages, shared_quotes, word_diff
 from site_builder.pipeline import render_site
 from site_builder.models import Gazetteer, Person
 from site_builder.project import Project
@@ -128,8 +128,8 @@ def test_shared_quote_needs_the_same_speaker_and_different_outlets():
 
 def test_reused_passages_ignore_short_overlaps():
     long = "Korea Utara telah meningkatkan pengujian senjatanya dan berjanji untuk memperluas persenjataan nuklirnya"
-    items = [Item("s1", "a", long), Item("s2", "b", long + " tahun ini."),
-             Item("s3", "c", "Korea Utara telah meningkatkan hubungan dagang dengan Tiongkok tahun lalu")]
+    items = [*passage_items("s1", "a", [long]), *passage_items("s2", "b", [long + " tahun ini."]),
+             *passage_items("s3", "c", ["Korea Utara telah meningkatkan hubungan dagang dengan Tiongkok tahun lalu"])]
     assert [(p.a.story, p.b.story) for p in reused_passages(items)] == [("s1", "s2")]
 
 

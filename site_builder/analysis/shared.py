@@ -7,7 +7,9 @@ than COMMON places say nothing about copying and are skipped.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
+from array import array
 from itertools import chain
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -28,11 +30,7 @@ class Item:
     outlet: str
     text: str
     extra: object = None  # the speaker, for quotes
-    compare: str = ""  # the text compared, when it differs from the text shown
-
-    @property
-    def compared(self) -> str:
-        return self.compare or self.text
+    shingles: bytes = b""  # for sentences: packed shingle hashes of the text without its quotes
 
 
 @dataclass(frozen=True)
@@ -46,20 +44,33 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
-def shingles(text: str, size: int) -> set[tuple[str, ...]]:
+def shingle_hashes(text: str, size: int) -> set[int]:
+    """The text's runs of `size` words, each as a 64-bit number. The numbers are the same in
+    every process (unlike Python's hash()), so they can be cached with the story."""
     tokens = words(text)
-    return set(zip(*(tokens[i:] for i in range(size))))
+    numbers = {word: int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "little")
+               for word in set(tokens)}
+    hashed = [numbers[word] for word in tokens]
+    found = set()
+    for i in range(len(hashed) - size + 1):
+        value = 0
+        for number in hashed[i:i + size]:
+            value = (value * _MIX + number) & _MASK
+        found.add(value)
+    return found
 
 
-def candidate_pairs(items: list[Item], size: int, at_least: int = 1) -> tuple[dict[tuple[int, int], int], list[int]]:
+_MIX, _MASK = 0x9E3779B97F4A7C15, (1 << 64) - 1
+
+
+def candidate_pairs(items: list[Item], item_shingles: list[set[int]],
+                    at_least: int = 1) -> dict[tuple[int, int], int]:
     """Pairs of items of different outlets sharing at least `at_least` shingles, with how many
-    they share; and how many shingles each item has. Most shingles occur once: they are counted
-    first and only those in 2 to COMMON places are indexed; then each item counts, in one pass,
-    the items it shares shingles with."""
-    item_shingles = [shingles(item.compared, size) for item in items]
+    they share. Most shingles occur once: they are counted first and only those in 2 to COMMON
+    places are indexed; then each item counts, in one pass, the items it shares shingles with."""
     occurrences = Counter(chain.from_iterable(item_shingles))
     telling = {shingle for shingle, count in occurrences.items() if 1 < count <= COMMON}
-    postings: dict[tuple, list[int]] = defaultdict(list)
+    postings: dict[int, list[int]] = defaultdict(list)
     for index, found in enumerate(item_shingles):
         for shingle in found & telling:
             postings[shingle].append(index)
@@ -72,13 +83,13 @@ def candidate_pairs(items: list[Item], size: int, at_least: int = 1) -> tuple[di
         for second, count in together.items():
             if second > first and count >= at_least and items[first].outlet != items[second].outlet:
                 shared[(first, second)] = count
-    return shared, [len(found) for found in item_shingles]
+    return shared
 
 
 def shared_quotes(items: list[Item]) -> list[Pair]:
     """The same statement in stories of different outlets, even where the wording differs."""
     pairs = []
-    for (i, j), _ in sorted(candidate_pairs(items, 2)[0].items()):
+    for (i, j), _ in sorted(candidate_pairs(items, [shingle_hashes(item.text, 2) for item in items]).items()):
         a, b = items[i], items[j]
         if a.extra and b.extra and a.extra != b.extra:
             continue  # different speakers
@@ -89,22 +100,23 @@ def shared_quotes(items: list[Item]) -> list[Pair]:
     return pairs
 
 
-def passage_items(story: str, outlet: str, paragraphs) -> list[Item]:
+def passage_items(story: str, outlet: str, paragraphs, size: int = 4) -> list[Item]:
     """The story's sentences, compared without their quotes (those count as shared quotes)."""
     items = []
     for paragraph in paragraphs:
         for sentence in sentences(paragraph):
             unquoted = _QUOTED.sub(" ", sentence)
             if len(words(unquoted)) >= 8:
-                items.append(Item(story, outlet, sentence, compare=unquoted))
+                packed = array("Q", sorted(shingle_hashes(unquoted, size))).tobytes()
+                items.append(Item(story, outlet, sentence, shingles=packed))
     return items
 
 
-def reused_passages(items: list[Item], size: int = 4) -> list[Pair]:
+def reused_passages(items: list[Item]) -> list[Pair]:
+    item_shingles = [set(array("Q", item.shingles)) for item in items]
     pairs = []
-    shared, counts = candidate_pairs(items, size, PASSAGE_MIN_SHARED)
-    for (i, j), count in sorted(shared.items()):
-        shortest = min(counts[i], counts[j])
+    for (i, j), count in sorted(candidate_pairs(items, item_shingles, PASSAGE_MIN_SHARED).items()):
+        shortest = min(len(item_shingles[i]), len(item_shingles[j]))
         similarity = count / shortest if shortest else 0
         if count >= PASSAGE_MIN_SHARED and similarity >= PASSAGE_SIMILARITY:
             pairs.append(Pair(items[i], items[j], round(similarity, 2)))
