@@ -13,12 +13,12 @@ from site_builder import cache
 from site_builder.project import Project
 from site_builder.reporter import Reporter
 from site_builder.stamp import Stamp
-from site_builder.write import check_output_folder, write_site
+from site_builder.write import Kept, check_output_folder, write_site
 
 
 @dataclass(frozen=True)
 class BuildResult:
-    files: dict[str, bytes]  # URL -> bytes, everything the site consists of
+    files: dict[str, bytes | Kept]  # URL -> bytes (Kept: as the last build wrote it); the whole site
     seconds: float
     changed: int  # files written; the others were left as they were
     rendered: tuple[str, ...]  # pages rendered from templates; the others came from the cache

@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from site_builder import __version__
+from site_builder.write import Kept
 
 FOLDER = ".site-cache"
 
@@ -95,8 +96,8 @@ def value_digest(value, salt: bytes = b"") -> str | None:
 class PageCache:
     """Rendered pages between builds. The bytes stay in the output folder: the cache remembers, for
     each page, the key it was rendered from and the size, inode and modification time of the file
-    written, and reads a page back from the last build when its key is unchanged and its file was
-    not touched since.
+    written, and keeps the page of the last build (write.Kept) when its key is unchanged and its
+    file was not touched since.
 
     A key hashes the templates, the environment (asset URLs, base URL), the code and the page's
     whole context, pickled (value_digest). Pickling is faithful, so equal bytes mean equal values.
@@ -114,12 +115,26 @@ class PageCache:
         self.previous: dict = stored.get("pages", {}) if stored.get("salt") == self.salt else {}
         self.keys: dict[str, str] = {}  # url -> key, for the pages of this build
         self.rendered: list[str] = []  # URLs rendered this build (cache misses)
+        self._digests: dict[int, tuple[object, str | None]] = {}
 
     def key(self, url: str, template: str, context: dict) -> str | None:
-        """None (always render) when the context holds something that cannot be pickled."""
-        return value_digest(context, self.salt + f"{url}\0{template}\0".encode())
+        """None (always render) when the context holds something that cannot be pickled. Each
+        value of the context is digested once per build, however many pages share it."""
+        digest = hashlib.sha256(self.salt + f"{url}\0{template}\0".encode())
+        for name in sorted(context):
+            part = self._digest_of(context[name])
+            if part is None:
+                return None
+            digest.update(f"{name}\0{part}\0".encode())
+        return digest.hexdigest()
 
-    def get(self, url: str, key: str | None) -> bytes | None:
+    def _digest_of(self, value) -> str | None:
+        known = self._digests.get(id(value))
+        if known is None or known[0] is not value:
+            known = self._digests[id(value)] = (value, value_digest(value))  # holding value keeps its id
+        return known[1]
+
+    def get(self, url: str, key: str | None) -> Kept | None:
         if key is None:
             return None
         self.keys[url] = key
@@ -131,7 +146,7 @@ class PageCache:
             stat = path.stat()
             if (stat.st_size, stat.st_ino, stat.st_mtime_ns) != before[1:]:
                 return None  # the file was changed or replaced since it was written
-            return path.read_bytes()
+            return Kept(url)
         except OSError:
             return None
 

@@ -125,7 +125,8 @@ def _event(clean: dict, line: int) -> Event:
 
 def check_evidence(events, articles: list[Article], path: str) -> list[Problem]:
     """Every quoted passage must stand verbatim in the story it names."""
-    bodies = {a.slug: (a.source, " ".join(a.body.split())) for a in articles}
+    cited = {item.article for event in events for item in event.evidence if item.article}
+    bodies = {a.slug: (a.source, " ".join(a.body.split())) for a in articles if a.slug in cited}
     problems = []
     for event in events:
         for item in event.evidence:

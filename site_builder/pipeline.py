@@ -37,7 +37,8 @@ class Caches:
 
 def render_site(project: Project, reporter: Reporter, base_url: str | None = None, strict: bool = False,
                 caches: Caches | None = None, workers: int = 1) -> dict[str, bytes]:
-    """Everything up to the bytes of each file; raises SiteError listing every problem.
+    """Everything up to the bytes of each file (or write.Kept, for a page the last build wrote as it
+    would be now); raises SiteError listing every problem.
 
     With `caches`, stories whose file and data did not change since the last build are not
     prepared again, and pages whose template and context did not change are read back from the

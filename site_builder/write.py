@@ -9,6 +9,7 @@ import os
 import shutil
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from site_builder import urls
@@ -30,16 +31,23 @@ def check_output_folder(out: Path, project: Project) -> None:
                         f"(no {urls.NOJEKYLL} inside); choose another --out folder or remove it")
 
 
-def write_site(out: Path, files: dict[str, bytes]) -> int:
+@dataclass(frozen=True)
+class Kept:
+    """Stands for a file of the previous site that stays as it is (a page cache hit)."""
+    url: str
+
+
+def write_site(out: Path, files: dict[str, bytes | Kept]) -> int:
     """Write `files` as the new content of `out`; returns how many files changed.
 
-    Files whose bytes did not change are hard-linked from the previous site, so they are not
-    rewritten (same inode, same modification time); when nothing changed, nothing is touched.
+    Files whose bytes did not change, and Kept files, are hard-linked from the previous site, so
+    they are not rewritten (same inode, same modification time); when nothing changed, nothing is
+    touched.
     """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(out)
-    unchanged = {url for url in files if _same_file(out / url, files[url])}
+    unchanged = {url for url, data in files.items() if isinstance(data, Kept) or _same_file(out / url, data)}
     if len(unchanged) == len(files) and _file_count(out) == len(files):
         return 0
     fresh = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
@@ -78,7 +86,8 @@ def _write_files(folder: Path, files: dict[str, bytes], previous: Path, unchange
                 continue
             except OSError:
                 pass  # no hard links here (another file system): write the bytes instead
-        target.write_bytes(files[url])
+        data = files[url]
+        target.write_bytes((previous / url).read_bytes() if isinstance(data, Kept) else data)
 
 
 def _swap_in(fresh: Path, out: Path) -> None:
