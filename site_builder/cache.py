@@ -68,26 +68,31 @@ class _Digest(io.RawIOBase):
         return len(data)
 
 
-class _KeyPickler(pickle.Pickler):
-    """Pickles a value into a digest; an object with a `cache_digest` (a StoryView) stands in as
-    that digest, which it computes once from everything it holds. Without a memo ("fast" mode),
-    so that equal values give equal bytes however their parts happen to be shared."""
+class _Pickler(pickle.Pickler):
+    """Without a memo ("fast" mode), so that equal values give equal bytes however their parts
+    happen to be shared."""
 
     def __init__(self, sink):
         super().__init__(sink, protocol=5)
         self.fast = True
+
+
+class _KeyPickler(_Pickler):
+    """An object with a `cache_digest` (a StoryView) stands in as that digest, which it computes
+    once from everything it holds."""
 
     def persistent_id(self, obj):
         digest = getattr(obj, "cache_digest", None) if not isinstance(obj, type) else None
         return digest if isinstance(digest, str) else None
 
 
-def value_digest(value, salt: bytes = b"") -> str | None:
+def value_digest(value, salt: bytes = b"", stand_ins: bool = True) -> str | None:
     """A digest of a value made of data (dataclasses, tuples, dicts, strings, numbers, dates),
-    or None when it holds something that cannot be pickled (a function)."""
+    or None when it holds something that cannot be pickled (a function). Without `stand_ins`,
+    quicker, for values that hold no StoryView."""
     sink = _Digest(salt)
     try:
-        _KeyPickler(sink).dump(value)
+        (_KeyPickler if stand_ins else _Pickler)(sink).dump(value)
     except (pickle.PicklingError, TypeError, AttributeError):
         return None
     return sink.hash.hexdigest()
@@ -129,6 +134,9 @@ class PageCache:
         return digest.hexdigest()
 
     def _digest_of(self, value) -> str | None:
+        own = getattr(value, "cache_digest", None)
+        if isinstance(own, str):
+            return own
         known = self._digests.get(id(value))
         if known is None or known[0] is not value:
             known = self._digests[id(value)] = (value, value_digest(value))  # holding value keeps its id
@@ -168,28 +176,39 @@ class PageCache:
 
 
 class StoryStore:
-    """Each story's PreparedStory (front matter, Markdown, analysis) between builds, all in one
-    file, under the story's key (stories.story_keys: its path and text, the data it is analysed
-    with and the code). Holds only what the last build used."""
+    """Each story's PreparedStory (front matter, Markdown, analysis) between builds, under the
+    story's key (stories.story_keys: its path and text, the data it is analysed with and the
+    code). Kept in SHARDS files by key, so that editing one story rewrites one small file. Holds
+    only what the last build used."""
+
+    SHARDS = 64
 
     def __init__(self, root: Path):
-        self.path = root / FOLDER / "stories.pickle"
-        self.stored: dict[str, object] = load_pickle(self.path)
-        self.used: dict[str, object] = {}
+        self.folder = root / FOLDER / "stories"
+        self.shards = [load_pickle(self._shard(n)) for n in range(self.SHARDS)]
+        self.used: list[dict] = [{} for _ in range(self.SHARDS)]
         self.analysed: list[str] = []  # slugs prepared this build (not found in the store)
 
+    def _shard(self, number: int) -> Path:
+        return self.folder / f"{number:02x}.pickle"
+
+    def _number(self, key: str) -> int:
+        return int(key[:4], 16) % self.SHARDS
+
     def get(self, key: str):
-        found = self.stored.get(key)
+        number = self._number(key)
+        found = self.shards[number].get(key)
         if found is not None:
-            self.used[key] = found
+            self.used[number][key] = found
         return found
 
     def put(self, key: str, story) -> None:
-        self.used[key] = story
+        self.used[self._number(key)][key] = story
         if story.article is not None:
             self.analysed.append(story.article.slug)
 
     def save(self) -> None:
-        """Keep what this build used, if that differs from what is stored."""
-        if self.used.keys() != self.stored.keys():
-            save_pickle(self.path, self.used)
+        """Keep what this build used, rewriting only the shards that changed."""
+        for number, used in enumerate(self.used):
+            if used.keys() != self.shards[number].keys():
+                save_pickle(self._shard(number), used)

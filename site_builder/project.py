@@ -22,7 +22,8 @@ class Project:
 
     def display(self, path: Path) -> str:
         """The path as error messages show it: relative to the project when inside it."""
+        plain = path.is_absolute() and ".." not in path.parts  # then no need to ask the file system
         try:
-            return path.resolve().relative_to(self.root).as_posix()
+            return (path if plain else path.resolve()).relative_to(self.root).as_posix()
         except ValueError:
             return path.as_posix()

@@ -65,7 +65,7 @@ class StoryView:
             return None
         rest = (self.outlet, self.url, self.previous, self.next, self.related, self.shared_quotes,
                 self.reused_passages)
-        return value_digest(rest, self.source_key.encode())
+        return value_digest(rest, self.source_key.encode(), stand_ins=False)
 
     @property
     def events(self):

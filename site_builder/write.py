@@ -10,7 +10,7 @@ import shutil
 import sys
 import tempfile
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from site_builder import urls
 from site_builder.errors import SiteError
@@ -75,11 +75,15 @@ def _file_count(folder: Path) -> int:
 
 
 def _write_files(folder: Path, files: dict[str, bytes], previous: Path, unchanged: set[str]) -> None:
+    made: set[Path] = set()
     for url in sorted(files):
-        target = (folder / url).resolve()
-        if not target.is_relative_to(folder):
+        parts = PurePosixPath(url).parts
+        if not parts or url.startswith("/") or ".." in parts or "\\" in url:
             raise SiteError(f"refusing to write {url!r}: it is outside the output folder")
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target = folder.joinpath(*parts)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
         if url in unchanged:
             try:
                 os.link(previous / url, target)

@@ -156,3 +156,13 @@ def test_every_page_carries_a_csp_without_inline_script(make_site):
             is_data = 'type="application/ld+json"' in attrs or 'type="application/json"' in attrs
             is_file = re.search(r'src="(?!https?:|//)[^"]+\.js"', attrs) and not body.strip()
             assert is_data or is_file, (url, attrs)
+
+
+def test_the_writer_refuses_a_path_outside_the_output_folder(tmp_path):
+    from site_builder.errors import SiteError
+    from site_builder.write import write_site
+
+    for bad in ("../evil.html", "/etc/evil.html", "a/../../evil.html", "a\\..\\evil.html"):
+        with pytest.raises(SiteError, match="outside the output folder"):
+            write_site(tmp_path / "_site", {"index.html": b"ok", bad: b"x"})
+    assert not (tmp_path / "evil.html").exists() and not (tmp_path / "_site").exists()

@@ -63,20 +63,20 @@ def shingle_hashes(text: str, size: int) -> set[int]:
 _MIX, _MASK = 0x9E3779B97F4A7C15, (1 << 64) - 1
 
 
-def candidate_pairs(items: list[Item], item_shingles: list[set[int]],
-                    at_least: int = 1) -> dict[tuple[int, int], int]:
+def candidate_pairs(items: list[Item], item_shingles: list, at_least: int = 1) -> dict[tuple[int, int], int]:
     """Pairs of items of different outlets sharing at least `at_least` shingles, with how many
-    they share. Most shingles occur once: they are counted first and only those in 2 to COMMON
-    places are indexed; then each item counts, in one pass, the items it shares shingles with."""
+    they share; `item_shingles` holds each item's distinct shingles (a set or an array). Most
+    shingles occur once: they are counted first and only those in 2 to COMMON places are indexed;
+    then each item counts, in one pass, the items it shares shingles with."""
     occurrences = Counter(chain.from_iterable(item_shingles))
     telling = {shingle for shingle, count in occurrences.items() if 1 < count <= COMMON}
     postings: dict[int, list[int]] = defaultdict(list)
-    for index, found in enumerate(item_shingles):
-        for shingle in found & telling:
+    mine_of = [telling.intersection(found) for found in item_shingles]
+    for index, mine in enumerate(mine_of):
+        for shingle in mine:
             postings[shingle].append(index)
     shared: dict[tuple[int, int], int] = {}
-    for first, found in enumerate(item_shingles):
-        mine = found & telling
+    for first, mine in enumerate(mine_of):
         if len(mine) < at_least:
             continue
         together = Counter(chain.from_iterable(postings[shingle] for shingle in mine))
@@ -113,7 +113,7 @@ def passage_items(story: str, outlet: str, paragraphs, size: int = 4) -> list[It
 
 
 def reused_passages(items: list[Item]) -> list[Pair]:
-    item_shingles = [set(array("Q", item.shingles)) for item in items]
+    item_shingles = [array("Q", item.shingles) for item in items]  # distinct already: packed from a set
     pairs = []
     for (i, j), count in sorted(candidate_pairs(items, item_shingles, PASSAGE_MIN_SHARED).items()):
         shortest = min(len(item_shingles[i]), len(item_shingles[j]))
