@@ -77,12 +77,35 @@ def _event_trace(go, events, kind, colour, symbol, referring, t):
 
 
 def _story_trace(go, outlet, stories, lane, colour, t):
+    points = _story_points(stories, t)
     return go.Scatter(
-        x=[dates.as_datetime(s.article.published).date().isoformat() for s in stories], y=[lane] * len(stories),
+        x=[day for day, _ in points], y=[lane] * len(points),
         mode="markers", name=outlet.name, legendgroup="stories", legendgrouptitle={"text": t["chart_stories"]},
         marker={"color": colour, "symbol": "circle-open", "size": 12, "line": {"width": 3}},
-        customdata=[[urls.relative(s.url, urls.TIMELINE), s.article.title, s.published_short] for s in stories],
+        customdata=[data for _, data in points],
         hovertemplate="<b>%{customdata[1]}</b><br>" + outlet.name + ", %{customdata[2]}<extra></extra>")
+
+
+def _story_points(stories, t) -> list[tuple[str, list]]:
+    """One marker per story, linking to it; where the outlet published several stories in one
+    month, one marker for the month, linking to that year's archive, so the chart stays light
+    however many stories there are."""
+    by_month: dict[tuple[int, int], list] = {}
+    for story in stories:
+        day = dates.as_datetime(story.article.published).date()
+        by_month.setdefault((day.year, day.month), []).append((day, story))
+    points = []
+    for (year, month), items in by_month.items():
+        if len(items) == 1:
+            day, story = items[0]
+            points.append((day.isoformat(), [urls.relative(story.url, urls.TIMELINE), story.article.title,
+                                             story.published_short]))
+        else:
+            middle = date(year, month, 15)
+            points.append((middle.isoformat(), [urls.relative(urls.archive(year), urls.TIMELINE),
+                                                t.fill("chart_story_count", count=len(items)),
+                                                dates.event_label(middle, "month")]))
+    return points
 
 
 def _lane(position: int) -> float:

@@ -20,7 +20,7 @@ from site_builder.markdown import render_markdown
 from site_builder.models import Content
 from site_builder.pages import find_collisions, plan_site
 from site_builder.project import Project
-from site_builder.render import make_environment, render_pages
+from site_builder.render import render_pages
 from site_builder.reporter import Reporter
 from site_builder.stories import PreparedStory, Setting, prepare_stories
 from site_builder.validate import assemble, validate_data
@@ -59,11 +59,11 @@ def render_site(project: Project, reporter: Reporter, base_url: str | None = Non
                           findings, {slug: p.key for slug, p in prepared.items()})
     pages, data_files = plan_site(content, stories, prose_bodies)
     reporter.progress(f"rendering {len(pages)} pages")
-    env = make_environment(project, asset_urls, content.site.base_url)
     if caches:
         caches.pages = PageCache(project.root, caches.out, project.templates,
                                  {"assets": asset_urls, "base_url": content.site.base_url})
-    html, errors = render_pages(env, pages, project, caches.pages if caches else None)
+    html, errors = render_pages(project, asset_urls, content.site.base_url, pages,
+                                caches.pages if caches else None, workers)
     outputs = [*html, *(f.url for f in data_files), *(f.url for f in asset_files)]
     _fail_on(errors + find_collisions(outputs))
     return {**html, **{f.url: f.data for f in data_files + asset_files}}

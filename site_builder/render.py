@@ -11,6 +11,7 @@ from site_builder import dates, urls
 from site_builder.errors import Problem, SiteError
 from site_builder.pages import Page
 from site_builder.project import Project
+from site_builder.workers import map_in_order
 
 
 def make_environment(project: Project, asset_urls: dict[str, str], base_url: str) -> jinja2.Environment:
@@ -54,34 +55,59 @@ def _by_speaker(quotes) -> list[tuple]:
     return sorted(groups.items(), key=lambda kv: kv[0] is None)
 
 
-def render_pages(env: jinja2.Environment, pages: list[Page], project: Project,
-                 cache=None) -> tuple[dict[str, bytes], list[Problem]]:
-    rendered: dict[str, bytes] = {}
-    problems: list[Problem] = []
+def render_pages(project: Project, asset_urls: dict[str, str], base_url: str, pages: list[Page],
+                 cache=None, workers: int = 1) -> tuple[dict[str, bytes], list[Problem]]:
+    """Each page's bytes (or write.Kept from `cache`), in page order; `workers` processes share the
+    rendering when there are many pages to render."""
+    found: dict[str, object] = {}
+    todo: list[tuple[Page, str | None]] = []
     for page in pages:
         key = cache.key(page.url, page.template, page.context) if cache else None
         cached = cache.get(page.url, key) if cache else None
         if cached is not None:
-            rendered[page.url] = cached
-            continue
-        try:
-            template = env.get_template(page.template)
-            text = template.render(page.context, page_url=page.url, absolute_links=page.absolute_links)
-        except SiteError as exc:
-            problems.extend(exc.problems)
-        except jinja2.TemplateNotFound as exc:
-            problems.append(Problem(project.display(project.templates), None, None,
-                                    f"template {exc.name!r} not found; searched {project.display(project.templates)}/"))
-        except jinja2.TemplateSyntaxError as exc:
-            problems.append(Problem(_shown(project, exc.filename), exc.lineno, None,
-                                    f"template error: {exc.message}"))
-        except Exception as exc:  # any other error inside a template: point at its line
-            problems.append(_runtime_problem(project, page, exc))
+            found[page.url] = cached
         else:
-            rendered[page.url] = text.encode("utf-8")
+            todo.append((page, key))
+    outcomes = map_in_order(_render_in_worker, [page for page, _ in todo], workers, _start_worker,
+                            (project, asset_urls, base_url))
+    problems: list[Problem] = []
+    for (page, key), (data, errors) in zip(todo, outcomes):
+        problems.extend(errors)
+        if data is not None:
+            found[page.url] = data
             if cache:
                 cache.put(page.url, key)
-    return rendered, _unique(problems)
+    return {page.url: found[page.url] for page in pages if page.url in found}, _unique(problems)
+
+
+_worker: tuple[jinja2.Environment, Project] | None = None  # what pages are rendered with, here or in a worker
+
+
+def _start_worker(project: Project, asset_urls: dict[str, str], base_url: str) -> None:
+    global _worker
+    _worker = (make_environment(project, asset_urls, base_url), project)
+
+
+def _render_in_worker(page: Page) -> tuple[bytes | None, list[Problem]]:
+    env, project = _worker
+    return render_page(env, page, project)
+
+
+def render_page(env: jinja2.Environment, page: Page, project: Project) -> tuple[bytes | None, list[Problem]]:
+    """The page's bytes, or None and what went wrong."""
+    try:
+        template = env.get_template(page.template)
+        text = template.render(page.context, page_url=page.url, absolute_links=page.absolute_links)
+    except SiteError as exc:
+        return None, list(exc.problems)
+    except jinja2.TemplateNotFound as exc:
+        return None, [Problem(project.display(project.templates), None, None,
+                              f"template {exc.name!r} not found; searched {project.display(project.templates)}/")]
+    except jinja2.TemplateSyntaxError as exc:
+        return None, [Problem(_shown(project, exc.filename), exc.lineno, None, f"template error: {exc.message}")]
+    except Exception as exc:  # any other error inside a template: point at its line
+        return None, [_runtime_problem(project, page, exc)]
+    return text.encode("utf-8"), []
 
 
 def _runtime_problem(project: Project, page: Page, exc: Exception) -> Problem:

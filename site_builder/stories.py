@@ -9,9 +9,6 @@ number of workers.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-import threading
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 
 from site_builder.analysis import StoryFindings, analyse_story
@@ -22,8 +19,7 @@ from site_builder.load import RawFile
 from site_builder.markdown import RenderedBody, render_markdown
 from site_builder.models import Article, Event, Gazetteer
 from site_builder.validate import validate_article
-
-PARALLEL_FROM = 200  # fewer stories than this are quicker to prepare than to start a pool for
+from site_builder.workers import map_in_order
 
 
 @dataclass(frozen=True)
@@ -85,16 +81,7 @@ def prepare_stories(files: tuple[RawFile, ...], setting: Setting, store=None,
 
 
 def _prepare_many(files: list[RawFile], setting: Setting, workers: int) -> list[PreparedStory]:
-    if workers <= 1 or len(files) < PARALLEL_FROM:
-        return [prepare_story(raw, setting) for raw in files]
-    # fork is quickest; with other threads running (the preview server) a forked child could
-    # inherit a held lock, so start workers from a clean server process instead.
-    method = "fork" if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods() \
-        else "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    chunk = max(1, len(files) // (workers * 8))
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
-                             initializer=_remember, initargs=(setting,)) as pool:
-        return list(pool.map(_prepare_in_worker, files, chunksize=chunk))
+    return map_in_order(_prepare_in_worker, files, workers, _remember, (setting,))
 
 
 _setting: Setting | None = None  # in a worker process: the setting every task shares

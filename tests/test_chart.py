@@ -121,3 +121,14 @@ def test_every_outside_source_has_publisher_title_url_and_date(site):
                 assert item["url"].startswith(("https://", "http://"))
                 assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", item["date"])
                 assert ", " in item["source"]  # "Publisher, title"
+
+
+def test_several_stories_of_one_outlet_in_a_month_share_one_marker_linking_to_the_archive(make_site):
+    story = "---\ntitle: Berita {n}\noutlet: tempo\npublished: 2024-03-{day:02d}\n---\nTrump dan Kim bertemu.\n"
+    project = make_site({f"content/articles/maret-{n}.md": story.format(n=n, day=n + 1) for n in range(3)})
+    files = render_site(project, BufferReporter())
+    tempo = next(t for t in figure(files)["data"] if t.get("name") == "Tempo.co")
+    march = [p for p in tempo["customdata"] if p[0] == "archive/2024.html"]
+    assert march == [["archive/2024.html", "3 berita bulan ini; klik untuk membuka arsip tahunnya", "Maret 2024"]]
+    assert tempo["x"][tempo["customdata"].index(march[0])] == "2024-03-15"
+    assert all(p[0] in files for p in tempo["customdata"])  # every marker still leads somewhere

@@ -83,9 +83,9 @@ def test_clean_renders_everything(make_site, capsys):
 
 
 def test_the_output_is_the_same_whatever_the_number_of_workers(make_site, monkeypatch):
-    from site_builder import stories
+    from site_builder import workers
 
-    monkeypatch.setattr(stories, "PARALLEL_FROM", 1)  # use the pool even for this small site
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 1)  # use the pool even for this small site
     project = make_site()
     single = build(project, project.root / "one", BufferReporter(), clean=True, workers=1)
     pooled = build(project, project.root / "two", BufferReporter(), clean=True, workers=2)
