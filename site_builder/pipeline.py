@@ -62,8 +62,7 @@ def render_site(project: Project, reporter: Reporter, base_url: str | None = Non
     if caches:
         caches.pages = PageCache(project.root, caches.out, project.templates,
                                  {"assets": asset_urls, "base_url": content.site.base_url})
-    html, errors = render_pages(project, asset_urls, content.site.base_url, pages,
-                                caches.pages if caches else None, workers)
+    html, errors = render_pages(project, asset_urls, content.site.base_url, pages, caches.pages if caches else None)
     outputs = [*html, *(f.url for f in data_files), *(f.url for f in asset_files)]
     _fail_on(errors + find_collisions(outputs))
     return {**html, **{f.url: f.data for f in data_files + asset_files}}

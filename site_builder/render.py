@@ -11,7 +11,6 @@ from site_builder import dates, urls
 from site_builder.errors import Problem, SiteError
 from site_builder.pages import Page
 from site_builder.project import Project
-from site_builder.workers import map_in_order
 
 
 def make_environment(project: Project, asset_urls: dict[str, str], base_url: str) -> jinja2.Environment:
@@ -56,41 +55,25 @@ def _by_speaker(quotes) -> list[tuple]:
 
 
 def render_pages(project: Project, asset_urls: dict[str, str], base_url: str, pages: list[Page],
-                 cache=None, workers: int = 1) -> tuple[dict[str, bytes], list[Problem]]:
-    """Each page's bytes (or write.Kept from `cache`), in page order; `workers` processes share the
-    rendering when there are many pages to render."""
-    found: dict[str, object] = {}
-    todo: list[tuple[Page, str | None]] = []
+                 cache=None) -> tuple[dict[str, bytes], list[Problem]]:
+    """Each page's bytes (or write.Kept from `cache`), in page order. (Rendering stays in this
+    process: sending each page's context to a worker costs more than rendering it, measured.)"""
+    env = make_environment(project, asset_urls, base_url)
+    files: dict[str, object] = {}
+    problems: list[Problem] = []
     for page in pages:
         key = cache.key(page.url, page.template, page.context) if cache else None
-        cached = cache.get(page.url, key) if cache else None
-        if cached is not None:
-            found[page.url] = cached
-        else:
-            todo.append((page, key))
-    outcomes = map_in_order(_render_in_worker, [page for page, _ in todo], workers, _start_worker,
-                            (project, asset_urls, base_url))
-    problems: list[Problem] = []
-    for (page, key), (data, errors) in zip(todo, outcomes):
+        kept = cache.get(page.url, key) if cache else None
+        if kept is not None:
+            files[page.url] = kept
+            continue
+        data, errors = render_page(env, page, project)
         problems.extend(errors)
         if data is not None:
-            found[page.url] = data
+            files[page.url] = data
             if cache:
                 cache.put(page.url, key)
-    return {page.url: found[page.url] for page in pages if page.url in found}, _unique(problems)
-
-
-_worker: tuple[jinja2.Environment, Project] | None = None  # what pages are rendered with, here or in a worker
-
-
-def _start_worker(project: Project, asset_urls: dict[str, str], base_url: str) -> None:
-    global _worker
-    _worker = (make_environment(project, asset_urls, base_url), project)
-
-
-def _render_in_worker(page: Page) -> tuple[bytes | None, list[Problem]]:
-    env, project = _worker
-    return render_page(env, page, project)
+    return files, _unique(problems)
 
 
 def render_page(env: jinja2.Environment, page: Page, project: Project) -> tuple[bytes | None, list[Problem]]:

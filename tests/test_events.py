@@ -78,7 +78,7 @@ def test_terms_match_at_word_start_with_indonesian_suffixes():
 
 def test_sentences_split_after_closing_quotes():
     text = "“Visi ini sangat berani,” kata Biegun. Donald Trump bertemu Kim. Lalu \"pergi.\" Selesai."
-    assert sentences(text) == ["“Visi ini sangat berani,” kata Biegun.", "Donald Trump bertemu Kim.",
+    assert list(sentences(text)) == ["“Visi ini sangat berani,” kata Biegun.", "Donald Trump bertemu Kim.",
                                "Lalu \"pergi.\"", "Selesai."]
 
 

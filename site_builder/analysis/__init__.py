@@ -75,10 +75,8 @@ def framing_counts(terms: tuple[str, ...], paragraphs) -> tuple[tuple[str, int],
     """Matches of each term, in the order given, found in one pass over the paragraphs."""
     per_term = {term: 0 for term in terms}
     by_text = {term.lower(): term for term in terms}
-    pattern = any_pattern(tuple(terms))
-    for paragraph in paragraphs:
-        for match in pattern.finditer(paragraph):
-            per_term[by_text[match.group(0).lower()]] += 1
+    for match in any_pattern(tuple(terms)).finditer("\n".join(paragraphs)):
+        per_term[by_text[match.group(0).lower()]] += 1
     return tuple(per_term.items())
 
 

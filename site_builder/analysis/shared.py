@@ -13,6 +13,7 @@ from array import array
 from itertools import chain
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from site_builder.analysis.text import sentences
 
@@ -47,10 +48,7 @@ def words(text: str) -> list[str]:
 def shingle_hashes(text: str, size: int) -> set[int]:
     """The text's runs of `size` words, each as a 64-bit number. The numbers are the same in
     every process (unlike Python's hash()), so they can be cached with the story."""
-    tokens = words(text)
-    numbers = {word: int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "little")
-               for word in set(tokens)}
-    hashed = [numbers[word] for word in tokens]
+    hashed = [_number(word) for word in words(text)]
     found = set()
     for i in range(len(hashed) - size + 1):
         value = 0
@@ -61,6 +59,11 @@ def shingle_hashes(text: str, size: int) -> set[int]:
 
 
 _MIX, _MASK = 0x9E3779B97F4A7C15, (1 << 64) - 1
+
+
+@lru_cache(maxsize=200_000)
+def _number(word: str) -> int:
+    return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "little")
 
 
 def candidate_pairs(items: list[Item], item_shingles: list, at_least: int = 1) -> dict[tuple[int, int], int]:

@@ -8,8 +8,9 @@ from functools import lru_cache
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’']))\s+(?=[\"“‘'(]?[A-Z0-9])")
 
 
-def sentences(paragraph: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(paragraph) if s.strip()]
+@lru_cache(maxsize=1024)  # several analyses split the same paragraphs
+def sentences(paragraph: str) -> tuple[str, ...]:
+    return tuple(s.strip() for s in _SENTENCE_END.split(paragraph) if s.strip())
 
 
 @lru_cache(maxsize=4096)
