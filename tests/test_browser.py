@@ -31,6 +31,10 @@ def test_chart_draws_one_marker_per_event_and_per_story(browser, served):
         len(json.loads((folder / "data/articles.json").read_text()))
     for width in (390, 1280):
         page, report = visit(browser, base + "timeline.html", width)
+        if width < 900:  # phones load plotly.js only when asked
+            loaded = page.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
+            assert not [name for name in loaded if "plotly-basic" in name]
+            page.click("text=Tampilkan grafik interaktif")
         page.wait_for_selector(".cartesianlayer .scatterlayer .points path")
         markers = page.evaluate("document.querySelectorAll('.cartesianlayer .scatterlayer .points path').length")
         page.close()
