@@ -1,16 +1,25 @@
 """Benchmark: site_builder against Hugo and Pelican on the same synthetic corpus, side by side in one run.
 
-    python tests/benchmarks/bench.py --sizes 100 1000 --repeat 3
+    python tests/benchmarks/bench.py --sizes 100 1000 10000 --repeat 3 [--lighthouse]
 
 For each size it times, in new processes, a cold full build, a rebuild with no change, a rebuild after
 editing one story and one after adding a story, each repeated and reported as median (min-max), with
-peak memory (RSS). Hugo (Debian package `hugo`) and Pelican (PyPI: `pelican markdown`) build the same stories when they
-are installed; our time is printed as a ratio to theirs. Nothing here is a test: the machines are noisy.
+peak memory (RSS); then checks that the site after those rebuilds is byte-identical to a clean build.
+Hugo (Debian package `hugo`) and Pelican (PyPI: `pelican markdown`) build the same stories when they
+are installed; our time is printed as a ratio to theirs. It also times a cold build of the project's
+own five-story site, and with --lighthouse runs Lighthouse (mobile) on its home, a story, the outlet
+comparison and the chart page (npm: `npm install --prefix tests/benchmarks lighthouse@13`; Debian's
+Chromium). Nothing here is a test: the machines are noisy.
 """
 from __future__ import annotations
 
 import argparse
+import filecmp
+import functools
+import http.server
+import json
 import os
+import threading
 import shutil
 import statistics
 import subprocess
@@ -48,6 +57,12 @@ def measure(label: str, action, repeat: int) -> dict:
             "rss": max(r for _, r in runs)}
 
 
+def same_trees(a: Path, b: Path) -> bool:
+    left = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    right = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+    return left == right and all(filecmp.cmp(a / p, b / p, shallow=False) for p in left)
+
+
 def our_suite(root: Path, count: int, repeat: int) -> list[dict]:
     stories = sorted((root / "content" / "articles").glob("*.md"))
 
@@ -69,7 +84,61 @@ def our_suite(root: Path, count: int, repeat: int) -> list[dict]:
     results.append(measure("no change", lambda _: ours(root), repeat))
     results.append(measure("edit one story", edit, repeat))
     results.append(measure("add one story", add, repeat))
+    ours(root, "--out", str(root / "clean-build"), "--clean")
+    identical = same_trees(root / "_site", root / "clean-build")
+    print(f"  {count} stories: after the rebuilds, _site is {'byte-identical to' if identical else 'DIFFERENT from'} "
+          "a clean build")
     return results
+
+
+def five_story_cold_start(repeat: int) -> dict:
+    """The project's own site, built in a new process with no cache."""
+    def once(_):
+        with tempfile.TemporaryDirectory() as folder:
+            project = Path(folder) / "site"
+            for name in ("content", "templates", "static"):
+                shutil.copytree(REPO / name, project / name)
+            return ours(project)
+    return measure("five-story cold start", once, repeat)
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+LIGHTHOUSE_PAGES = ("index.html", "stories/2020-02-trump-enggan-bertemu-kim.html", "outlets.html", "timeline.html")
+
+
+def lighthouse() -> None:
+    """Lighthouse (mobile) scores of four pages of the five-story site, served under /repo/."""
+    local = Path(__file__).parent / "node_modules" / ".bin" / "lighthouse"
+    command = str(local) if local.exists() else shutil.which("lighthouse")
+    if not command:
+        print("\nLighthouse: not installed; npm install --prefix tests/benchmarks lighthouse@13")
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        run([sys.executable, "-m", "site_builder", "build", "--project", str(REPO), "--quiet",
+             "--base-url", "https://user.github.io/repo/", "--out", str(Path(folder) / "repo")])
+        handler = functools.partial(QuietHandler, directory=folder)
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        print("\nLighthouse (mobile), scores out of 100:")
+        try:
+            for page in LIGHTHOUSE_PAGES:
+                report = Path(folder) / "report.json"
+                subprocess.run([command, f"http://127.0.0.1:{server.server_port}/repo/{page}", "--quiet",
+                                "--output", "json", "--output-path", str(report),
+                                "--chrome-flags=--headless --no-sandbox --disable-gpu --disable-background-networking "
+                                "--disable-component-update --disable-sync --no-first-run"],
+                               env={**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")},
+                               capture_output=True, check=True)
+                categories = json.loads(report.read_text())["categories"]
+                scores = ", ".join(f"{key} {round(100 * categories[key]['score'])}"
+                                   for key in ("performance", "accessibility", "best-practices", "seo"))
+                print(f"  {page:<50} {scores}")
+        finally:
+            server.shutdown()
 
 
 def hugo_site(source: Path, target: Path) -> Path:
@@ -118,7 +187,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--lighthouse", action="store_true", help="also run Lighthouse on the five-story site")
     args = parser.parse_args()
+    print(f"{os.cpu_count()} CPU cores, Python {sys.version.split()[0]}; our builds use every core "
+          "(site-builder build --workers defaults to them)")
+    start = five_story_cold_start(args.repeat)
+    print(f"\nfive-story site, new process, no cache: {start['median']:.2f} s ({start['min']:.2f}-{start['max']:.2f})")
     per_story = {}
     for count in args.sizes:
         with tempfile.TemporaryDirectory() as folder:
@@ -134,10 +208,13 @@ def main() -> None:
         per_story[count] = 1000 * cold / count
         for name, r in compared.items():
             print(f"  ours / {name}: {cold / r['median']:.2f}")
-        print(f"  no change / cold: {results[1]['median'] / cold:.0%}   edit one / cold: {results[2]['median'] / cold:.0%}")
+        print(f"  no change / cold: {results[1]['median'] / cold:.1%}   edit one / cold: {results[2]['median'] / cold:.1%}   "
+              f"add one / cold: {results[3]['median'] / cold:.1%}")
     sizes = sorted(per_story)
     if len(sizes) > 1:
         print(f"\nms per story, {sizes[-1]} vs {sizes[-2]}: {per_story[sizes[-1]] / per_story[sizes[-2]]:.2f}x")
+    if args.lighthouse:
+        lighthouse()
 
 
 if __name__ == "__main__":

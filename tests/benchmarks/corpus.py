@@ -7,6 +7,7 @@ Indonesian paragraphs, several outlets, dates across 2018-2025, quotes and event
 """
 from __future__ import annotations
 
+import os
 import random
 import shutil
 import sys
@@ -14,6 +15,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+WRITTEN = datetime(2026, 1, 1, tzinfo=timezone.utc).timestamp()
 OUTLETS = ["serambinews", "tempo", "politikindonesia", "kompas-tv", "medcom"]
 SPEAKERS = [("Trump", "kata"), ("Kim Jong Un", "ujar"), ("Biegun", "tutur"), ("Putin", "imbuh"), ("O'Brien", "ungkap")]
 OPENINGS = [
@@ -107,6 +109,8 @@ def write_corpus(count: int, root: Path) -> Path:
     for index in range(count):
         slug, text = story(index, rng, earlier)
         (articles / f"{slug}.md").write_text(text, "utf-8")
+    for path in root.rglob("*"):  # as if written a day ago, as a newsroom's files would be
+        os.utime(path, (WRITTEN, WRITTEN))
     return root
 
 
