@@ -7,10 +7,12 @@ Every key covers the package's own code (`code_digest`), so a changed generator 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import io
 import os
 import pickle
 import shutil
+import sys
 import tempfile
 from functools import lru_cache
 from pathlib import Path
@@ -21,14 +23,29 @@ from site_builder.write import Kept
 FOLDER = ".site-cache"
 
 
+LIBRARIES = ("jinja2", "markdown_it", "plotly", "yaml")  # what else shapes the output
+
+
 @lru_cache(maxsize=1)
 def code_digest() -> bytes:
-    """The version and the source of this package: a cache written by other code is not used."""
-    digest = hashlib.sha256(__version__.encode())
+    """The source of this package and what identifies Python and the libraries that shape the
+    output: a cache written by other code is not used."""
+    libraries = [_installed(name) for name in LIBRARIES]
+    digest = hashlib.sha256(repr((__version__, sys.version, libraries)).encode())
     package = Path(__file__).parent
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.digest()
+
+
+def _installed(module: str) -> tuple:
+    """Where a library is installed, and the size and time of its __init__ file (installing
+    another version rewrites it), found without importing the library."""
+    spec = importlib.util.find_spec(module)
+    if spec is None or not spec.origin:
+        return (module,)
+    stat = os.stat(spec.origin)
+    return module, spec.origin, stat.st_size, stat.st_mtime_ns
 
 
 def clear(root: Path) -> None:

@@ -25,10 +25,6 @@ def parser() -> argparse.ArgumentParser:
                            help="output folder, replaced atomically (default: _site in the project)")
     build_cmd.add_argument("--clean", action="store_true",
                            help="ignore the build cache (.site-cache/) and render every page")
-    build_cmd.add_argument("--workers", default=default_workers(), type=_positive,
-                           help="processes that share the work on stories when there are many "
-                                f"(default: the {default_workers()} CPU core(s) this process may use); "
-                                "the output is the same for any number")
     _shared_options(build_cmd)
 
     import_cmd = commands.add_parser(
@@ -66,6 +62,10 @@ def _shared_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--project", default=".", type=Path,
                          help="project folder holding content/, templates/ and static/ (default: .)")
     command.add_argument("--quiet", action="store_true", help="print only warnings and errors")
+    command.add_argument("--workers", default=default_workers(), type=_positive,
+                         help="processes that share the work on stories when there are many "
+                              f"(default: the {default_workers()} CPU core(s) this process may use); "
+                              "the output is the same for any number")
 
 
 def default_workers() -> int:
@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             from site_builder.pipeline import render_site
 
-            files = render_site(project, reporter, args.base_url, args.strict)
+            files = render_site(project, reporter, args.base_url, args.strict, workers=args.workers)
             reporter.info(f"content is valid: {len(files)} files would be written")
     except SiteError as exc:
         for problem in exc.problems:

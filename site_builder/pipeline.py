@@ -25,6 +25,7 @@ from site_builder.reporter import Reporter
 from site_builder.stories import PreparedStory, Setting, prepare_stories
 from site_builder.validate import assemble, validate_data
 from site_builder.views import story_views
+from site_builder.write import Kept
 
 
 @dataclass
@@ -36,14 +37,14 @@ class Caches:
 
 
 def render_site(project: Project, reporter: Reporter, base_url: str | None = None, strict: bool = False,
-                caches: Caches | None = None, workers: int = 1) -> dict[str, bytes]:
+                caches: Caches | None = None, workers: int = 1) -> dict[str, bytes | Kept]:
     """Everything up to the bytes of each file (or write.Kept, for a page the last build wrote as it
     would be now); raises SiteError listing every problem.
 
     With `caches`, stories whose file and data did not change since the last build are not
-    prepared again, and pages whose template and context did not change are read back from the
-    last build instead of being rendered again. `workers` processes share the work on stories
-    when there are many.
+    prepared again, and pages whose template and context did not change are kept from the last
+    build instead of being rendered again. `workers` processes share the work on stories and on
+    pages when there are many.
     """
     reporter.progress("reading content")
     content, prepared = load_and_validate(project, reporter, base_url, strict,
@@ -62,7 +63,8 @@ def render_site(project: Project, reporter: Reporter, base_url: str | None = Non
     if caches:
         caches.pages = PageCache(project.root, caches.out, project.templates,
                                  {"assets": asset_urls, "base_url": content.site.base_url})
-    html, errors = render_pages(project, asset_urls, content.site.base_url, pages, caches.pages if caches else None)
+    html, errors = render_pages(project, asset_urls, content.site.base_url, pages, caches.pages if caches else None,
+                                workers)
     outputs = [*html, *(f.url for f in data_files), *(f.url for f in asset_files)]
     _fail_on(errors + find_collisions(outputs))
     return {**html, **{f.url: f.data for f in data_files + asset_files}}

@@ -1,7 +1,7 @@
 """Each story on its own: front matter, Markdown and analysis, one file at a time.
 
 This is the part of the build whose cost grows with the number of stories. A story's result
-depends only on its file and on the site's data (outlet keys, gazetteer, events), so it is
+depends only on its file and on the site's data (outlet keys, gazetteer, events, lexicon), so it is
 cached by both between builds (cache.StoryStore) and, when many stories need it, computed in a
 pool of processes. Results come back in file order, so the output is the same whatever the
 number of workers.

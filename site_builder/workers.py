@@ -1,4 +1,4 @@
-"""A pool of processes for the work that grows with the number of stories (stories.py).
+"""A pool of processes for the work that grows with the number of stories (stories.py, render.py).
 
 Work is handed out in chunks and the results come back in the order given, so the output is
 the same whatever the number of workers.
@@ -12,7 +12,7 @@ from concurrent.futures import ProcessPoolExecutor
 PARALLEL_FROM = 200  # fewer items than this are quicker to do here than to start a pool for
 
 
-def map_in_order(function, items: list, workers: int, initializer, initargs: tuple) -> list:
+def map_in_order(function, items, workers: int, initializer, initargs: tuple) -> list:
     """[function(item) for item in items] in `workers` processes, each started with
     initializer(*initargs); here, in this process, when there are few items or one worker."""
     if workers <= 1 or len(items) < PARALLEL_FROM:

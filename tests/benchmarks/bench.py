@@ -4,7 +4,7 @@
 
 For each size it times, in new processes, a cold full build, a rebuild with no change, a rebuild after
 editing one story and one after adding a story, each repeated and reported as median (min-max), with
-peak memory (RSS); then checks that the site after those rebuilds is byte-identical to a clean build.
+peak memory (resident, the build's processes together); then checks that the site after those rebuilds is byte-identical to a clean build.
 Hugo (Debian package `hugo`) and Pelican (PyPI: `pelican markdown`) build the same stories when they
 are installed; our time is printed as a ratio to theirs. It also times a cold build of the project's
 own five-story site, and with --lighthouse runs Lighthouse (mobile) on its home, a story, the outlet
@@ -30,24 +30,51 @@ from pathlib import Path
 
 from corpus import REPO, write_corpus
 
-GNU_TIME = shutil.which("time") or "/usr/bin/time"
+def tree_rss(root: int) -> int:
+    """Resident memory (KiB) of a process and all its descendants (worker processes), from /proc."""
+    parents: dict[int, int] = {}
+    sizes: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        parents[int(entry.name)] = int(fields.get("PPid", "0").strip())
+        sizes[int(entry.name)] = int(fields.get("VmRSS", "0 kB").split()[0])
+    total, family = 0, {root}
+    for pid in sorted(parents):
+        ancestor = pid
+        while ancestor and ancestor not in family and ancestor in parents:
+            ancestor = parents[ancestor]
+        if ancestor in family:
+            family.add(pid)
+            total += sizes.get(pid, 0)
+    return total
 
 
 def run(command: list[str], cwd: Path | None = None) -> tuple[float, int]:
-    """Seconds and peak RSS (KiB) of one command in a new process."""
-    wrapped = [GNU_TIME, "-f", "%M", *command] if Path(GNU_TIME).exists() else command
+    """Seconds, and peak memory (KiB) of the process and its workers together, sampled every
+    100 ms, of one command in a new process."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}  # works from a checkout without installing
-    started = time.perf_counter()
-    done = subprocess.run(wrapped, cwd=cwd, capture_output=True, text=True, env=env)
-    seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(f"failed: {' '.join(command)}\n{done.stdout}\n{done.stderr}")
-    rss = int(done.stderr.strip().splitlines()[-1]) if wrapped is not command else 0
-    return seconds, rss
-
-
-def ours(root: Path, *extra: str) -> tuple[float, int]:
-    return run([sys.executable, "-m", "site_builder", "build", "--project", str(root), "--quiet", *extra])
+    with tempfile.TemporaryFile("w+") as errors:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        peak = 0
+        while True:
+            peak = max(peak, tree_rss(process.pid))
+            try:
+                process.wait(timeout=0.1)  # returns as soon as the command ends
+                break
+            except subprocess.TimeoutExpired:
+                pass
+        seconds = time.perf_counter() - started
+        if process.returncode != 0:
+            errors.seek(0)
+            raise SystemExit(f"failed: {' '.join(command)}\n{errors.read()}")
+    return seconds, peak
 
 
 def measure(label: str, action, repeat: int) -> dict:
