@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from site_builder.models import Content, Outlet
 
+
 @dataclass(frozen=True)
 class OutletFigures:
     outlet: Outlet

@@ -10,10 +10,10 @@ import difflib
 import hashlib
 import re
 from array import array
-from itertools import chain
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 from site_builder.analysis.text import sentences
 

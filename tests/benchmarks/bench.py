@@ -19,16 +19,17 @@ import functools
 import http.server
 import json
 import os
-import threading
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 from corpus import REPO, write_corpus
+
 
 def tree_rss(root: int) -> int:
     """Resident memory (KiB) of a process and all its descendants (worker processes), from /proc."""
@@ -75,6 +76,10 @@ def run(command: list[str], cwd: Path | None = None) -> tuple[float, int]:
             errors.seek(0)
             raise SystemExit(f"failed: {' '.join(command)}\n{errors.read()}")
     return seconds, peak
+
+
+def ours(root: Path, *extra: str) -> tuple[float, int]:
+    return run([sys.executable, "-m", "site_builder", "build", "--project", str(root), "--quiet", *extra])
 
 
 def measure(label: str, action, repeat: int) -> dict:
