@@ -43,8 +43,8 @@ def render_site(project: Project, reporter: Reporter, base_url: str | None = Non
 
     With `caches`, stories whose file and data did not change since the last build are not
     prepared again, and pages whose template and context did not change are kept from the last
-    build instead of being rendered again. `workers` processes share the work on stories and on
-    pages when there are many.
+    build instead of being rendered again. `workers` processes share the work on stories when
+    there are many.
     """
     reporter.progress("reading content")
     content, prepared = load_and_validate(project, reporter, base_url, strict,
@@ -63,8 +63,7 @@ def render_site(project: Project, reporter: Reporter, base_url: str | None = Non
     if caches:
         caches.pages = PageCache(project.root, caches.out, project.templates,
                                  {"assets": asset_urls, "base_url": content.site.base_url})
-    html, errors = render_pages(project, asset_urls, content.site.base_url, pages, caches.pages if caches else None,
-                                workers)
+    html, errors = render_pages(project, asset_urls, content.site.base_url, pages, caches.pages if caches else None)
     outputs = [*html, *(f.url for f in data_files), *(f.url for f in asset_files)]
     _fail_on(errors + find_collisions(outputs))
     return {**html, **{f.url: f.data for f in data_files + asset_files}}

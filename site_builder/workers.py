@@ -1,4 +1,4 @@
-"""A pool of processes for the work that grows with the number of stories (stories.py, render.py).
+"""A pool of processes for the work that grows with the number of stories (stories.py).
 
 Work is handed out in chunks and the results come back in the order given, so the output is
 the same whatever the number of workers.

@@ -4,7 +4,7 @@
 
 For each size it times, in new processes, a cold full build, a rebuild with no change, a rebuild after
 editing one story and one after adding a story, each repeated and reported as median (min-max), with
-peak memory (resident, the build's processes together); then checks that the site after those rebuilds is byte-identical to a clean build.
+peak memory (proportional set size of the build's processes together); then checks that the site after those rebuilds is byte-identical to a clean build.
 Hugo (Debian package `hugo`) and Pelican (PyPI: `pelican markdown`) build the same stories when they
 are installed; our time is printed as a ratio to theirs. It also times a cold build of the project's
 own five-story site, and with --lighthouse runs Lighthouse (mobile) on its home, a story, the outlet
@@ -31,28 +31,32 @@ from pathlib import Path
 from corpus import REPO, write_corpus
 
 
-def tree_rss(root: int) -> int:
-    """Resident memory (KiB) of a process and all its descendants (worker processes), from /proc."""
+def tree_memory(root: int) -> int:
+    """Memory (KiB) of a process and all its descendants (the worker processes), from /proc: the
+    sum of their proportional set sizes, so pages that forked workers share with their parent
+    count once."""
     parents: dict[int, int] = {}
-    sizes: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            status = (entry / "status").read_text()
-        except OSError:
-            continue
-        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        parents[int(entry.name)] = int(fields.get("PPid", "0").strip())
-        sizes[int(entry.name)] = int(fields.get("VmRSS", "0 kB").split()[0])
-    total, family = 0, {root}
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    family = {root}
     for pid in sorted(parents):
         ancestor = pid
         while ancestor and ancestor not in family and ancestor in parents:
             ancestor = parents[ancestor]
         if ancestor in family:
             family.add(pid)
-            total += sizes.get(pid, 0)
+    total = 0
+    for pid in family:
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        total += sum(int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:"))
     return total
 
 
@@ -65,7 +69,7 @@ def run(command: list[str], cwd: Path | None = None) -> tuple[float, int]:
         process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=errors)
         peak = 0
         while True:
-            peak = max(peak, tree_rss(process.pid))
+            peak = max(peak, tree_memory(process.pid))
             try:
                 process.wait(timeout=0.1)  # returns as soon as the command ends
                 break
