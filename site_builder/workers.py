@@ -8,6 +8,7 @@ from __future__ import annotations
 import multiprocessing
 import threading
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 PARALLEL_FROM = 200  # fewer items than this are quicker to do here than to start a pool for
 
@@ -24,6 +25,12 @@ def map_in_order(function, items, workers: int, initializer, initargs: tuple) ->
     method = "fork" if threading.active_count() == 1 and "fork" in methods \
         else "forkserver" if "forkserver" in methods else "spawn"
     chunk = max(1, len(items) // (workers * 8))
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
-                             initializer=initializer, initargs=initargs) as pool:
-        return list(pool.map(function, items, chunksize=chunk))
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
+                                 initializer=initializer, initargs=initargs) as pool:
+            return list(pool.map(function, items, chunksize=chunk))
+    except BrokenProcessPool:
+        # A worker died (out of memory, or this program cannot be started again as a worker, as
+        # when it was read from standard input): do the work here instead, with the same result.
+        initializer(*initargs)
+        return [function(item) for item in items]

@@ -150,3 +150,28 @@ def test_no_stamp_is_kept_when_a_file_changed_moments_before_the_build(make_site
     out = project.root / "_site"
     build(project, out, BufferReporter())  # the files were written just now
     assert build(project, out, BufferReporter()).files != {}  # so the second build does not trust the stamp
+
+
+def _square_unless_worker(number: int) -> int:
+    import os
+
+    if os.getpid() != _PARENT[0]:
+        os._exit(1)  # a worker that dies, as under the out-of-memory killer
+    return number * number
+
+
+_PARENT: list[int] = []
+
+
+def test_a_pool_whose_worker_dies_falls_back_to_doing_the_work_here(monkeypatch):
+    import os
+
+    from site_builder import workers
+
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 1)
+    _PARENT[:] = [os.getpid()]
+    assert workers.map_in_order(_square_unless_worker, list(range(6)), 2, _nothing, ()) == [0, 1, 4, 9, 16, 25]
+
+
+def _nothing() -> None:
+    pass
