@@ -99,8 +99,13 @@ class _KeyPickler(_Pickler):
     once from everything it holds."""
 
     def persistent_id(self, obj):
-        digest = getattr(obj, "cache_digest", None) if not isinstance(obj, type) else None
-        return digest if isinstance(digest, str) else None
+        return _stand_in(obj)
+
+
+def _stand_in(obj) -> str | None:
+    """The digest an object (a StoryView) computed of itself, if it has one."""
+    digest = getattr(obj, "cache_digest", None) if not isinstance(obj, type) else None
+    return digest if isinstance(digest, str) else None
 
 
 def value_digest(value, salt: bytes = b"", stand_ins: bool = True) -> str | None:
@@ -151,8 +156,8 @@ class PageCache:
         return digest.hexdigest()
 
     def _digest_of(self, value) -> str | None:
-        own = getattr(value, "cache_digest", None)
-        if isinstance(own, str):
+        own = _stand_in(value)
+        if own is not None:
             return own
         known = self._digests.get(id(value))
         if known is None or known[0] is not value:

@@ -62,9 +62,10 @@ def _shared_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--project", default=".", type=Path,
                          help="project folder holding content/, templates/ and static/ (default: .)")
     command.add_argument("--quiet", action="store_true", help="print only warnings and errors")
-    command.add_argument("--workers", default=default_workers(), type=_positive,
+    cores = default_workers()
+    command.add_argument("--workers", default=cores, type=_positive,
                          help="processes that share the work on stories when there are many "
-                              f"(default: the {default_workers()} CPU core(s) this process may use); "
+                              f"(default: the {cores} CPU core(s) this process may use); "
                               "the output is the same for any number")
 
 

@@ -16,9 +16,12 @@ PARALLEL_FROM = 200  # fewer items than this are quicker to do here than to star
 def map_in_order(function, items, workers: int, initializer, initargs: tuple) -> list:
     """[function(item) for item in items] in `workers` processes, each started with
     initializer(*initargs); here, in this process, when there are few items or one worker."""
-    if workers <= 1 or len(items) < PARALLEL_FROM:
+    def here() -> list:
         initializer(*initargs)
         return [function(item) for item in items]
+
+    if workers <= 1 or len(items) < PARALLEL_FROM:
+        return here()
     # fork is quickest; with other threads running (the preview server) a forked child could
     # inherit a held lock, so start workers from a clean server process instead.
     methods = multiprocessing.get_all_start_methods()
@@ -32,5 +35,4 @@ def map_in_order(function, items, workers: int, initializer, initargs: tuple) ->
     except BrokenProcessPool:
         # A worker died (out of memory, or this program cannot be started again as a worker, as
         # when it was read from standard input): do the work here instead, with the same result.
-        initializer(*initargs)
-        return [function(item) for item in items]
+        return here()
