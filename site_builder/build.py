@@ -46,7 +46,6 @@ def build(project: Project, out: Path, reporter: Reporter, base_url: str | None 
     files = render_site(project, reporter, base_url, strict, caches, workers)
     changed = write_site(out, files)
     caches.pages.save()
-    caches.stories.save()
     stamp.record(reporter.warnings[first_warning:])
     result = BuildResult(files, time.perf_counter() - started, changed, tuple(caches.pages.rendered),
                          tuple(caches.stories.analysed))

@@ -197,18 +197,64 @@ class PageCache:
         save_pickle(self.path, {"salt": self.salt, "pages": pages})
 
 
+class Shared:
+    """The site's data that many stories refer to (people, places, sources, events). A story is
+    stored with references to these instead of copies of them, and gets back the objects of this
+    build's data when it is loaded (a story's key covers that data, so they are equal)."""
+
+    def __init__(self, objects: dict[tuple[str, str], object]):
+        self.objects = objects  # reference -> object
+        self.references = {obj: reference for reference, obj in objects.items()}  # equal objects alike
+        self.types = frozenset(type(obj) for obj in objects.values())
+
+    def dumps(self, value) -> bytes:
+        stream = io.BytesIO()
+        _ReferencePickler(stream, self).dump(value)
+        return stream.getvalue()
+
+    def loads(self, data: bytes):
+        """The value, or None when the data cannot be read back (written by other code)."""
+        try:
+            return _ReferenceUnpickler(io.BytesIO(data), self.objects).load()
+        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            return None
+
+
+class _ReferencePickler(pickle.Pickler):
+    def __init__(self, stream, shared: Shared):
+        super().__init__(stream, protocol=pickle.HIGHEST_PROTOCOL)
+        self.shared = shared
+
+    def persistent_id(self, obj):
+        return self.shared.references.get(obj) if type(obj) in self.shared.types else None
+
+
+class _ReferenceUnpickler(pickle.Unpickler):
+    def __init__(self, stream, objects: dict[tuple[str, str], object]):
+        super().__init__(stream)
+        self.objects = objects
+
+    def persistent_load(self, reference):
+        try:
+            return self.objects[tuple(reference)]
+        except (KeyError, TypeError):
+            raise pickle.UnpicklingError(f"no {reference!r} in the site's data") from None
+
+
 class StoryStore:
-    """Each story's PreparedStory (front matter, Markdown, analysis) between builds, under the
-    story's key (stories.story_keys: its path and text, the data it is analysed with and the
-    code). Kept in SHARDS files by key, so that editing one story rewrites one small file. Holds
-    only what the last build used."""
+    """Each story's PreparedStory (front matter, Markdown and analysis) between builds, pickled
+    (Shared.dumps), under the story's key (stories.story_keys: its path and text, the data it is
+    analysed with and the code). Kept in SHARDS files by key, so that editing one story rewrites
+    one small file; read one shard at a time, and new stories are written out as they come
+    rather than held in memory. Holds only what the last build used."""
 
     SHARDS = 64
 
     def __init__(self, root: Path):
         self.folder = root / FOLDER / "stories"
-        self.shards = [load_pickle(self._shard(n)) for n in range(self.SHARDS)]
-        self.used: list[dict] = [{} for _ in range(self.SHARDS)]
+        self.stored: list[set[str]] = [set() for _ in range(self.SHARDS)]  # keys in each shard's file
+        self.kept: list[set[str]] = [set() for _ in range(self.SHARDS)]  # of those, the ones this build used
+        self.new: dict[int, tempfile._TemporaryFileWrapper] = {}  # shard -> its next file, being written
         self.analysed: list[str] = []  # slugs prepared this build (not found in the store)
 
     def _shard(self, number: int) -> Path:
@@ -217,20 +263,70 @@ class StoryStore:
     def _number(self, key: str) -> int:
         return int(key[:4], 16) % self.SHARDS
 
-    def get(self, key: str):
-        number = self._number(key)
-        found = self.shards[number].get(key)
-        if found is not None:
-            self.used[number][key] = found
+    def load(self, keys: list[str], read) -> list:
+        """For each key, read(pickled story) of what the store holds under it, or None where it
+        holds nothing or `read` returns None."""
+        found: list = [None] * len(keys)
+        wanted: dict[int, list[int]] = {}
+        for index, key in enumerate(keys):
+            wanted.setdefault(self._number(key), []).append(index)
+        for number, indexes in sorted(wanted.items()):
+            shard = dict(_records(self._shard(number)))
+            self.stored[number] = set(shard)
+            for index in indexes:
+                data = shard.get(keys[index])
+                if data is not None:
+                    found[index] = read(data)
+                    if found[index] is not None:
+                        self.kept[number].add(keys[index])
         return found
 
-    def put(self, key: str, story) -> None:
-        self.used[self._number(key)][key] = story
-        if story.article is not None:
-            self.analysed.append(story.article.slug)
+    def put(self, key: str, data: bytes, slug: str | None) -> None:
+        if slug is not None:
+            self.analysed.append(slug)
+        number = self._number(key)
+        try:
+            if number not in self.new:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                self.new[number] = tempfile.NamedTemporaryFile(dir=self.folder, delete=False)
+            pickle.dump((key, data), self.new[number], protocol=pickle.HIGHEST_PROTOCOL)
+        except OSError:
+            pass  # a cache that cannot be written only makes the next build slower
 
     def save(self) -> None:
         """Keep what this build used, rewriting only the shards that changed."""
-        for number, used in enumerate(self.used):
-            if used.keys() != self.shards[number].keys():
-                save_pickle(self._shard(number), used)
+        for number in range(self.SHARDS):
+            kept, path = self.kept[number], self._shard(number)
+            try:
+                if not kept and number not in self.new:
+                    path.unlink(missing_ok=True)  # nothing in it was used
+                elif number in self.new or kept != self.stored[number]:
+                    self._rewrite(number)
+            except OSError:
+                pass
+        self.new = {}
+        shards = {self._shard(number).name for number in range(self.SHARDS)}
+        for path in self.folder.glob("*"):
+            if path.name not in shards:  # left by a build that was stopped before it got here
+                path.unlink(missing_ok=True)
+
+    def _rewrite(self, number: int) -> None:
+        """The shard's new stories, and those of its old ones this build used."""
+        path = self._shard(number)
+        stream = self.new.get(number) or tempfile.NamedTemporaryFile(dir=self.folder, delete=False)
+        with stream:
+            for key, data in _records(path):
+                if key in self.kept[number]:
+                    pickle.dump((key, data), stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(stream.name, path)
+
+
+def _records(path: Path):
+    """The (key, pickled story) records of a shard file, up to the first that cannot be read."""
+    try:
+        with path.open("rb") as stream:
+            while True:
+                key, data = pickle.load(stream)
+                yield key, data
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+        return

@@ -7,6 +7,8 @@
 """
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -36,6 +38,22 @@ class Caches:
     pages: PageCache | None = None  # made once the asset URLs and the base URL are known
 
 
+@contextmanager
+def _cycle_collector_paused():
+    """A build makes millions of objects that live until it ends, and next to no reference
+    cycles; Python's cycle collector would go through all of them again and again as they pile
+    up (measured at 10,000 stories, editing one: 6.3 s with it paused, 9.7 s without). Paused
+    while the pipeline runs, and in the worker processes it forks."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@_cycle_collector_paused()
 def render_site(project: Project, reporter: Reporter, base_url: str | None = None, strict: bool = False,
                 caches: Caches | None = None, workers: int = 1) -> dict[str, bytes | Kept]:
     """Everything up to the bytes of each file (or write.Kept, for a page the last build wrote as it

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from site_builder.analysis import StoryFindings, analyse_story
 from site_builder.analysis.shared import Item, passage_items
-from site_builder.cache import code_digest
+from site_builder.cache import Shared, code_digest
 from site_builder.errors import Problem
 from site_builder.load import RawFile
 from site_builder.markdown import RenderedBody, render_markdown
@@ -30,6 +30,13 @@ class Setting:
     gazetteer: Gazetteer
     events: tuple[Event, ...]
     lexicon: tuple  # lexicon.TermGroup
+
+    def shared(self) -> Shared:
+        """The objects of the site's data that a story's findings refer to, by kind and id."""
+        gazetteer = self.gazetteer
+        named = [("person", gazetteer.people), ("place", gazetteer.places), ("source", gazetteer.sources),
+                 ("event", self.events)]
+        return Shared({(kind, item.id): item for kind, items in named for item in items})
 
 
 @dataclass(frozen=True)
@@ -68,29 +75,33 @@ def story_keys(files, setting: Setting) -> list[str]:
 
 def prepare_stories(files: tuple[RawFile, ...], setting: Setting, store=None,
                     workers: int = 1) -> list[PreparedStory]:
-    """Each file's PreparedStory, in the order given; from `store` (a cache.StoryStore) where it has them."""
+    """Each file's PreparedStory, in the order given; from `store` (a cache.StoryStore) where it has them.
+
+    Stories travel pickled, from the store and from worker processes, with references to the
+    setting's people, places, sources and events instead of copies of them (cache.Shared)."""
     keys = story_keys(files, setting)
-    prepared = [store.get(key) if store else None for key in keys]
+    shared = setting.shared()
+    prepared = store.load(keys, shared.loads) if store else [None] * len(keys)
     missing = [i for i, found in enumerate(prepared) if found is None]
-    fresh = _prepare_many([files[i] for i in missing], setting, workers)
-    for i, story in zip(missing, fresh):
-        prepared[i] = replace(story, key=keys[i])
+    fresh = map_in_order(_prepare_in_worker, [(files[i], keys[i]) for i in missing], workers, _remember, (setting,))
+    for i, data in zip(missing, fresh):
+        prepared[i] = shared.loads(data)
         if store:
-            store.put(keys[i], prepared[i])
+            store.put(keys[i], data, prepared[i].article and prepared[i].article.slug)
+    if store:
+        store.save()
     return prepared
 
 
-def _prepare_many(files: list[RawFile], setting: Setting, workers: int) -> list[PreparedStory]:
-    return map_in_order(_prepare_in_worker, files, workers, _remember, (setting,))
-
-
 _setting: Setting | None = None  # in a worker process: the setting every task shares
+_shared: Shared | None = None
 
 
 def _remember(setting: Setting) -> None:
-    global _setting
-    _setting = setting
+    global _setting, _shared
+    _setting, _shared = setting, setting.shared()
 
 
-def _prepare_in_worker(raw: RawFile) -> PreparedStory:
-    return prepare_story(raw, _setting)
+def _prepare_in_worker(work: tuple[RawFile, str]) -> bytes:
+    raw, key = work
+    return _shared.dumps(replace(prepare_story(raw, _setting), key=key))

@@ -156,11 +156,3 @@ def test_adding_an_article_updates_findings_that_depend_on_it(make_site):
     assert [q["story"] for q in after["a"]["shared_quotes"]] == ["b"]
     assert [q["story"] for q in after["b"]["shared_quotes"]] == ["a"]
 
-
-def test_story_analysis_is_cached_by_content():
-    from site_builder.analysis import analyse_story
-
-    first = analyse_story(GAZ, (), ('"Kami siap berunding lagi," kata Ana.',), "", ())
-    assert analyse_story(GAZ, (), ('"Kami siap berunding lagi," kata Ana.',), "", ()) is first
-    changed = analyse_story(GAZ, (), ('"Kami siap berunding lagi," kata Bo.',), "", ())
-    assert changed is not first and changed.quotes[0].speaker.name == "Bo Lee"

@@ -170,8 +170,52 @@ def test_a_pool_whose_worker_dies_falls_back_to_doing_the_work_here(monkeypatch)
 
     monkeypatch.setattr(workers, "PARALLEL_FROM", 1)
     _PARENT[:] = [os.getpid()]
-    assert workers.map_in_order(_square_unless_worker, list(range(6)), 2, _nothing, ()) == [0, 1, 4, 9, 16, 25]
+    assert list(workers.map_in_order(_square_unless_worker, list(range(6)), 2, _nothing, ())) == [0, 1, 4, 9, 16, 25]
 
 
 def _nothing() -> None:
     pass
+
+
+def test_stored_stories_refer_to_this_builds_people_and_are_prepared_again_when_they_cannot(make_site):
+    from site_builder.cache import FOLDER, StoryStore
+    from site_builder.load import load_content
+    from site_builder.stories import Setting, prepare_stories
+    from site_builder.validate import validate_data
+
+    project = make_site()
+    build(project, project.root / "_site", BufferReporter())
+    raw, _ = load_content(project)
+    data, _, _ = validate_data(raw)
+    setting = Setting(frozenset(o.key for o in data.outlets), True, data.gazetteer, data.events, data.lexicon)
+    stored = StoryStore(project.root)
+    stories = prepare_stories(raw.articles, setting, stored)
+    assert stored.analysed == []
+    events = [mention.event for s in stories for mention in s.findings.events]
+    assert events and all(any(e is event for e in data.events) for event in events)
+
+    without_events = Setting(setting.outlet_keys, True, data.gazetteer, (), data.lexicon)
+    assert without_events.shared().loads(setting.shared().dumps(stories[0])) is None
+    leftover = project.root / FOLDER / "stories" / "tmp-left-by-a-stopped-build"
+    leftover.write_bytes(b"half")
+    again = StoryStore(project.root)
+    assert [s.article.slug for s in prepare_stories(raw.articles, setting, again)] == \
+        [s.article.slug for s in stories]
+    assert not leftover.exists()
+
+
+def test_the_story_store_keeps_only_what_the_last_build_used(make_site):
+    from site_builder.cache import FOLDER
+
+    project = make_site()
+    out = project.root / "_site"
+    build(project, out, BufferReporter())
+    shards = project.root / FOLDER / "stories"
+    assert len(list(shards.iterdir())) == 2  # one story in each of two shards
+    (project.content / "articles" / "kim-sinis.md").unlink()
+    build(project, out, BufferReporter())
+    assert len(list(shards.iterdir())) == 1
+    story = project.content / "articles" / "trump-enggan.md"
+    story.write_text(story.read_text() + "\nSatu paragraf lagi.\n")
+    assert build(project, out, BufferReporter()).analysed == ("trump-enggan",)
+    assert build(project, out, BufferReporter(), clean=True).analysed == ("trump-enggan",)

@@ -58,14 +58,11 @@ class Analyser:
         )
 
 
-# Findings depend only on their inputs, all frozen data, so they are cached by content: a story
-# whose text, gazetteer and events are unchanged is not analysed again in the same process.
 @lru_cache(maxsize=8)
 def _analyser(gazetteer, events) -> Analyser:
     return Analyser(gazetteer, events)
 
 
-@lru_cache(maxsize=20_000)
 def analyse_story(gazetteer, events, paragraphs: tuple, credit: str, wires: tuple, lexicon: tuple = ()) -> StoryFindings:
     found = _analyser(gazetteer, events).story(paragraphs, credit, wires)
     return replace(found, framing=tuple((group.id, framing_counts(group.terms, paragraphs)) for group in lexicon))

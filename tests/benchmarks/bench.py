@@ -224,6 +224,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--lighthouse", action="store_true", help="also run Lighthouse on the five-story site")
+    parser.add_argument("--only-ours", action="store_true", help="leave out Hugo and Pelican (for quick checks; "
+                                                                     "the figures to report compare all three)")
     args = parser.parse_args()
     print(f"{os.cpu_count()} CPU cores, Python {sys.version.split()[0]}; our builds use every core "
           "(site-builder build --workers defaults to them)")
@@ -234,7 +236,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as folder:
             work = Path(folder)
             root = write_corpus(count, work / "ours")
-            compared = others(root, work, args.repeat)
+            compared = {} if args.only_ours else others(root, work, args.repeat)
             results = our_suite(root, count, args.repeat)
         print(f"\n{count} stories")
         for r in results + list(compared.values()):
