@@ -44,9 +44,10 @@ def build(project: Project, out: Path, reporter: Reporter, base_url: str | None 
 
     caches = Caches(cache.StoryStore(project.root), out.resolve())
     files = render_site(project, reporter, base_url, strict, caches, workers)
-    changed = write_site(out, files)
-    caches.pages.save()
-    stamp.record(reporter.warnings[first_warning:])
+    written = write_site(out, files)
+    caches.pages.save(written.stamps)
+    stamp.record(reporter.warnings[first_warning:], written.stamps)
+    changed = written.changed
     result = BuildResult(files, time.perf_counter() - started, changed, tuple(caches.pages.rendered),
                          tuple(caches.stories.analysed))
     pages = sum(1 for url in files if url.endswith(".html"))

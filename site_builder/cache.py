@@ -185,15 +185,10 @@ class PageCache:
         if key is not None:
             self.keys[url] = key
 
-    def save(self) -> None:
-        """Call after the site was written: remember each page's key and its file as written."""
-        pages = {}
-        for url, key in self.keys.items():
-            try:
-                stat = (self.out / url).stat()
-            except OSError:
-                continue
-            pages[url] = (key, stat.st_size, stat.st_ino, stat.st_mtime_ns)
+    def save(self, written: dict[str, tuple]) -> None:
+        """Call after the site was written, with the stamp of each file written (write.Written):
+        remember each page's key and its file as written."""
+        pages = {url: (key, *written[url]) for url, key in self.keys.items() if url in written}
         save_pickle(self.path, {"salt": self.salt, "pages": pages})
 
 

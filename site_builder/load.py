@@ -1,6 +1,7 @@
 """Read content files from disk into raw text records. The only stage that reads content."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,8 +37,13 @@ def load_content(project: Project) -> tuple[RawContent, list[Problem]]:
         ]
 
     def read_all(folder: str) -> tuple[RawFile, ...]:
-        files = sorted((content / folder).glob("*.md")) if (content / folder).is_dir() else []
-        return tuple(f for f in (_read(project, p, problems) for p in files) if f is not None)
+        found = []
+        shown = project.display(content / folder)
+        for name in _markdown_files(content / folder):
+            raw = _read(content / folder / name, f"{shown}/{name}", problems)
+            if raw is not None:
+                found.append(raw)
+        return tuple(found)
 
     raw = RawContent(
         site=_read_required(project, content / "site.yaml", problems),
@@ -52,19 +58,27 @@ def load_content(project: Project) -> tuple[RawContent, list[Problem]]:
     return raw, problems
 
 
+def _markdown_files(folder: Path) -> list[str]:
+    """The names of the .md files in the folder, sorted."""
+    try:
+        return sorted(entry.name for entry in os.scandir(folder) if entry.name.endswith(".md") and entry.is_file())
+    except OSError:
+        return []
+
+
 def _read_required(project: Project, path: Path, problems: list[Problem]) -> RawFile | None:
     if not path.is_file():
         problems.append(Problem(project.display(path), None, None, "file not found; create it (see README, 'Content')"))
         return None
-    return _read(project, path, problems)
+    return _read(path, project.display(path), problems)
 
 
 def _read_optional(project: Project, path: Path, problems: list[Problem]) -> RawFile | None:
-    return _read(project, path, problems) if path.is_file() else None
+    return _read(path, project.display(path), problems) if path.is_file() else None
 
 
-def _read(project: Project, path: Path, problems: list[Problem]) -> RawFile | None:
-    shown = project.display(path)
+def _read(path: Path, shown: str, problems: list[Problem]) -> RawFile | None:
+    """The file's text, or None and a problem naming it as `shown`."""
     data = path.read_bytes()
     try:
         text = data.decode("utf-8")

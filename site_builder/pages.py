@@ -56,8 +56,7 @@ def plan_site(content: Content, stories: list[StoryView], prose_bodies) -> tuple
         pages.append(Page(urls.archive(year), "archive.html",
                           {**common, "year": year, "stories": items, "archives": archive_links}))
     for story in stories:
-        ld = structured.news_article(story, site)
-        pages.append(Page(story.url, "story.html", {**common, "story": story, "json_ld": ld}))
+        pages.append(Page(story.url, "story.html", {**common, "story": story}))
     for page in content.pages:
         pages.append(Page(urls.prose(page.slug), "page.html",
                           {**common, "page": page, "body": prose_bodies[page.slug]}))

@@ -7,7 +7,7 @@ from pathlib import Path
 import jinja2
 from jinja2 import pass_context
 
-from site_builder import dates, urls
+from site_builder import dates, structured, urls
 from site_builder.errors import Problem, SiteError
 from site_builder.pages import Page
 from site_builder.project import Project
@@ -37,7 +37,7 @@ def make_environment(project: Project, asset_urls: dict[str, str], base_url: str
 
     env.globals.update(link=link, asset=asset,
                        absolute=lambda target: urls.absolute(target, base_url),
-                       urls=urls)
+                       urls=urls, news_article=structured.news_article)
     env.filters.update(date_long=dates.long_id, date_short=dates.short_id,
                        date_iso=dates.iso, date_full=dates.iso_full,
                        event_date=lambda e: dates.event_label(e.date, e.precision),

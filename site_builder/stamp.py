@@ -24,15 +24,19 @@ from site_builder.project import Project
 SETTLE = 2.0  # seconds
 
 
-def _walk(folder: Path) -> list[tuple[str, int, int, int]]:
-    """(path, size, inode, modification time) of every file under `folder`, in name order."""
-    found = []
-    for parent, folders, names in os.walk(folder):
-        folders.sort()
-        for name in sorted(names):
-            path = os.path.join(parent, name)
-            stat = os.stat(path)
-            found.append((os.path.relpath(path, folder), stat.st_size, stat.st_ino, stat.st_mtime_ns))
+def _walk(folder: Path, prefix: str = "") -> dict[str, tuple[int, int, int]]:
+    """path -> (size, inode, modification time) of every file under `folder`, in name order."""
+    found = {}
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError:
+        return found
+    for entry in entries:
+        if entry.is_dir():
+            found.update(_walk(Path(entry.path), f"{prefix}{entry.name}/"))
+        else:
+            stat = entry.stat()
+            found[prefix + entry.name] = (stat.st_size, stat.st_ino, stat.st_mtime_ns)
     return found
 
 
@@ -43,7 +47,7 @@ def _inputs(project: Project, options: tuple) -> tuple[bytes, int]:
     for folder in (project.content, project.templates, project.static):
         files = _walk(folder)
         digest.update(pickle.dumps((str(folder), files), protocol=5))
-        newest = max([newest, *(mtime for *_, mtime in files)])
+        newest = max([newest, *(mtime for _, _, mtime in files.values())])
     return digest.digest(), newest
 
 
@@ -63,9 +67,10 @@ class Stamp:
             return None
         return stored.get("warnings", [])
 
-    def record(self, warnings: list[str]) -> None:
-        """Call after a successful build; forgets the stamp when a file changed too recently."""
+    def record(self, warnings: list[str], outputs: dict[str, tuple[int, int, int]]) -> None:
+        """Call after a successful build, with the stamp of each file it wrote (write.Written);
+        forgets the stamp when an input changed too recently."""
         if self.newest > self.started - SETTLE * 1e9:
             self.path.unlink(missing_ok=True)
         else:
-            save_pickle(self.path, {"inputs": self.inputs, "outputs": _walk(self.out), "warnings": warnings})
+            save_pickle(self.path, {"inputs": self.inputs, "outputs": outputs, "warnings": warnings})

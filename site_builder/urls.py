@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 
 HOME = "index.html"
 OUTLETS = "outlets.html"
@@ -40,9 +41,13 @@ def asset(hashed_name: str) -> str:
 def relative(target: str, from_page: str) -> str:
     """The link from one page to another that works at a root, a sub-path and from disk."""
     target_path, _, fragment = target.partition("#")
-    start = posixpath.dirname(from_page) or "."
-    link = posixpath.relpath(target_path, start) if target_path else ""
+    link = _relative_path(target_path, posixpath.dirname(from_page) or ".") if target_path else ""
     return f"{link}#{fragment}" if fragment else link
+
+
+@lru_cache(maxsize=65_536)  # pages sit in a few folders and link to the same pages and assets
+def _relative_path(target: str, folder: str) -> str:
+    return posixpath.relpath(target, folder)
 
 
 def absolute(target: str, base_url: str) -> str:

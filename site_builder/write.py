@@ -37,8 +37,17 @@ class Kept:
     url: str
 
 
-def write_site(out: Path, files: dict[str, bytes | Kept]) -> int:
-    """Write `files` as the new content of `out`; returns how many files changed.
+FileStamp = tuple  # (size, inode, modification time in ns) of a written file
+
+
+@dataclass(frozen=True)
+class Written:
+    changed: int  # files written; the others were left as they were
+    stamps: dict[str, FileStamp]  # URL -> the stamp of its file, for every file of the site
+
+
+def write_site(out: Path, files: dict[str, bytes | Kept]) -> Written:
+    """Write `files` as the new content of `out`.
 
     Files whose bytes did not change, and Kept files, are hard-linked from the previous site, so
     they are not rewritten (same inode, same modification time); when nothing changed, nothing is
@@ -49,10 +58,10 @@ def write_site(out: Path, files: dict[str, bytes | Kept]) -> int:
     _remove_leftovers(out)
     unchanged = {url for url, data in files.items() if isinstance(data, Kept) or _same_file(out / url, data)}
     if len(unchanged) == len(files) and _file_count(out) == len(files):
-        return 0
+        return Written(0, {url: _stamp(os.stat(out / url)) for url in files})
     fresh = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
-        _write_files(fresh, files, out, unchanged)
+        stamps = _write_files(fresh, files, out, unchanged)
         fresh.chmod(0o755)
         _swap_in(fresh, out)
     except OSError as exc:
@@ -60,7 +69,11 @@ def write_site(out: Path, files: dict[str, bytes | Kept]) -> int:
                         "the previous site was left as it was") from None
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
-    return len(files) - len(unchanged)
+    return Written(len(files) - len(unchanged), stamps)
+
+
+def _stamp(stat: os.stat_result) -> FileStamp:
+    return stat.st_size, stat.st_ino, stat.st_mtime_ns
 
 
 def _same_file(path: Path, data: bytes) -> bool:
@@ -74,7 +87,10 @@ def _file_count(folder: Path) -> int:
     return sum(1 for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else -1
 
 
-def _write_files(folder: Path, files: dict[str, bytes], previous: Path, unchanged: set[str]) -> None:
+def _write_files(folder: Path, files: dict[str, bytes], previous: Path, unchanged: set[str]) -> dict[str, FileStamp]:
+    """Each file's stamp, taken as it is written: a hard link keeps the stamp of the file it
+    links to (stat-ing the whole new tree again afterwards took ten times as long)."""
+    stamps = {}
     made: set[Path] = set()
     for url in sorted(files):
         parts = PurePosixPath(url).parts
@@ -87,11 +103,16 @@ def _write_files(folder: Path, files: dict[str, bytes], previous: Path, unchange
         if url in unchanged:
             try:
                 os.link(previous / url, target)
+                stamps[url] = _stamp(os.stat(previous / url))
                 continue
             except OSError:
                 pass  # no hard links here (another file system): write the bytes instead
         data = files[url]
-        target.write_bytes((previous / url).read_bytes() if isinstance(data, Kept) else data)
+        with target.open("wb") as stream:
+            stream.write((previous / url).read_bytes() if isinstance(data, Kept) else data)
+            stream.flush()
+            stamps[url] = _stamp(os.fstat(stream.fileno()))
+    return stamps
 
 
 def _swap_in(fresh: Path, out: Path) -> None:

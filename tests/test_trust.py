@@ -29,16 +29,17 @@ def test_failed_write_leaves_previous_site_and_no_leftovers(make_site, monkeypat
     assert main(["build", "--project", str(project.root), "--quiet"]) == 0
     before = snapshot(project.root / "_site")
     written = []
-    real_write = Path.write_bytes
+    real_open = Path.open
 
-    def failing_write(self, data):
-        if len(written) == 3:
-            raise OSError(28, "No space left on device")
-        written.append(self)
-        return real_write(self, data)
+    def failing_open(self, mode="r", *args, **kwargs):
+        if "w" in mode:
+            if len(written) == 3:
+                raise OSError(28, "No space left on device")
+            written.append(self)
+        return real_open(self, mode, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "write_bytes", failing_write)
     make_site({"content/articles/kim-sinis.md": None}, root=project.root)
+    monkeypatch.setattr(Path, "open", failing_open)
     assert main(["build", "--project", str(project.root), "--quiet"]) == 1
     monkeypatch.undo()
 

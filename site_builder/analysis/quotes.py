@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from site_builder.analysis.names import AliasIndex
 from site_builder.models import Person
@@ -18,10 +18,10 @@ class Quote:
     speaker: Person | None
     how: str  # "after" (", kata Trump"), "pronoun" ("ujarnya"), "before" ("Menurut Trump, …") or "none"
     paragraph: int
+    is_term: bool = field(init=False)  # worked out once, from the text
 
-    @property
-    def is_term(self) -> bool:
-        return len(_WORD.findall(self.text)) <= TERM_MAX_WORDS
+    def __post_init__(self):
+        object.__setattr__(self, "is_term", len(_WORD.findall(self.text)) <= TERM_MAX_WORDS)
 
 
 class QuoteFinder:
