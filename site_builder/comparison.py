@@ -61,7 +61,7 @@ def _figures(outlet: Outlet, stories: list, lexicon) -> OutletFigures:
         sources=tuple(_ranked(Counter(m.source for s in stories for m in s.findings.sources))),
         credits=tuple(_ranked(Counter(c for s in stories for c in s.findings.photo_credits))),
         events=_events(stories),
-        framing={g.id: _framing(g, stories, sum(words)) for g in lexicon},
+        framing=_framing(lexicon, stories, sum(words)),
     )
 
 
@@ -73,14 +73,20 @@ def _events(stories_newest_first: list) -> dict:
     return recalled
 
 
-def _framing(group, stories: list, words: int):
-    """The group's matches in all the outlet's stories, counted term by term in each story's analysis."""
-    per_term = {term: 0 for term in group.terms}
+def _framing(lexicon, stories: list, words: int) -> dict:
+    """For each lexicon group: its matches in all the outlet's stories, counted term by term in
+    each story's analysis, as (total, per 1,000 words, {term: matches})."""
+    per_group = {group.id: {term: 0 for term in group.terms} for group in lexicon}
     for story in stories:
-        for term, count in dict(story.findings.framing).get(group.id, ()):
-            per_term[term] += count
-    total = sum(per_term.values())
-    return total, round(1000 * total / words, 1) if words else 0.0, per_term
+        for group_id, counts in story.findings.framing:
+            per_term = per_group[group_id]
+            for term, count in counts:
+                per_term[term] += count
+    framing = {}
+    for group_id, per_term in per_group.items():
+        total = sum(per_term.values())
+        framing[group_id] = (total, round(1000 * total / words, 1) if words else 0.0, per_term)
+    return framing
 
 
 def _ranked(counter: Counter) -> list:

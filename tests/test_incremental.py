@@ -196,6 +196,7 @@ def test_stored_stories_refer_to_this_builds_people_and_are_prepared_again_when_
 
     without_events = Setting(setting.outlet_keys, True, data.gazetteer, (), data.lexicon)
     assert without_events.shared().loads(setting.shared().dumps(stories[0])) is None
+    assert setting.shared().loads(b"not a pickle") is None
     leftover = project.root / FOLDER / "stories" / "tmp-left-by-a-stopped-build"
     leftover.write_bytes(b"half")
     again = StoryStore(project.root)
