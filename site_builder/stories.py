@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
+from functools import cached_property
 
-from site_builder.analysis import StoryFindings, analyse_story
+from site_builder.analysis import Analyser, StoryFindings
 from site_builder.analysis.shared import Item, passage_items
 from site_builder.cache import Shared, code_digest
 from site_builder.errors import Problem
@@ -30,6 +31,10 @@ class Setting:
     gazetteer: Gazetteer
     events: tuple[Event, ...]
     lexicon: tuple  # lexicon.TermGroup
+
+    @cached_property
+    def analyser(self) -> Analyser:
+        return Analyser(self.gazetteer, self.events, self.lexicon)
 
     def shared(self) -> Shared:
         """The objects of the site's data that a story's findings refer to, by kind and id."""
@@ -58,8 +63,7 @@ def prepare_story(raw: RawFile, setting: Setting) -> PreparedStory:
     if problems:
         return PreparedStory(None, errors=tuple(problems), warnings=tuple(warnings))
     credit = article.image.credit if article.image else ""
-    findings = analyse_story(setting.gazetteer, setting.events, body.paragraphs, credit, article.wires,
-                             setting.lexicon)
+    findings = setting.analyser.story(body.paragraphs, credit, article.wires)
     passages = tuple(passage_items(article.slug, article.outlet, body.paragraphs))
     return PreparedStory(article, body, findings, passages, warnings=tuple(warnings))
 

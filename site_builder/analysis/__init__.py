@@ -1,8 +1,7 @@
 """The analysis stage: pure functions from validated content to findings, story by story and across stories."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from functools import lru_cache
+from dataclasses import dataclass
 
 from site_builder.analysis.events import EventMention, events_in
 from site_builder.analysis.names import AliasIndex
@@ -38,10 +37,11 @@ class StoryFindings:
 
 
 class Analyser:
-    """Built from the gazetteer and events; analyses one story at a time."""
+    """Built from the gazetteer, events and lexicon; analyses one story at a time."""
 
-    def __init__(self, gazetteer, events):
+    def __init__(self, gazetteer, events, lexicon: tuple = ()):
         self.events = events
+        self.lexicon = lexicon
         self.quotes = QuoteFinder(gazetteer)
         self.sources = SourceFinder(gazetteer)
         self.people = AliasIndex(gazetteer.people)
@@ -55,17 +55,8 @@ class Analyser:
             events=events_in(paragraphs, self.events),
             people=_counted(self.people, paragraphs),
             places=_counted(self.places, paragraphs),
+            framing=tuple((group.id, framing_counts(group.terms, paragraphs)) for group in self.lexicon),
         )
-
-
-@lru_cache(maxsize=8)
-def _analyser(gazetteer, events) -> Analyser:
-    return Analyser(gazetteer, events)
-
-
-def analyse_story(gazetteer, events, paragraphs: tuple, credit: str, wires: tuple, lexicon: tuple = ()) -> StoryFindings:
-    found = _analyser(gazetteer, events).story(paragraphs, credit, wires)
-    return replace(found, framing=tuple((group.id, framing_counts(group.terms, paragraphs)) for group in lexicon))
 
 
 def framing_counts(terms: tuple[str, ...], paragraphs) -> tuple[tuple[str, int], ...]:

@@ -46,19 +46,11 @@ def words(text: str) -> list[str]:
 
 
 def shingle_hashes(text: str, size: int) -> set[int]:
-    """The text's runs of `size` words, each as a 64-bit number. The numbers are the same in
-    every process (unlike Python's hash()), so they can be cached with the story."""
-    hashed = [_number(word) for word in words(text)]
-    found = set()
-    for i in range(len(hashed) - size + 1):
-        value = 0
-        for number in hashed[i:i + size]:
-            value = (value * _MIX + number) & _MASK
-        found.add(value)
-    return found
-
-
-_MIX, _MASK = 0x9E3779B97F4A7C15, (1 << 64) - 1
+    """The text's runs of `size` words, each as a 64-bit number: Python's hash of the run's word
+    numbers. Unlike the hash of a string, the hash of numbers is the same in every process, so
+    these can be cached with the story (the cache is keyed by the Python version too)."""
+    numbers = [_number(word) for word in words(text)]
+    return set(map(hash, zip(*(numbers[k:] for k in range(size)))))
 
 
 @lru_cache(maxsize=200_000)
@@ -110,13 +102,13 @@ def passage_items(story: str, outlet: str, paragraphs, size: int = 4) -> list[It
         for sentence in sentences(paragraph):
             unquoted = _QUOTED.sub(" ", sentence)
             if len(words(unquoted)) >= 8:
-                packed = array("Q", sorted(shingle_hashes(unquoted, size))).tobytes()
+                packed = array("q", sorted(shingle_hashes(unquoted, size))).tobytes()
                 items.append(Item(story, outlet, sentence, shingles=packed))
     return items
 
 
 def reused_passages(items: list[Item]) -> list[Pair]:
-    item_shingles = [array("Q", item.shingles) for item in items]  # distinct already: packed from a set
+    item_shingles = [array("q", item.shingles) for item in items]  # distinct already: packed from a set
     pairs = []
     for (i, j), count in sorted(candidate_pairs(items, item_shingles, PASSAGE_MIN_SHARED).items()):
         shortest = min(len(item_shingles[i]), len(item_shingles[j]))
