@@ -60,13 +60,15 @@ def _number(word: str) -> int:
 
 def candidate_pairs(items: list[Item], item_shingles: list, at_least: int = 1) -> dict[tuple[int, int], int]:
     """Pairs of items of different outlets sharing at least `at_least` shingles, with how many
-    they share; `item_shingles` holds each item's distinct shingles (a set or an array). Most
-    shingles occur once: they are counted first and only those in 2 to COMMON places are indexed;
-    then each item counts, in one pass, the items it shares shingles with."""
+    they share; `item_shingles` holds each item's distinct shingles (a set, an array or a
+    memoryview of numbers). Most shingles occur once: they are counted first and only those in 2
+    to COMMON places are indexed; then each item counts, in one pass, the items it shares
+    shingles with."""
     occurrences = Counter(chain.from_iterable(item_shingles))
     telling = {shingle for shingle, count in occurrences.items() if 1 < count <= COMMON}
+    del occurrences
     postings: dict[int, list[int]] = defaultdict(list)
-    mine_of = [telling.intersection(found) for found in item_shingles]
+    mine_of = [tuple(telling.intersection(found)) for found in item_shingles]  # tuples: far smaller than sets
     for index, mine in enumerate(mine_of):
         for shingle in mine:
             postings[shingle].append(index)
@@ -108,7 +110,7 @@ def passage_items(story: str, outlet: str, paragraphs, size: int = 4) -> list[It
 
 
 def reused_passages(items: list[Item]) -> list[Pair]:
-    item_shingles = [array("q", item.shingles) for item in items]  # distinct already: packed from a set
+    item_shingles = [memoryview(item.shingles).cast("q") for item in items]  # distinct: packed from a set
     pairs = []
     for (i, j), count in sorted(candidate_pairs(items, item_shingles, PASSAGE_MIN_SHARED).items()):
         shortest = min(len(item_shingles[i]), len(item_shingles[j]))
