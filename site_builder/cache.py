@@ -16,11 +16,13 @@ import sys
 import tempfile
 from functools import lru_cache
 from pathlib import Path
+from typing import IO
 
 from site_builder import __version__
 from site_builder.write import Kept
 
 FOLDER = ".site-cache"
+UNREADABLE = (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError)  # written by other code
 
 
 LIBRARIES = ("jinja2", "markdown_it", "plotly", "yaml")  # what else shapes the output
@@ -56,7 +58,7 @@ def load_pickle(path: Path) -> dict:
     try:
         with path.open("rb") as stream:
             stored = pickle.load(stream)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+    except (OSError, *UNREADABLE):
         return {}
     return stored if isinstance(stored, dict) else {}
 
@@ -211,7 +213,7 @@ class Shared:
         """The value, or None when the data cannot be read back (written by other code)."""
         try:
             return _ReferenceUnpickler(io.BytesIO(data), self.objects).load()
-        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        except UNREADABLE:
             return None
 
 
@@ -249,7 +251,7 @@ class StoryStore:
         self.folder = root / FOLDER / "stories"
         self.stored: list[set[str]] = [set() for _ in range(self.SHARDS)]  # keys in each shard's file
         self.kept: list[set[str]] = [set() for _ in range(self.SHARDS)]  # of those, the ones this build used
-        self.new: dict[int, tempfile._TemporaryFileWrapper] = {}  # shard -> its next file, being written
+        self.new: dict[int, IO[bytes]] = {}  # shard -> its next file, being written
         self.analysed: list[str] = []  # slugs prepared this build (not found in the store)
 
     def _shard(self, number: int) -> Path:
@@ -323,5 +325,5 @@ def _records(path: Path):
             while True:
                 key, data = pickle.load(stream)
                 yield key, data
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+    except (OSError, *UNREADABLE):
         return

@@ -10,7 +10,7 @@ import shutil
 import sys
 import tempfile
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from site_builder import urls
 from site_builder.errors import SiteError
@@ -91,25 +91,27 @@ def _write_files(folder: Path, files: dict[str, bytes], previous: Path, unchange
     """Each file's stamp, taken as it is written: a hard link keeps the stamp of the file it
     links to (stat-ing the whole new tree again afterwards took ten times as long)."""
     stamps = {}
-    made: set[Path] = set()
-    for url in sorted(files):
-        parts = PurePosixPath(url).parts
-        if not parts or url.startswith("/") or ".." in parts or "\\" in url:
+    made: set[str] = set()
+    for url in sorted(files):  # strings, not Path objects: ten thousand files at 10,000 stories
+        segments = url.split("/")
+        if not url or url.startswith("/") or ".." in segments or "\\" in url:
             raise SiteError(f"refusing to write {url!r}: it is outside the output folder")
-        target = folder.joinpath(*parts)
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
+        target = os.path.join(folder, url)
+        parent = os.path.dirname(target)
+        if parent not in made:
+            os.makedirs(parent, exist_ok=True)
+            made.add(parent)
+        source = os.path.join(previous, url)
         if url in unchanged:
             try:
-                os.link(previous / url, target)
-                stamps[url] = _stamp(os.stat(previous / url))
+                os.link(source, target)
+                stamps[url] = _stamp(os.stat(source))
                 continue
             except OSError:
                 pass  # no hard links here (another file system): write the bytes instead
         data = files[url]
-        with target.open("wb") as stream:
-            stream.write((previous / url).read_bytes() if isinstance(data, Kept) else data)
+        with open(target, "wb") as stream:
+            stream.write(Path(source).read_bytes() if isinstance(data, Kept) else data)
             stream.flush()
             stamps[url] = _stamp(os.fstat(stream.fileno()))
     return stamps

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import site_builder.write
 from site_builder.pipeline import render_site
 from site_builder.cli import main
 from site_builder.reporter import BufferReporter
@@ -29,17 +30,16 @@ def test_failed_write_leaves_previous_site_and_no_leftovers(make_site, monkeypat
     assert main(["build", "--project", str(project.root), "--quiet"]) == 0
     before = snapshot(project.root / "_site")
     written = []
-    real_open = Path.open
 
-    def failing_open(self, mode="r", *args, **kwargs):
+    def failing_open(path, mode="r", *args, **kwargs):
         if "w" in mode:
             if len(written) == 3:
                 raise OSError(28, "No space left on device")
-            written.append(self)
-        return real_open(self, mode, *args, **kwargs)
+            written.append(path)
+        return open(path, mode, *args, **kwargs)
 
     make_site({"content/articles/kim-sinis.md": None}, root=project.root)
-    monkeypatch.setattr(Path, "open", failing_open)
+    monkeypatch.setattr(site_builder.write, "open", failing_open, raising=False)  # the writer's files only
     assert main(["build", "--project", str(project.root), "--quiet"]) == 1
     monkeypatch.undo()
 
