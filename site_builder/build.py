@@ -40,13 +40,14 @@ def build(project: Project, out: Path, reporter: Reporter, base_url: str | None 
         result = BuildResult({}, time.perf_counter() - started, 0, (), ())
         return _report(reporter, result, first_warning, f"{out} is up to date: nothing changed since the last "
                                                          f"build (checked in {result.seconds:.2f} s)")
-    from site_builder.pipeline import Caches, render_site  # Jinja, Markdown, analysis: only when there is work
+    from site_builder.pipeline import Caches, cycle_collector_paused, render_site  # Jinja, Markdown, analysis
 
-    caches = Caches(cache.StoryStore(project.root), out.resolve())
-    files = render_site(project, reporter, base_url, strict, caches, workers)
-    written = write_site(out, files)
-    caches.pages.save(written.stamps)
-    stamp.record(reporter.warnings[first_warning:], written.stamps)
+    with cycle_collector_paused():
+        caches = Caches(cache.StoryStore(project.root), out.resolve())
+        files = render_site(project, reporter, base_url, strict, caches, workers)
+        written = write_site(out, files)
+        caches.pages.save(written.stamps)
+        stamp.record(reporter.warnings[first_warning:], written.stamps)
     changed = written.changed
     result = BuildResult(files, time.perf_counter() - started, changed, tuple(caches.pages.rendered),
                          tuple(caches.stories.analysed))

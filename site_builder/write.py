@@ -92,6 +92,7 @@ def _write_files(folder: Path, files: dict[str, bytes], previous: Path, unchange
     links to (stat-ing the whole new tree again afterwards took ten times as long)."""
     stamps = {}
     made: set[str] = set()
+    folder, previous = os.fspath(folder), os.fspath(previous)
     for url in sorted(files):  # strings, not Path objects: ten thousand files at 10,000 stories
         segments = url.split("/")
         if not url or url.startswith("/") or ".." in segments or "\\" in url:
