@@ -134,7 +134,7 @@ class PageCache:
 
     def __init__(self, root: Path, out: Path, templates: Path, environment: dict):
         self.path = root / FOLDER / "pages.pickle"
-        self.out = out
+        self.out = os.fspath(out)  # a string: joined with each page's URL, 10,000 times at 10,000 stories
         digest = hashlib.sha256(code_digest())
         for path in sorted(p for p in templates.rglob("*") if p.is_file()):
             digest.update(path.relative_to(templates).as_posix().encode() + b"\0" + path.read_bytes())
@@ -174,8 +174,7 @@ class PageCache:
         if before is None or before[0] != key:
             return None
         try:
-            path = self.out / url
-            stat = path.stat()
+            stat = os.stat(os.path.join(self.out, url))
             if (stat.st_size, stat.st_ino, stat.st_mtime_ns) != before[1:]:
                 return None  # the file was changed or replaced since it was written
             return Kept(url)

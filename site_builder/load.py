@@ -38,9 +38,9 @@ def load_content(project: Project) -> tuple[RawContent, list[Problem]]:
 
     def read_all(folder: str) -> tuple[RawFile, ...]:
         found = []
-        shown = project.display(content / folder)
+        shown, where = project.display(content / folder), os.fspath(content / folder)
         for name in _markdown_files(content / folder):
-            raw = _read(content / folder / name, f"{shown}/{name}", problems)
+            raw = _read(os.path.join(where, name), f"{shown}/{name}", problems)
             if raw is not None:
                 found.append(raw)
         return tuple(found)
@@ -77,9 +77,10 @@ def _read_optional(project: Project, path: Path, problems: list[Problem]) -> Raw
     return _read(path, project.display(path), problems) if path.is_file() else None
 
 
-def _read(path: Path, shown: str, problems: list[Problem]) -> RawFile | None:
+def _read(path: Path | str, shown: str, problems: list[Problem]) -> RawFile | None:
     """The file's text, or None and a problem naming it as `shown`."""
-    data = path.read_bytes()
+    with open(path, "rb") as stream:
+        data = stream.read()
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
