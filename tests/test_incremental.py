@@ -177,7 +177,7 @@ def _nothing() -> None:
     pass
 
 
-def test_stored_stories_refer_to_this_builds_people_and_are_prepared_again_when_they_cannot(make_site):
+def test_stored_stories_refer_to_the_sites_own_events_and_stray_files_are_cleared(make_site):
     from site_builder.cache import FOLDER, StoryStore
     from site_builder.load import load_content
     from site_builder.stories import Setting, prepare_stories
