@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO
 
 from site_builder import __version__
-from site_builder.write import Kept
+from site_builder.write import Kept, file_stamp
 
 FOLDER = ".site-cache"
 UNREADABLE = (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError)  # written by other code
@@ -174,8 +174,7 @@ class PageCache:
         if before is None or before[0] != key:
             return None
         try:
-            stat = os.stat(os.path.join(self.out, url))
-            if (stat.st_size, stat.st_ino, stat.st_mtime_ns) != before[1:]:
+            if file_stamp(os.stat(os.path.join(self.out, url))) != before[1:]:
                 return None  # the file was changed or replaced since it was written
             return Kept(url)
         except OSError:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from site_builder.cache import FOLDER, code_digest, load_pickle, save_pickle
 from site_builder.project import Project
+from site_builder.write import file_stamp
 
 SETTLE = 2.0  # seconds
 
@@ -35,8 +36,7 @@ def _walk(folder: Path, prefix: str = "") -> dict[str, tuple[int, int, int]]:
         if entry.is_dir():
             found.update(_walk(Path(entry.path), f"{prefix}{entry.name}/"))
         else:
-            stat = entry.stat()
-            found[prefix + entry.name] = (stat.st_size, stat.st_ino, stat.st_mtime_ns)
+            found[prefix + entry.name] = file_stamp(entry.stat())
     return found
 
 

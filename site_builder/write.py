@@ -58,7 +58,7 @@ def write_site(out: Path, files: dict[str, bytes | Kept]) -> Written:
     _remove_leftovers(out)
     unchanged = {url for url, data in files.items() if isinstance(data, Kept) or _same_file(out / url, data)}
     if len(unchanged) == len(files) and _file_count(out) == len(files):
-        return Written(0, {url: _stamp(os.stat(out / url)) for url in files})
+        return Written(0, {url: file_stamp(os.stat(out / url)) for url in files})
     fresh = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
         stamps = _write_files(fresh, files, out, unchanged)
@@ -72,7 +72,8 @@ def write_site(out: Path, files: dict[str, bytes | Kept]) -> Written:
     return Written(len(files) - len(unchanged), stamps)
 
 
-def _stamp(stat: os.stat_result) -> FileStamp:
+def file_stamp(stat: os.stat_result) -> FileStamp:
+    """What tells whether a file is still the one written: its size, inode and modification time."""
     return stat.st_size, stat.st_ino, stat.st_mtime_ns
 
 
@@ -106,7 +107,7 @@ def _write_files(folder: Path, files: dict[str, bytes], previous: Path, unchange
         if url in unchanged:
             try:
                 os.link(source, target)
-                stamps[url] = _stamp(os.stat(source))
+                stamps[url] = file_stamp(os.stat(source))
                 continue
             except OSError:
                 pass  # no hard links here (another file system): write the bytes instead
@@ -114,7 +115,7 @@ def _write_files(folder: Path, files: dict[str, bytes], previous: Path, unchange
         with open(target, "wb") as stream:
             stream.write(Path(source).read_bytes() if isinstance(data, Kept) else data)
             stream.flush()
-            stamps[url] = _stamp(os.fstat(stream.fileno()))
+            stamps[url] = file_stamp(os.fstat(stream.fileno()))
     return stamps
 
 
