@@ -44,14 +44,27 @@ def cycle_collector_paused():
     cycles; Python's cycle collector would go through all of them again and again as they pile
     up (measured at 10,000 stories, editing one: 6.3 s with it paused, 9.7 s without). Paused
     while the pipeline runs, and in the worker processes it forks; build.py keeps it paused
-    until the site is written, as the first collection afterwards goes through all of them."""
+    until the site is written.
+
+    All that was made while it was paused then moves to the collector's permanent generation
+    (gc.freeze): re-enabled, it would otherwise go through every one of those objects at its
+    next collection (0.4 s at 10,000 stories). Objects freed by reference counting are freed as
+    ever; the few thousand a build leaves in reference cycles wait for `reclaim_cycles`."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was_enabled:
+            gc.freeze()
             gc.enable()
+
+
+def reclaim_cycles() -> None:
+    """For a long-running process (serve.py), between builds: collect what the builds frozen by
+    `cycle_collector_paused` left in reference cycles."""
+    gc.unfreeze()
+    gc.collect()
 
 
 @cycle_collector_paused()

@@ -13,6 +13,7 @@ from pathlib import Path
 from site_builder import urls
 from site_builder.build import build
 from site_builder.errors import SiteError
+from site_builder.pipeline import reclaim_cycles
 from site_builder.project import Project
 from site_builder.reporter import Reporter
 
@@ -70,6 +71,7 @@ class Preview:
         with self.lock:
             self.build_number += 1
             self.error = error
+        reclaim_cycles()  # after the browser was told: a pause it does not wait for
 
     def status(self) -> bytes:
         with self.lock:

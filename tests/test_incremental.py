@@ -2,10 +2,11 @@
 and the result is always byte-identical to a clean build."""
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from site_builder.build import build
-from site_builder.pipeline import render_site
+from site_builder.pipeline import reclaim_cycles, render_site
 from site_builder.cli import main
 from site_builder.reporter import BufferReporter
 
@@ -220,3 +221,14 @@ def test_the_story_store_keeps_only_what_the_last_build_used(make_site):
     story.write_text(story.read_text() + "\nSatu paragraf lagi.\n")
     assert build(project, out, BufferReporter()).analysed == ("trump-enggan",)
     assert build(project, out, BufferReporter(), clean=True).analysed == ("trump-enggan",)
+
+
+def test_a_build_leaves_no_backlog_for_the_cycle_collector_and_serve_can_reclaim_it(make_site):
+    project = make_site()
+    gc.collect()
+    build(project, project.root / "_site", BufferReporter())
+    assert gc.isenabled()
+    assert gc.get_count()[0] < 1_000  # the build's objects are not left for the next collection to walk
+    assert gc.get_freeze_count() > 10_000
+    reclaim_cycles()
+    assert gc.get_freeze_count() == 0
