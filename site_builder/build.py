@@ -43,10 +43,11 @@ def build(project: Project, out: Path, reporter: Reporter, base_url: str | None 
     from site_builder.pipeline import Caches, cycle_collector_paused, render_site  # Jinja, Markdown, analysis
 
     with cycle_collector_paused():
-        caches = Caches(cache.StoryStore(project.root), out.resolve())
+        caches = Caches(cache.StoryStore(project.root), out.resolve(), cache.LineCache(project.root, "articles"))
         files = render_site(project, reporter, base_url, strict, caches, workers)
         written = write_site(out, files)
         caches.pages.save(written.stamps)
+        caches.article_lines.save()
         stamp.record(reporter.warnings[first_warning:], written.stamps)
     changed = written.changed
     result = BuildResult(files, time.perf_counter() - started, changed, tuple(caches.pages.rendered),

@@ -192,6 +192,31 @@ class PageCache:
         save_pickle(self.path, {"salt": self.salt, "pages": pages})
 
 
+class LineCache:
+    """The lines of a long data file (articles.json: one story per line) between builds, each
+    under the digest of what it was made from (StoryView.cache_digest, which covers the story's
+    file, data and code and everything shown beside it). Holds only the lines of the last build."""
+
+    def __init__(self, root: Path, name: str):
+        self.path = root / FOLDER / f"{name}.pickle"
+        stored = load_pickle(self.path)
+        self.previous: dict[str, bytes] = stored.get("lines", {}) if stored.get("code") == code_digest() else {}
+        self.lines: dict[str, bytes] = {}
+
+    def line(self, digest: str | None, make, value) -> bytes:
+        """The line stored under `digest`, else make(value) (bytes, remembered under `digest`)."""
+        if digest is None:
+            return make(value)
+        line = self.previous.get(digest)
+        if line is None:
+            line = make(value)
+        self.lines[digest] = line
+        return line
+
+    def save(self) -> None:
+        save_pickle(self.path, {"code": code_digest(), "lines": self.lines})
+
+
 class Shared:
     """The site's data that many stories refer to (people, places, sources, events). A story is
     stored with references to these instead of copies of them, and gets back the objects of this

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from site_builder import chart, dates, structured, urls
 from site_builder.assets import OutputFile
+from site_builder.cache import LineCache
 from site_builder.comparison import compare
 from site_builder.key_findings import key_findings
 from site_builder.errors import Problem
@@ -30,7 +31,9 @@ class NavItem:
     url: str
 
 
-def plan_site(content: Content, stories: list[StoryView], prose_bodies) -> tuple[list[Page], list[OutputFile]]:
+def plan_site(content: Content, stories: list[StoryView], prose_bodies,
+              article_lines: LineCache | None = None) -> tuple[list[Page], list[OutputFile]]:
+    """`article_lines` keeps articles.json's line for each story between builds."""
     site = content.site
     newest_first = list(reversed(stories))
     comparison = compare(content, stories)
@@ -68,7 +71,7 @@ def plan_site(content: Content, stories: list[StoryView], prose_bodies) -> tuple
     files = [
         OutputFile(urls.NOJEKYLL, b""),
         OutputFile(urls.ROBOTS, structured.robots_txt(site.base_url)),
-        OutputFile(urls.ARTICLES_JSON, structured.articles_json(stories)),
+        OutputFile(urls.ARTICLES_JSON, structured.articles_json(stories, article_lines)),
         OutputFile(urls.OUTLETS_JSON, structured.outlets_json(comparison)),
         OutputFile(urls.EVENTS_JSON, structured.events_json(content.events, stories)),
         OutputFile(urls.EVENTS_CSV, structured.events_csv(content.events, stories)),

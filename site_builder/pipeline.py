@@ -15,7 +15,7 @@ from pathlib import Path
 from site_builder import fields
 from site_builder.analysis import analyse
 from site_builder.assets import hashed_assets
-from site_builder.cache import PageCache, StoryStore
+from site_builder.cache import LineCache, PageCache, StoryStore
 from site_builder.errors import Problem, SiteError
 from site_builder.load import RawContent, load_content
 from site_builder.markdown import render_markdown
@@ -35,6 +35,7 @@ class Caches:
     """The build cache (cache.py) of one build, which writes to `out`."""
     stories: StoryStore
     out: Path
+    article_lines: LineCache
     pages: PageCache | None = None  # made once the asset URLs and the base URL are known
 
 
@@ -90,7 +91,7 @@ def render_site(project: Project, reporter: Reporter, base_url: str | None = Non
                        {slug: p.passages for slug, p in prepared.items()})
     stories = story_views(content.articles, content.outlets, {slug: p.body for slug, p in prepared.items()},
                           findings, {slug: p.key for slug, p in prepared.items()})
-    pages, data_files = plan_site(content, stories, prose_bodies)
+    pages, data_files = plan_site(content, stories, prose_bodies, caches.article_lines if caches else None)
     reporter.progress(f"rendering {len(pages)} pages")
     if caches:
         caches.pages = PageCache(project.root, caches.out, project.templates,

@@ -8,6 +8,7 @@ import json
 from markupsafe import Markup
 
 from site_builder import dates, urls
+from site_builder.cache import LineCache
 from site_builder.models import Site
 from site_builder.views import stories_by_event
 
@@ -17,11 +18,14 @@ def dump_json(data) -> bytes:
     return (json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
 
 
-def dump_json_records(records: list) -> bytes:
-    """A long list as stable bytes, one record per line: quick to write (no indentation to
-    compute) and to compare from one build to the next."""
-    lines = [json.dumps(record, ensure_ascii=False, sort_keys=True) for record in records]
-    return ("[\n" + ",\n".join(lines) + ("\n" if lines else "") + "]\n").encode("utf-8")
+def json_line(record) -> bytes:
+    return json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+
+def json_lines(lines: list[bytes]) -> bytes:
+    """A long list as stable bytes, one record (json_line) per line: quick to write (no
+    indentation to compute) and to compare from one build to the next."""
+    return b"[\n" + b",\n".join(lines) + (b"\n" if lines else b"") + b"]\n"
 
 
 def script_json(data) -> Markup:
@@ -53,28 +57,36 @@ def news_article(story, site: Site) -> Markup:
     return script_json(data)
 
 
-def articles_json(stories) -> bytes:
-    records = [
-        {
-            "slug": s.article.slug,
-            "url": s.url,
-            "title": s.article.title,
-            "outlet": s.outlet.key,
-            "outlet_name": s.outlet.name,
-            "published": dates.iso(s.article.published),
-            "authors": list(s.article.authors),
-            "editors": list(s.article.editors),
-            "language": s.article.language,
-            "section": s.article.section,
-            "summary": s.article.summary,
-            "words": s.body.words,
-            "original_url": s.article.original_url,
-            "provenance": dict(s.article.provenance),
-            **findings_record(s),
-        }
-        for s in stories
-    ]
-    return dump_json_records(records)
+def articles_json(stories, cache: LineCache | None = None) -> bytes:
+    """One line per story; with `cache`, the lines of stories unchanged since the last build come
+    from it (at 10,000 stories, making them all took 0.6 s)."""
+    if cache is None:
+        return json_lines([_article_line(s) for s in stories])
+    return json_lines([cache.line(s.cache_digest, _article_line, s) for s in stories])
+
+
+def _article_line(story) -> bytes:
+    return json_line(_article_record(story))
+
+
+def _article_record(s) -> dict:
+    return {
+        "slug": s.article.slug,
+        "url": s.url,
+        "title": s.article.title,
+        "outlet": s.outlet.key,
+        "outlet_name": s.outlet.name,
+        "published": dates.iso(s.article.published),
+        "authors": list(s.article.authors),
+        "editors": list(s.article.editors),
+        "language": s.article.language,
+        "section": s.article.section,
+        "summary": s.article.summary,
+        "words": s.body.words,
+        "original_url": s.article.original_url,
+        "provenance": dict(s.article.provenance),
+        **findings_record(s),
+    }
 
 
 def findings_record(story) -> dict:

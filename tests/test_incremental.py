@@ -3,8 +3,10 @@ and the result is always byte-identical to a clean build."""
 from __future__ import annotations
 
 import gc
+import json
 from pathlib import Path
 
+from site_builder import structured
 from site_builder.build import build
 from site_builder.pipeline import reclaim_cycles, render_site
 from site_builder.cli import main
@@ -207,16 +209,20 @@ def test_stored_stories_refer_to_the_sites_own_events_and_stray_files_are_cleare
 
 
 def test_the_story_store_keeps_only_what_the_last_build_used(make_site):
-    from site_builder.cache import FOLDER
+    from site_builder.cache import FOLDER, _records
 
     project = make_site()
     out = project.root / "_site"
     build(project, out, BufferReporter())
     shards = project.root / FOLDER / "stories"
-    assert len(list(shards.iterdir())) == 2  # one story in each of two shards
+
+    def stored_per_shard() -> list[int]:
+        return [len(list(_records(path))) for path in shards.iterdir()]
+
+    assert sum(stored_per_shard()) == 2
     (project.content / "articles" / "kim-sinis.md").unlink()
     build(project, out, BufferReporter())
-    assert len(list(shards.iterdir())) == 1
+    assert stored_per_shard() == [1]  # and no shard file left with nothing in it
     story = project.content / "articles" / "trump-enggan.md"
     story.write_text(story.read_text() + "\nSatu paragraf lagi.\n")
     assert build(project, out, BufferReporter()).analysed == ("trump-enggan",)
@@ -232,3 +238,18 @@ def test_a_build_leaves_no_backlog_for_the_cycle_collector_and_serve_can_reclaim
     assert gc.get_freeze_count() > 10_000
     reclaim_cycles()
     assert gc.get_freeze_count() == 0
+
+
+def test_articles_json_makes_lines_only_for_stories_that_changed(make_site, monkeypatch):
+    project = make_site()
+    out = project.root / "_site"
+    build(project, out, BufferReporter())
+    story = project.content / "articles" / "kim-sinis.md"
+    story.write_text(story.read_text() + "\nParagraf tambahan tentang pertemuan itu.\n")
+    made = []
+    original = structured._article_line
+    monkeypatch.setattr(structured, "_article_line", lambda view: made.append(view.article.slug) or original(view))
+    build(project, out, BufferReporter())
+    assert made == ["kim-sinis"]
+    assert b"Paragraf tambahan" not in (out / "data/articles.json").read_bytes()  # (a body, not a field)
+    assert json.loads((out / "data/articles.json").read_bytes())[1]["words"] > 0
