@@ -133,7 +133,8 @@ class PageCache:
     """
 
     def __init__(self, root: Path, out: Path, templates: Path, environment: dict):
-        self.path = root / FOLDER / "pages.pickle"
+        self.folder = root / FOLDER
+        self.path = self.folder / "pages.pickle"
         self.out = os.fspath(out)  # a string: joined with each page's URL, 10,000 times at 10,000 stories
         digest = hashlib.sha256(code_digest())
         for path in sorted(p for p in templates.rglob("*") if p.is_file()):

@@ -62,6 +62,8 @@ def render_pages(project: Project, asset_urls: dict[str, str], base_url: str, pa
     more than rendering them; workers forked with the pages in memory saved 2.5 s of 40 but
     doubled the peak memory, as each copies the pages it touches."""
     env = make_environment(project, asset_urls, base_url)
+    if cache:
+        env.bytecode_cache = _CompiledTemplates(cache.folder / "templates")
     files: dict[str, object] = {}
     problems: list[Problem] = []
     for page in pages:
@@ -77,6 +79,24 @@ def render_pages(project: Project, asset_urls: dict[str, str], base_url: str, pa
             if cache:
                 cache.put(page.url, key)
     return files, _unique(problems)
+
+
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Jinja's compiled templates, kept with the build cache: compiling them again took 0.15 s of
+    every build. Jinja compiles a template again when its source changed."""
+
+    def __init__(self, folder: Path):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            pass  # then dump_bytecode fails, and is ignored
+        super().__init__(str(folder))
+
+    def dump_bytecode(self, bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass  # a cache that cannot be written only makes the next build slower
 
 
 def render_page(env: jinja2.Environment, page: Page, project: Project) -> tuple[bytes | None, list[Problem]]:

@@ -6,6 +6,8 @@ import gc
 import json
 from pathlib import Path
 
+import jinja2
+
 from site_builder import structured
 from site_builder.build import build
 from site_builder.pipeline import reclaim_cycles, render_site
@@ -253,3 +255,23 @@ def test_articles_json_makes_lines_only_for_stories_that_changed(make_site, monk
     assert made == ["kim-sinis"]
     assert b"Paragraf tambahan" not in (out / "data/articles.json").read_bytes()  # (a body, not a field)
     assert json.loads((out / "data/articles.json").read_bytes())[1]["words"] > 0
+
+
+def test_templates_compiled_once_are_reused_and_their_errors_still_name_the_line(make_site, monkeypatch, capsys):
+    project = make_site()
+    out = project.root / "_site"
+    build(project, out, BufferReporter())
+    compiled = []
+    original = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile", lambda env, *a, **k: compiled.append(a) or original(env, *a, **k))
+    story = project.content / "articles" / "kim-sinis.md"
+    story.write_text(story.read_text() + "\nParagraf tambahan.\n")
+    assert "stories/kim-sinis.html" in build(project, out, BufferReporter()).rendered
+    assert compiled == []
+    (project.templates / "404.html").write_text("{% extends 'base.html' %}\n{% block main %}\n{{ missing_name }}\n"
+                                               "{% endblock %}\n")
+    for _ in range(2):  # compiled, then from the cache
+        assert main(["build", "--project", str(project.root)]) == 1
+        assert "templates/404.html:3: template error while rendering 404.html: 'missing_name' is undefined" in \
+            capsys.readouterr().err
+    assert len(compiled) == 1
