@@ -43,11 +43,10 @@ def build(project: Project, out: Path, reporter: Reporter, base_url: str | None 
     from site_builder.pipeline import Caches, cycle_collector_paused, render_site  # Jinja, Markdown, analysis
 
     with cycle_collector_paused():
-        caches = Caches(cache.StoryStore(project.root), out.resolve(), cache.LineCache(project.root, "articles"))
+        caches = Caches.open(project.root, out.resolve())
         files = render_site(project, reporter, base_url, strict, caches, workers)
         written = write_site(out, files)
-        caches.pages.save(written.stamps)
-        caches.article_lines.save()
+        caches.save(written.stamps)
         stamp.record(reporter.warnings[first_warning:], written.stamps)
     changed = written.changed
     result = BuildResult(files, time.perf_counter() - started, changed, tuple(caches.pages.rendered),

@@ -25,7 +25,7 @@ FOLDER = ".site-cache"
 UNREADABLE = (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError)  # written by other code
 
 
-LIBRARIES = ("jinja2", "markdown_it", "plotly", "yaml")  # what else shapes the output
+LIBRARIES = ("jinja2", "markdown_it", "numpy", "plotly", "yaml")  # what else shapes the output
 
 
 @lru_cache(maxsize=1)
@@ -193,15 +193,26 @@ class PageCache:
         save_pickle(self.path, {"salt": self.salt, "pages": pages})
 
 
+def load_kept(root: Path, name: str, kind: type):
+    """What the last build kept as `name` (save_kept), if this code wrote it and it is a `kind`;
+    else None."""
+    stored = load_pickle(root / FOLDER / f"{name}.pickle")
+    value = stored.get("value") if stored.get("code") == code_digest() else None
+    return value if isinstance(value, kind) else None
+
+
+def save_kept(root: Path, name: str, value) -> None:
+    save_pickle(root / FOLDER / f"{name}.pickle", {"code": code_digest(), "value": value})
+
+
 class LineCache:
     """The lines of a long data file (articles.json: one story per line) between builds, each
     under the digest of what it was made from (StoryView.cache_digest, which covers the story's
     file, data and code and everything shown beside it). Holds only the lines of the last build."""
 
     def __init__(self, root: Path, name: str):
-        self.path = root / FOLDER / f"{name}.pickle"
-        stored = load_pickle(self.path)
-        self.previous: dict[str, bytes] = stored.get("lines", {}) if stored.get("code") == code_digest() else {}
+        self.root, self.name = root, name
+        self.previous: dict[str, bytes] = load_kept(root, name, dict) or {}
         self.lines: dict[str, bytes] = {}
 
     def line(self, digest: str | None, make, value) -> bytes:
@@ -215,7 +226,7 @@ class LineCache:
         return line
 
     def save(self) -> None:
-        save_pickle(self.path, {"code": code_digest(), "lines": self.lines})
+        save_kept(self.root, self.name, self.lines)
 
 
 class Shared:

@@ -15,7 +15,8 @@ from pathlib import Path
 from site_builder import fields
 from site_builder.analysis import analyse
 from site_builder.assets import hashed_assets
-from site_builder.cache import LineCache, PageCache, StoryStore
+from site_builder.analysis.passages import PassageIndex, StoryPassages
+from site_builder.cache import LineCache, PageCache, StoryStore, load_kept, save_kept
 from site_builder.errors import Problem, SiteError
 from site_builder.load import RawContent, load_content
 from site_builder.markdown import render_markdown
@@ -33,10 +34,23 @@ from site_builder.write import Kept
 @dataclass
 class Caches:
     """The build cache (cache.py) of one build, which writes to `out`."""
-    stories: StoryStore
+    root: Path
     out: Path
+    stories: StoryStore
     article_lines: LineCache
+    passages: PassageIndex
     pages: PageCache | None = None  # made once the asset URLs and the base URL are known
+
+    @classmethod
+    def open(cls, root: Path, out: Path) -> Caches:
+        return cls(root, out, StoryStore(root), LineCache(root, "articles"),
+                   load_kept(root, "passages", PassageIndex) or PassageIndex())
+
+    def save(self, written: dict[str, tuple]) -> None:
+        """After the site was written, with the stamp of each file written (write.Written)."""
+        self.pages.save(written)
+        self.article_lines.save()
+        save_kept(self.root, "passages", self.passages)
 
 
 @contextmanager
@@ -87,8 +101,8 @@ def render_site(project: Project, reporter: Reporter, base_url: str | None = Non
     prose_bodies = _render_bodies(content.pages, errors)
     _fail_on(errors)
     asset_urls, asset_files = hashed_assets(project.static)
-    findings = analyse(content.articles, {slug: p.findings for slug, p in prepared.items()},
-                       {slug: p.passages for slug, p in prepared.items()})
+    reused = _reused_passages(content.articles, prepared, caches.passages if caches else PassageIndex())
+    findings = analyse(content.articles, {slug: p.findings for slug, p in prepared.items()}, reused)
     stories = story_views(content.articles, content.outlets, {slug: p.body for slug, p in prepared.items()},
                           findings, {slug: p.key for slug, p in prepared.items()})
     pages, data_files = plan_site(content, stories, prose_bodies, caches.article_lines if caches else None)
@@ -142,6 +156,14 @@ def validate_content(raw: RawContent, store: StoryStore | None = None, workers: 
     if errors:
         content = None
     return content, {story.article.slug: story for story in prepared if story.article}, errors, warnings
+
+
+def _reused_passages(articles, prepared: dict[str, PreparedStory], index: PassageIndex) -> list:
+    stories = []
+    for article in articles:
+        story = prepared[article.slug]
+        stories.append(StoryPassages(story.key, article.slug, article.outlet, story.body.paragraphs, story.passages))
+    return index.reused_passages(stories)
 
 
 def _render_bodies(items, errors: list[Problem]) -> dict:

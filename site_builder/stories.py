@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 
 from site_builder.analysis import Analyser, StoryFindings
-from site_builder.analysis.shared import Item, passage_items
+from site_builder.analysis.passages import passage_shingles
 from site_builder.cache import Shared, code_digest
 from site_builder.errors import Problem
 from site_builder.load import RawFile
@@ -49,7 +49,8 @@ class PreparedStory:
     article: Article | None  # None when the file has errors
     body: RenderedBody | None = None
     findings: StoryFindings | None = None
-    passages: tuple[Item, ...] = ()  # its sentences, for finding passages other outlets reused
+    passages: tuple[bytes, ...] | None = None  # passages.passage_shingles, when prepared in this build (the
+                                              # passage index keeps them between builds, not the story store)
     errors: tuple[Problem, ...] = ()
     warnings: tuple[Problem, ...] = ()
     key: str = ""  # digest of everything it was made from (story_keys)
@@ -64,7 +65,7 @@ def prepare_story(raw: RawFile, setting: Setting) -> PreparedStory:
         return PreparedStory(None, errors=tuple(problems), warnings=tuple(warnings))
     credit = article.image.credit if article.image else ""
     findings = setting.analyser.story(body.paragraphs, credit, article.wires)
-    passages = tuple(passage_items(article.slug, article.outlet, body.paragraphs))
+    passages = passage_shingles(body.paragraphs)
     return PreparedStory(article, body, findings, passages, warnings=tuple(warnings))
 
 
@@ -88,8 +89,8 @@ def prepare_stories(files: tuple[RawFile, ...], setting: Setting, store=None,
     prepared = store.load(keys, shared.loads) if store else [None] * len(keys)
     missing = [i for i, found in enumerate(prepared) if found is None]
     fresh = map_in_order(_prepare_in_worker, [(files[i], keys[i]) for i in missing], workers, _remember, (setting,))
-    for i, data in zip(missing, fresh):
-        prepared[i] = shared.loads(data)
+    for i, (data, passages) in zip(missing, fresh):
+        prepared[i] = replace(shared.loads(data), passages=passages)
         if store:
             store.put(keys[i], data, prepared[i].article and prepared[i].article.slug)
     if store:
@@ -106,6 +107,8 @@ def _remember(setting: Setting) -> None:
     _setting, _shared = setting, setting.shared()
 
 
-def _prepare_in_worker(work: tuple[RawFile, str]) -> bytes:
+def _prepare_in_worker(work: tuple[RawFile, str]) -> tuple[bytes, tuple[bytes, ...] | None]:
+    """The story pickled for the store, without its passages; and those."""
     raw, key = work
-    return _shared.dumps(replace(prepare_story(raw, _setting), key=key))
+    story = prepare_story(raw, _setting)
+    return _shared.dumps(replace(story, key=key, passages=None)), story.passages

@@ -8,7 +8,8 @@ import pytest
 
 from site_builder.analysis.names import AliasIndex
 from site_builder.analysis.quotes import QuoteFinder
-from site_builder.analysis.shared import Item, passage_items, reused_passages, shared_quotes, word_diff
+from site_builder.analysis.passages import PassageIndex, StoryPassages
+from site_builder.analysis.shared import Item, shared_quotes, word_diff
 from site_builder.pipeline import render_site
 from site_builder.models import Gazetteer, Person
 from site_builder.project import Project
@@ -128,9 +129,23 @@ def test_shared_quote_needs_the_same_speaker_and_different_outlets():
 
 def test_reused_passages_ignore_short_overlaps():
     long = "Korea Utara telah meningkatkan pengujian senjatanya dan berjanji untuk memperluas persenjataan nuklirnya"
-    items = [*passage_items("s1", "a", [long]), *passage_items("s2", "b", [long + " tahun ini."]),
-             *passage_items("s3", "c", ["Korea Utara telah meningkatkan hubungan dagang dengan Tiongkok tahun lalu"])]
-    assert [(p.a.story, p.b.story) for p in reused_passages(items)] == [("s1", "s2")]
+    stories = [StoryPassages("k1", "s1", "a", (long,)), StoryPassages("k2", "s2", "b", (long + " tahun ini.",)),
+               StoryPassages("k3", "s3", "c", ("Korea Utara telah meningkatkan hubungan dagang dengan Tiongkok tahun lalu",))]
+    assert [(p.a.story, p.b.story) for p in PassageIndex().reused_passages(stories)] == [("s1", "s2")]
+
+
+def test_the_passage_index_takes_in_again_only_the_stories_that_changed():
+    long = "Korea Utara telah meningkatkan pengujian senjatanya dan berjanji untuk memperluas persenjataan nuklirnya."
+    stories = [StoryPassages("k1", "s1", "a", (long,)), StoryPassages("k2", "s2", "b", ("Satu dua tiga empat.",)),
+               StoryPassages("k3", "s3", "c", ("Lima enam tujuh delapan.",))]
+    index = PassageIndex()
+    assert index.reused_passages(stories) == []
+    numbers = {key: entry[0] for key, entry in index.stories.items()}
+    stories[1] = StoryPassages("k2-edited", "s2", "b", (long,))
+    assert [(p.a.story, p.b.story, p.similarity) for p in index.reused_passages(stories)] == [("s1", "s2", 1.0)]
+    assert {key: entry[0] for key, entry in index.stories.items()} == {
+        "k1": numbers["k1"], "k3": numbers["k3"], "k2-edited": max(numbers.values()) + 1}
+    assert index.reused_passages(stories[:1] + stories[2:]) == []
 
 
 def test_word_diff_marks_only_changed_words():

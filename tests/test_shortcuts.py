@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 from itertools import combinations
+from unittest.mock import patch
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from site_builder.analysis import passages
 from site_builder.analysis.events import events_in
+from site_builder.analysis.passages import (PASSAGE_MIN_SHARED, PASSAGE_SIMILARITY, QUOTED, SHINGLE_SIZE, PassageIndex,
+                                            StoryPassages, passage_sentences)
 from site_builder.analysis.shared import Item, candidate_pairs, shingle_hashes, words
 from site_builder.analysis.text import matches_rule, sentences
 from site_builder.models import Event
@@ -63,3 +67,50 @@ def test_candidate_pairs_equal_counting_every_pair(texts, size, at_least):
             expected[(i, j)] = len(common)
     assert found == expected
     assert [len(h) for h in hashed] == [len(shingles(item.text, size)) for item in items]
+
+
+LONG_SENTENCE = st.lists(st.sampled_from(VOCABULARY), min_size=8, max_size=14).map(lambda w: " ".join(w) + ".")
+
+
+def plain_reused_passages(stories, common: int) -> list[tuple]:
+    """The plain definition, from scratch: every pair of sentences of different outlets, sharing
+    at least PASSAGE_MIN_SHARED shingles found in 2 to `common` sentences of the whole site, at
+    least PASSAGE_SIMILARITY of the shorter sentence's."""
+    found = [(story, text, shingles(QUOTED.sub(" ", text), SHINGLE_SIZE))
+             for story in stories for text in passage_sentences(story.paragraphs)]
+    occurrences: dict = {}
+    for _, _, mine in found:
+        for shingle in mine:
+            occurrences[shingle] = occurrences.get(shingle, 0) + 1
+    expected = []
+    for (a, text_a, mine_a), (b, text_b, mine_b) in combinations(found, 2):
+        shared = [s for s in mine_a & mine_b if 2 <= occurrences[s] <= common]
+        shortest = min(len(mine_a), len(mine_b))
+        if a.outlet != b.outlet and len(shared) >= PASSAGE_MIN_SHARED and len(shared) / shortest >= PASSAGE_SIMILARITY:
+            expected.append((a.slug, text_a, b.slug, text_b, round(len(shared) / shortest, 2)))
+    return expected
+
+
+# A site, then changes to it, one build after each: each story is some sentences of a small pool
+# (so that stories share many), told by one of three outlets.
+STORY = st.tuples(st.sampled_from("abc"), st.lists(st.integers(0, 5), min_size=1, max_size=4))
+CHANGE = st.tuples(st.sampled_from(["add", "edit", "remove"]), st.integers(0, 9), STORY)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(LONG_SENTENCE, min_size=6, max_size=6), st.lists(STORY, max_size=8), st.lists(CHANGE, max_size=8),
+       st.integers(2, 4))
+def test_the_passage_index_kept_up_to_date_finds_what_the_plain_definition_finds(pool, site, changes, common):
+    site = {f"s{n}": story for n, story in enumerate(site)}
+    index = PassageIndex()
+    with patch.object(passages, "COMMON", common):  # a low limit, so that counts cross it
+        for change, number, story in [(None, 0, None), *changes]:
+            slug = f"s{number}"
+            if change in ("add", "edit") and (slug in site) == (change == "edit"):
+                site[slug] = story
+            elif change == "remove":
+                site.pop(slug, None)
+            stories = [StoryPassages(f"{slug}:{outlet}:{chosen}", slug, outlet, (" ".join(pool[i] for i in chosen),))
+                       for slug, (outlet, chosen) in site.items()]
+            found = [(p.a.story, p.a.text, p.b.story, p.b.text, p.similarity) for p in index.reused_passages(stories)]
+            assert found == plain_reused_passages(stories, common)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from site_builder.analysis.events import EventMention, events_in
 from site_builder.analysis.names import AliasIndex
 from site_builder.analysis.quotes import Quote, QuoteFinder
-from site_builder.analysis.shared import Item, reused_passages, shared_quotes
+from site_builder.analysis.shared import Item, shared_quotes
 from site_builder.analysis.sources import SourceFinder, SourceMention
 from site_builder.analysis.text import any_pattern
 
@@ -84,9 +84,8 @@ class SiteFindings:
     reused_passages: tuple  # shared.Pair of sentence Items, across outlets
 
 
-def analyse(articles, findings: dict, passages: dict) -> SiteFindings:
-    """What stories of different outlets share. `findings` (slug -> StoryFindings) and `passages`
-    (slug -> the story's sentence Items) come from each story's own analysis (stories.py)."""
+def analyse(articles, findings: dict, reused_passages: list) -> SiteFindings:
+    """What stories of different outlets share. `findings` (slug -> StoryFindings) come from
+    each story's own analysis (stories.py), `reused_passages` from passages.PassageIndex."""
     quote_items = [Item(a.slug, a.outlet, q.text, q.speaker) for a in articles for q in findings[a.slug].statements]
-    passage_list = [item for a in articles for item in passages[a.slug]]
-    return SiteFindings(findings, tuple(shared_quotes(quote_items)), tuple(reused_passages(passage_list)))
+    return SiteFindings(findings, tuple(shared_quotes(quote_items)), tuple(reused_passages))

@@ -1,7 +1,7 @@
-"""What stories share: the same statement quoted, or near-identical sentences reused.
+"""What stories share: the same statement quoted, or near-identical sentences reused (passages.py).
 
-Both use an inverted index from word shingles to the places they occur, so the work grows with
-the number of shared shingles, not with the number of pairs of stories. Shingles found in more
+Both go through an inverted index from word shingles to the places they occur, so the work grows
+with the number of shared shingles, not with the number of pairs of stories. Shingles found in more
 than COMMON places say nothing about copying and are skipped.
 """
 from __future__ import annotations
@@ -9,20 +9,14 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
 
-from site_builder.analysis.text import sentences
-
 COMMON = 50
 QUOTE_SIMILARITY = 0.5  # Jaccard of the two quotes' word sets
-PASSAGE_SIMILARITY = 0.5  # shared shingles over the shorter sentence's shingles
-PASSAGE_MIN_SHARED = 5
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
-_QUOTED = re.compile(r"“[^”]+”|\"[^\"]+\"")
 
 
 @dataclass(frozen=True)
@@ -31,7 +25,6 @@ class Item:
     outlet: str
     text: str
     extra: object = None  # the speaker, for quotes
-    shingles: bytes = b""  # for sentences: packed shingle hashes of the text without its quotes
 
 
 @dataclass(frozen=True)
@@ -94,29 +87,6 @@ def shared_quotes(items: list[Item]) -> list[Pair]:
         similarity = len(wa & wb) / len(wa | wb)
         if similarity >= QUOTE_SIMILARITY:
             pairs.append(Pair(a, b, round(similarity, 2)))
-    return pairs
-
-
-def passage_items(story: str, outlet: str, paragraphs, size: int = 4) -> list[Item]:
-    """The story's sentences, compared without their quotes (those count as shared quotes)."""
-    items = []
-    for paragraph in paragraphs:
-        for sentence in sentences(paragraph):
-            unquoted = _QUOTED.sub(" ", sentence)
-            if len(words(unquoted)) >= 8:
-                packed = array("q", sorted(shingle_hashes(unquoted, size))).tobytes()
-                items.append(Item(story, outlet, sentence, shingles=packed))
-    return items
-
-
-def reused_passages(items: list[Item]) -> list[Pair]:
-    item_shingles = [memoryview(item.shingles).cast("q") for item in items]  # distinct: packed from a set
-    pairs = []
-    for (i, j), count in sorted(candidate_pairs(items, item_shingles, PASSAGE_MIN_SHARED).items()):
-        shortest = min(len(item_shingles[i]), len(item_shingles[j]))
-        similarity = count / shortest if shortest else 0
-        if count >= PASSAGE_MIN_SHARED and similarity >= PASSAGE_SIMILARITY:
-            pairs.append(Pair(items[i], items[j], round(similarity, 2)))
     return pairs
 
 

@@ -1,0 +1,228 @@
+"""Reused passages: near-identical sentences in stories of different outlets, found through an
+index that is kept between builds and brought up to date instead of being built again.
+
+Two sentences are a reused passage when they share at least PASSAGE_MIN_SHARED telling shingles
+(runs of words found in 2 to COMMON sentences of the whole site; see shared.py) making at least
+PASSAGE_SIMILARITY of the shorter sentence's shingles.
+
+The index holds every sentence's distinct shingles in two numpy arrays sorted by shingle
+(`shingles`, and the `sentences` each occurs in), so the sentences sharing a shingle sit side by
+side. A sentence's id is its story's number (given when the story enters the index) shifted left
+by PLACE_BITS, plus its place among the story's sentences (passage_sentences).
+
+An update takes out the sentences of stories that changed or went and puts in those of new and
+changed stories. Then only two kinds of pairs can have changed, and are worked out again: pairs of
+a sentence put in, and pairs of a sentence holding a shingle whose count crossed a limit of
+"telling" (1 to 2 or COMMON to COMMON + 1, either way). Any other pair shares the same telling
+shingles as before, and its sentences are the same length: it stays as it was.
+"""
+from __future__ import annotations
+
+import re
+from array import array
+from dataclasses import dataclass
+
+import numpy as np
+
+from site_builder.analysis.shared import COMMON, Item, Pair, shingle_hashes, words
+from site_builder.analysis.text import sentences
+
+PASSAGE_SIMILARITY = 0.5  # shared shingles over the shorter sentence's shingles
+PASSAGE_MIN_SHARED = 5
+SHINGLE_SIZE = 4
+MIN_WORDS = 8  # shorter sentences say nothing about copying
+QUOTED = re.compile(r"“[^”]+”|\"[^\"]+\"")
+PLACE_BITS = 32
+PLACE_MASK = (1 << PLACE_BITS) - 1
+
+
+def passage_sentences(paragraphs) -> list[str]:
+    """The story's sentences that count as passages, in order: those of at least MIN_WORDS words
+    without their quotes (quotes count as shared quotes instead)."""
+    return [sentence for sentence, _ in _passages(paragraphs)]
+
+
+def passage_shingles(paragraphs) -> tuple[bytes, ...]:
+    """For each of passage_sentences, its distinct shingles without its quotes, sorted and packed."""
+    return tuple(array("q", sorted(shingle_hashes(unquoted, SHINGLE_SIZE))).tobytes()
+                 for _, unquoted in _passages(paragraphs))
+
+
+def _passages(paragraphs):
+    for paragraph in paragraphs:
+        for sentence in sentences(paragraph):
+            unquoted = QUOTED.sub(" ", sentence)
+            if len(words(unquoted)) >= MIN_WORDS:
+                yield sentence, unquoted
+
+
+@dataclass(frozen=True)
+class StoryPassages:
+    """One story as the index sees it."""
+    key: str  # changes whenever the story's text does (stories.story_keys)
+    slug: str
+    outlet: str
+    paragraphs: tuple[str, ...]
+    shingles: tuple[bytes, ...] | None = None  # passage_shingles, where already at hand
+
+
+class PassageIndex:
+    def __init__(self):
+        self.stories: dict[str, tuple[int, str, tuple[int, ...]]] = {}  # key -> number, outlet, shingles per sentence
+        self.shingles = np.empty(0, np.int64)  # sorted
+        self.sentences = np.empty(0, np.int64)  # the sentence each of `shingles` occurs in
+        self.pairs: dict[tuple[int, int], int] = {}  # reused passage (lower id first) -> telling shingles shared
+        self.next_number = 0
+
+    def reused_passages(self, stories: list[StoryPassages]) -> list[Pair]:
+        """Brings the index to `stories` (in the site's order) and returns the reused passages:
+        in each pair the earlier sentence first, the pairs in that order too."""
+        current = {s.key for s in stories}
+        self.update(gone=[key for key in self.stories if key not in current],
+                    added={s.key: (s.outlet, s.shingles if s.shingles is not None else passage_shingles(s.paragraphs))
+                           for s in stories if s.key not in self.stories})
+        return self._pairs_in_order(stories)
+
+    def update(self, gone: list[str], added: dict[str, tuple[str, tuple[bytes, ...]]]) -> None:
+        """Takes out the stories `gone` (keys) and puts in those `added` (key -> outlet and
+        passage_shingles), then works out again the pairs that can have changed."""
+        gone_numbers = [self.stories.pop(key)[0] for key in gone]
+        new_sentences, new_ids, new_shingles = self._number(added)
+        order = np.argsort(new_shingles, kind="stable")
+        new_shingles = new_shingles[order]
+        new_ids = new_ids[order]
+        del order  # at 10,000 stories, each of these arrays is 25 MB
+        touched = _distinct(new_shingles)
+        taken_out = None
+        if gone_numbers:
+            taken_out = np.isin(self.sentences >> PLACE_BITS, gone_numbers)
+            touched = np.union1d(touched, self.shingles[taken_out])
+        before = self._counts(touched)
+        if taken_out is not None:
+            self.shingles, self.sentences = self.shingles[~taken_out], self.sentences[~taken_out]
+        if len(self.shingles):
+            at = np.searchsorted(self.shingles, new_shingles, side="right")
+            self.shingles, self.sentences = np.insert(self.shingles, at, new_shingles), np.insert(self.sentences, at, new_ids)
+        else:
+            self.shingles, self.sentences = new_shingles, new_ids
+        crossed = touched[_telling(before) != _telling(self._counts(touched))]
+        redo = np.union1d(new_sentences, self.sentences[_ranges(*self._runs(crossed))])
+        gone_set, redo_set = set(gone_numbers), set(redo.tolist())
+        self.pairs = {pair: shared for pair, shared in self.pairs.items()
+                      if not (pair[0] >> PLACE_BITS in gone_set or pair[1] >> PLACE_BITS in gone_set
+                              or pair[0] in redo_set or pair[1] in redo_set)}
+        everything = len(redo) == sum(len(sizes) for _, _, sizes in self.stories.values())
+        if everything:
+            self.pairs.update(self._pairs_of(self.shingles, None))
+        elif len(redo) == len(new_sentences):  # no old sentence to work out again
+            self.pairs.update(self._pairs_of(new_shingles, redo))
+        else:
+            self.pairs.update(self._pairs_of(self.shingles[np.isin(self.sentences, redo)], redo))
+
+    def _number(self, added) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Gives each story added its number. The ids of their sentences; the id of each of their
+        shingles, and the shingles."""
+        sentences, lengths, packed = [], [], []
+        for key, (outlet, shingles) in added.items():
+            number, self.next_number = self.next_number, self.next_number + 1
+            sizes = tuple(len(s) // 8 for s in shingles)
+            self.stories[key] = (number, outlet, sizes)
+            sentences.extend(number << PLACE_BITS | place for place in range(len(shingles)))
+            lengths.extend(sizes)
+            packed.extend(shingles)
+        ids = np.array(sentences, np.int64)
+        return ids, np.repeat(ids, np.array(lengths, np.int64)), np.frombuffer(b"".join(packed), np.int64)
+
+    def _runs(self, shingles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Where each of `shingles` starts and ends in the index."""
+        return (np.searchsorted(self.shingles, shingles, side="left"),
+                np.searchsorted(self.shingles, shingles, side="right"))
+
+    def _counts(self, shingles: np.ndarray) -> np.ndarray:
+        """In how many sentences each of `shingles` occurs."""
+        start, end = self._runs(shingles)
+        return end - start
+
+    def _pairs_of(self, their_shingles: np.ndarray, redo: np.ndarray | None) -> dict[tuple[int, int], int]:
+        """The reused passages with a sentence in `redo` (sorted ids; None: any), whose shingles
+        are `their_shingles` (sorted)."""
+        start, end = self._runs(_distinct(their_shingles))
+        telling = _telling(end - start)
+        start, end = start[telling], end[telling]
+        ids = self._sentence_ids()
+        outlet = self._outlet_codes()
+        pair_codes = []  # each pair of sentences sharing a telling shingle, once for each: low * len(ids) + high
+        for length in np.unique(end - start).tolist():  # the sentences sharing a shingle, by how many they are
+            members = self.sentences[start[end - start == length][:, None] + np.arange(length)]
+            a, b = np.triu_indices(length, 1)
+            first, second = members[:, a].ravel(), members[:, b].ravel()
+            keep = outlet[first >> PLACE_BITS] != outlet[second >> PLACE_BITS]
+            if redo is not None:
+                keep &= np.isin(first, redo) | np.isin(second, redo)
+            first, second = np.searchsorted(ids, first[keep]), np.searchsorted(ids, second[keep])
+            pair_codes.append(np.minimum(first, second) * len(ids) + np.maximum(first, second))
+        if not pair_codes:
+            return {}
+        codes, shared = np.unique(np.concatenate(pair_codes), return_counts=True)
+        enough = shared >= PASSAGE_MIN_SHARED
+        size = self._size_of()
+        pairs = {}
+        for code, count in zip(codes[enough].tolist(), shared[enough].tolist()):
+            pair = (int(ids[code // len(ids)]), int(ids[code % len(ids)]))
+            if count / min(size(pair[0]), size(pair[1])) >= PASSAGE_SIMILARITY:
+                pairs[pair] = count
+        return pairs
+
+    def _sentence_ids(self) -> np.ndarray:
+        """The ids of all sentences in the index, sorted."""
+        ids = [number << PLACE_BITS | place for number, _, sizes in self.stories.values() for place in range(len(sizes))]
+        return np.sort(np.array(ids, np.int64))
+
+    def _outlet_codes(self) -> np.ndarray:
+        """A number for the outlet of each story number (-1 for numbers no longer in use)."""
+        codes = np.full(self.next_number, -1, np.int64)
+        outlets: dict[str, int] = {}
+        for number, outlet, _ in self.stories.values():
+            codes[number] = outlets.setdefault(outlet, len(outlets))
+        return codes
+
+    def _size_of(self):
+        """A function: sentence id -> how many shingles the sentence has."""
+        by_number = {number: sizes for number, _, sizes in self.stories.values()}
+        return lambda sentence: by_number[sentence >> PLACE_BITS][sentence & PLACE_MASK]
+
+    def _pairs_in_order(self, stories: list[StoryPassages]) -> list[Pair]:
+        story_of = {self.stories[s.key][0]: (index, s) for index, s in enumerate(stories)}
+        texts: dict[int, list[str]] = {}  # story number -> its passage_sentences, for the stories in pairs
+        size = self._size_of()
+
+        def place_and_item(sentence: int) -> tuple[tuple[int, int], Item]:
+            number, place = sentence >> PLACE_BITS, sentence & PLACE_MASK
+            index, story = story_of[number]
+            if number not in texts:
+                texts[number] = passage_sentences(story.paragraphs)
+            return (index, place), Item(story.slug, story.outlet, texts[number][place])
+
+        found = []
+        for (a, b), shared in self.pairs.items():
+            first, second = sorted((place_and_item(a), place_and_item(b)), key=lambda p: p[0])
+            found.append((first[0], second[0], Pair(first[1], second[1], round(shared / min(size(a), size(b)), 2))))
+        return [pair for _, _, pair in sorted(found, key=lambda f: (f[0], f[1]))]
+
+
+def _telling(counts: np.ndarray) -> np.ndarray:
+    return (counts >= 2) & (counts <= COMMON)
+
+
+def _distinct(ordered: np.ndarray) -> np.ndarray:
+    """The distinct values of a sorted array."""
+    if len(ordered) == 0:
+        return ordered
+    return ordered[np.concatenate([[True], ordered[1:] != ordered[:-1]])]
+
+
+def _ranges(start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """The positions start[0]..end[0]-1, start[1]..end[1]-1, ... in one array."""
+    lengths = end - start
+    offsets = np.repeat(start - np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64), lengths)
+    return offsets + np.arange(lengths.sum(), dtype=np.int64)
