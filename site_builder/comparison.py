@@ -74,18 +74,16 @@ def _events(stories_newest_first: list) -> dict:
 
 
 def _framing(lexicon, stories: list, words: int) -> dict:
-    """For each lexicon group: its matches in all the outlet's stories, counted term by term in
+    """For each lexicon group: its matches in all the outlet's stories, summed term by term from
     each story's analysis, as (total, per 1,000 words, {term: matches})."""
-    per_group = {group.id: {term: 0 for term in group.terms} for group in lexicon}
-    for story in stories:
-        for group_id, counts in story.findings.framing:
-            per_term = per_group[group_id]
-            for term, count in counts:
-                per_term[term] += count
-    framing = {}
-    for group_id, per_term in per_group.items():
+    totals = [sum(column) for column in zip(*(s.findings.framing for s in stories))]
+    framing, at = {}, 0
+    for group in lexicon:
+        terms = list(dict.fromkeys(group.terms))  # as analysis.framing_counts counts them
+        per_term = dict(zip(terms, totals[at:at + len(terms)] if totals else [0] * len(terms)))
+        at += len(terms)
         total = sum(per_term.values())
-        framing[group_id] = (total, round(1000 * total / words, 1) if words else 0.0, per_term)
+        framing[group.id] = (total, round(1000 * total / words, 1) if words else 0.0, per_term)
     return framing
 
 

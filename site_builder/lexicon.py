@@ -40,6 +40,9 @@ def parse_lexicon(raw: RawFile | None):
                                           f"groups.{data.get('id') or index + 1}")
         errors += errs
         warnings += warns
-        if not errs:
+        if not errs and any(group.id == clean["id"] for group in groups):
+            errors.append(Problem(raw.path, doc.line("groups", index, "id"), f"groups.{clean['id']}.id",
+                                  "another group has this id; give each group its own"))
+        elif not errs:
             groups.append(TermGroup(**clean))
     return tuple(groups), errors, warnings

@@ -25,7 +25,7 @@ class StoryFindings:
     events: tuple[EventMention, ...]
     people: tuple[Named, ...]  # most mentioned first
     places: tuple[Named, ...]
-    framing: tuple = ()  # (lexicon group id, ((term, matches), ...)) for each group, in lexicon order
+    framing: tuple[int, ...] = ()  # matches of each lexicon term, group by group, in lexicon order
 
     @property
     def statements(self) -> tuple[Quote, ...]:
@@ -55,17 +55,17 @@ class Analyser:
             events=events_in(paragraphs, self.events),
             people=_counted(self.people, paragraphs),
             places=_counted(self.places, paragraphs),
-            framing=tuple((group.id, framing_counts(group.terms, paragraphs)) for group in self.lexicon),
+            framing=tuple(count for group in self.lexicon for count in framing_counts(group.terms, paragraphs)),
         )
 
 
-def framing_counts(terms: tuple[str, ...], paragraphs) -> tuple[tuple[str, int], ...]:
+def framing_counts(terms: tuple[str, ...], paragraphs) -> tuple[int, ...]:
     """Matches of each term, in the order given, found in one pass over the paragraphs."""
     per_term = {term: 0 for term in terms}
     by_text = {term.lower(): term for term in terms}
     for match in any_pattern(tuple(terms)).finditer("\n".join(paragraphs)):
         per_term[by_text[match.group(0).lower()]] += 1
-    return tuple(per_term.items())
+    return tuple(per_term.values())
 
 
 def _counted(index: AliasIndex, paragraphs) -> tuple[Named, ...]:
