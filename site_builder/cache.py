@@ -205,28 +205,29 @@ def save_kept(root: Path, name: str, value) -> None:
     save_pickle(root / FOLDER / f"{name}.pickle", {"code": code_digest(), "value": value})
 
 
-class LineCache:
-    """The lines of a long data file (articles.json: one story per line) between builds, each
-    under the digest of what it was made from (StoryView.cache_digest, which covers the story's
-    file, data and code and everything shown beside it). Holds only the lines of the last build."""
+class ResultCache:
+    """What a function made of some data (bytes: a line of articles.json, the chart's figure),
+    between builds, under the digest of that data (for a story, StoryView.cache_digest, which
+    covers the story's file, data and code and everything shown beside it). Holds only what the
+    last build used."""
 
     def __init__(self, root: Path, name: str):
         self.root, self.name = root, name
         self.previous: dict[str, bytes] = load_kept(root, name, dict) or {}
-        self.lines: dict[str, bytes] = {}
+        self.used: dict[str, bytes] = {}
 
-    def line(self, digest: str | None, make, value) -> bytes:
-        """The line stored under `digest`, else make(value) (bytes, remembered under `digest`)."""
+    def get(self, digest: str | None, make, value) -> bytes:
+        """What was made under `digest`, else make(value) (bytes, remembered under `digest`)."""
         if digest is None:
             return make(value)
-        line = self.previous.get(digest)
-        if line is None:
-            line = make(value)
-        self.lines[digest] = line
-        return line
+        made = self.previous.get(digest)
+        if made is None:
+            made = make(value)
+        self.used[digest] = made
+        return made
 
     def save(self) -> None:
-        save_kept(self.root, self.name, self.lines)
+        save_kept(self.root, self.name, self.used)
 
 
 class Shared:

@@ -1,9 +1,11 @@
 """The engagement chart: a Plotly figure built from the events and the analysed stories. Pure.
 
-plotly is imported inside build_figure, so builds that draw no chart do not pay for it.
+plotly is imported inside build_figure, so builds that draw no chart, or the same chart as the
+last build (pages.py keeps it), do not pay for it.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from site_builder import dates, urls
@@ -39,11 +41,27 @@ def month_starts(start: date = START, end: date = END) -> list[date]:
     return months
 
 
-def build_figure(events, stories, outlets, t: dict) -> dict:
+@dataclass(frozen=True)
+class StoryMarkers:
+    """What the figure shows of the stories: plain data, cheap to work out and to compare."""
+    referring: dict  # event id -> how many stories refer to it
+    lanes: tuple  # (lane position, outlet, _story_points) for each outlet with stories
+
+
+def story_markers(stories, outlets, t: dict) -> StoryMarkers:
+    referring = {event_id: len(items) for event_id, items in stories_by_event(stories).items()}
+    by_outlet: dict[str, list] = {}
+    for story in stories:
+        by_outlet.setdefault(story.outlet.key, []).append(story)
+    return StoryMarkers(referring, tuple((lane, outlet, tuple(_story_points(by_outlet[outlet.key], t)))
+                                         for lane, outlet in enumerate(outlets) if outlet.key in by_outlet))
+
+
+def build_figure(events, markers: StoryMarkers, outlets, t: dict) -> dict:
     """The figure as plain data (data, layout, config), with stable keys and no random ids."""
     import plotly.graph_objects as go
 
-    referring = {event_id: len(items) for event_id, items in stories_by_event(stories).items()}
+    referring = markers.referring
     fig = go.Figure()
     index = [(m, engagement_index(events, m)) for m in month_starts()]
     fig.add_trace(go.Scatter(
@@ -54,11 +72,9 @@ def build_figure(events, stories, outlets, t: dict) -> dict:
         chosen = [e for e in events if e.kind == kind]
         if chosen:
             fig.add_trace(_event_trace(go, chosen, kind, colour, symbol, referring, t))
-    keys = [o.key for o in outlets]
-    for position, outlet in enumerate(o for o in outlets if any(s.outlet.key == o.key for s in stories)):
-        fig.add_trace(_story_trace(go, outlet, [s for s in stories if s.outlet.key == outlet.key],
-                                   _lane(keys.index(outlet.key)), OUTLET_COLOURS[position % len(OUTLET_COLOURS)], t))
-    fig.update_layout(_layout(events, outlets, stories, t))
+    for position, (lane, outlet, points) in enumerate(markers.lanes):
+        fig.add_trace(_story_trace(go, outlet, points, _lane(lane), OUTLET_COLOURS[position % len(OUTLET_COLOURS)], t))
+    fig.update_layout(_layout(events, outlets, t))
     figure = fig.to_plotly_json()
     return {"data": figure["data"], "layout": figure["layout"],
             "config": {"responsive": True, "scrollZoom": False, "displayModeBar": False, "locale": "id"}}
@@ -76,8 +92,7 @@ def _event_trace(go, events, kind, colour, symbol, referring, t):
                        + ": %{customdata[5]}<extra></extra>"))
 
 
-def _story_trace(go, outlet, stories, lane, colour, t):
-    points = _story_points(stories, t)
+def _story_trace(go, outlet, points, lane, colour, t):
     return go.Scatter(
         x=[day for day, _ in points], y=[lane] * len(points),
         mode="markers", name=outlet.name, legendgroup="stories", legendgrouptitle={"text": t["chart_stories"]},
@@ -112,7 +127,7 @@ def _lane(position: int) -> float:
     return round(LANE_TOP - LANE_STEP * position, 2)
 
 
-def _layout(events, outlets, stories, t) -> dict:
+def _layout(events, outlets, t) -> dict:
     ticks = [(tone, t[f"tone_{tone}"].replace(" ", "<br>")) for tone in (-2, -1, 0, 1, 2)]
     ticks += [(_lane(i), o.name) for i, o in enumerate(outlets)]
     by_id = {e.id: e for e in events}

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from markupsafe import Markup
+
 from site_builder import chart, dates, structured, urls
 from site_builder.assets import OutputFile
-from site_builder.cache import LineCache
+from site_builder.cache import ResultCache, value_digest
 from site_builder.comparison import compare
 from site_builder.key_findings import key_findings
 from site_builder.errors import Problem
@@ -32,8 +34,8 @@ class NavItem:
 
 
 def plan_site(content: Content, stories: list[StoryView], prose_bodies,
-              article_lines: LineCache | None = None) -> tuple[list[Page], list[OutputFile]]:
-    """`article_lines` keeps articles.json's line for each story between builds."""
+              results: ResultCache | None = None) -> tuple[list[Page], list[OutputFile]]:
+    """`results` keeps articles.json's line for each story and the chart's figure between builds."""
     site = content.site
     newest_first = list(reversed(stories))
     comparison = compare(content, stories)
@@ -54,7 +56,7 @@ def plan_site(content: Content, stories: list[StoryView], prose_bodies,
         Page(urls.NOT_FOUND, "404.html", common, absolute_links=True),
     ]
     if content.events:
-        pages.append(Page(urls.TIMELINE, "timeline.html", {**common, **_chart_context(content, stories, common["t"])}))
+        pages.append(Page(urls.TIMELINE, "timeline.html", {**common, **_chart_context(content, stories, common["t"], results)}))
     for year, items in years:
         pages.append(Page(urls.archive(year), "archive.html",
                           {**common, "year": year, "stories": items, "archives": archive_links}))
@@ -71,7 +73,7 @@ def plan_site(content: Content, stories: list[StoryView], prose_bodies,
     files = [
         OutputFile(urls.NOJEKYLL, b""),
         OutputFile(urls.ROBOTS, structured.robots_txt(site.base_url)),
-        OutputFile(urls.ARTICLES_JSON, structured.articles_json(stories, article_lines)),
+        OutputFile(urls.ARTICLES_JSON, structured.articles_json(stories, results)),
         OutputFile(urls.OUTLETS_JSON, structured.outlets_json(comparison)),
         OutputFile(urls.EVENTS_JSON, structured.events_json(content.events, stories)),
         OutputFile(urls.EVENTS_CSV, structured.events_csv(content.events, stories)),
@@ -87,8 +89,12 @@ def _by_year(newest_first: list[StoryView]) -> list[tuple[int, list[StoryView]]]
     return list(years.items())
 
 
-def _chart_context(content: Content, stories: list[StoryView], t: dict) -> dict:
-    figure = chart.build_figure(content.events, stories, content.outlets, t)
+def _chart_context(content: Content, stories: list[StoryView], t: dict, results: ResultCache | None) -> dict:
+    drawn = (content.events, chart.story_markers(stories, content.outlets, t), content.outlets, t)
+    if results is None:
+        figure_json = _figure_json(drawn)
+    else:  # the same figure as the last build's unless what it draws changed
+        figure_json = results.get(value_digest(drawn, b"chart", stand_ins=False), _figure_json, drawn)
     figures = chart.summary(content.events, stories, t)
     sentence = t.fill("chart_summary",
         events=figures["events"], first=dates.event_label(figures["first"].date, figures["first"].precision),
@@ -97,8 +103,12 @@ def _chart_context(content: Content, stories: list[StoryView], t: dict) -> dict:
         high=f"{figures['high'][1]:+.2f}".replace(".", ","), low_month=figures["low"][0],
         low=f"{figures['low'][1]:+.2f}".replace(".", ","), stories=figures["stories"],
         outlets=len({s.outlet.key for s in stories}))
-    return {"events": _event_rows(content, stories), "figure_json": structured.script_json(figure),
+    return {"events": _event_rows(content, stories), "figure_json": Markup(figure_json.decode()),
             "chart_summary": sentence}
+
+
+def _figure_json(drawn: tuple) -> bytes:
+    return structured.script_json(chart.build_figure(*drawn)).encode()
 
 
 def _event_rows(content: Content, stories: list[StoryView]) -> list[dict]:

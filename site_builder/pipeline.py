@@ -16,7 +16,7 @@ from site_builder import fields
 from site_builder.analysis import analyse
 from site_builder.assets import hashed_assets
 from site_builder.analysis.passages import PassageIndex, StoryPassages
-from site_builder.cache import LineCache, PageCache, StoryStore, load_kept, save_kept
+from site_builder.cache import PageCache, ResultCache, StoryStore, load_kept, save_kept
 from site_builder.errors import Problem, SiteError
 from site_builder.load import RawContent, load_content
 from site_builder.markdown import render_markdown
@@ -37,19 +37,19 @@ class Caches:
     root: Path
     out: Path
     stories: StoryStore
-    article_lines: LineCache
+    results: ResultCache  # articles.json's lines, the chart's figure
     passages: PassageIndex
     pages: PageCache | None = None  # made once the asset URLs and the base URL are known
 
     @classmethod
     def open(cls, root: Path, out: Path) -> Caches:
-        return cls(root, out, StoryStore(root), LineCache(root, "articles"),
+        return cls(root, out, StoryStore(root), ResultCache(root, "results"),
                    load_kept(root, "passages", PassageIndex) or PassageIndex())
 
     def save(self, written: dict[str, tuple]) -> None:
         """After the site was written, with the stamp of each file written (write.Written)."""
         self.pages.save(written)
-        self.article_lines.save()
+        self.results.save()
         save_kept(self.root, "passages", self.passages)
 
 
@@ -105,7 +105,7 @@ def render_site(project: Project, reporter: Reporter, base_url: str | None = Non
     findings = analyse(content.articles, {slug: p.findings for slug, p in prepared.items()}, reused)
     stories = story_views(content.articles, content.outlets, {slug: p.body for slug, p in prepared.items()},
                           findings, {slug: p.key for slug, p in prepared.items()})
-    pages, data_files = plan_site(content, stories, prose_bodies, caches.article_lines if caches else None)
+    pages, data_files = plan_site(content, stories, prose_bodies, caches.results if caches else None)
     reporter.progress(f"rendering {len(pages)} pages")
     if caches:
         caches.pages = PageCache(project.root, caches.out, project.templates,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jinja2
 
-from site_builder import structured
+from site_builder import chart, structured
 from site_builder.build import build
 from site_builder.pipeline import reclaim_cycles, render_site
 from site_builder.cli import main
@@ -275,3 +275,20 @@ def test_templates_compiled_once_are_reused_and_their_errors_still_name_the_line
         assert "templates/404.html:3: template error while rendering 404.html: 'missing_name' is undefined" in \
             capsys.readouterr().err
     assert len(compiled) == 1
+
+
+def test_the_chart_is_drawn_again_only_when_what_it_draws_changed(make_site, monkeypatch):
+    project = make_site()
+    out = project.root / "_site"
+    build(project, out, BufferReporter())
+    drawn = []
+    original = chart.build_figure
+    monkeypatch.setattr(chart, "build_figure", lambda *args: drawn.append(args) or original(*args))
+    story = project.content / "articles" / "kim-sinis.md"
+    story.write_text(story.read_text() + "\nParagraf tambahan tentang pertemuan itu.\n")
+    assert "timeline.html" in build(project, out, BufferReporter()).rendered  # its events table shows the story
+    assert drawn == []
+    story.write_text(story.read_text().replace("title: ", "title: Kabar baru ", 1))
+    build(project, out, BufferReporter())
+    assert len(drawn) == 1  # a marker's label changed
+    assert b"Kabar baru " in (out / "timeline.html").read_bytes()
