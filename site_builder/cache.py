@@ -73,37 +73,6 @@ def save_pickle(path: Path, value: dict) -> None:
         pass  # a cache that cannot be written only makes the next build slower
 
 
-class _Digest(io.RawIOBase):
-    """A file-like sink that hashes what is written to it."""
-
-    def __init__(self, salt: bytes):
-        self.hash = hashlib.sha256(salt)
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data) -> int:
-        self.hash.update(data)
-        return len(data)
-
-
-class _Pickler(pickle.Pickler):
-    """Without a memo ("fast" mode), so that equal values give equal bytes however their parts
-    happen to be shared."""
-
-    def __init__(self, sink):
-        super().__init__(sink, protocol=5)
-        self.fast = True
-
-
-class _KeyPickler(_Pickler):
-    """An object with a `cache_digest` (a StoryView) stands in as that digest, which it computes
-    once from everything it holds."""
-
-    def persistent_id(self, obj):
-        return _stand_in(obj)
-
-
 def _stand_in(obj) -> str | None:
     """The digest an object (a StoryView) computed of itself, if it has one."""
     digest = getattr(obj, "cache_digest", None) if not isinstance(obj, type) else None
@@ -112,14 +81,19 @@ def _stand_in(obj) -> str | None:
 
 def value_digest(value, salt: bytes = b"", stand_ins: bool = True) -> str | None:
     """A digest of a value made of data (dataclasses, tuples, dicts, strings, numbers, dates),
-    or None when it holds something that cannot be pickled (a function). Without `stand_ins`,
-    quicker, for values that hold no StoryView."""
-    sink = _Digest(salt)
+    or None when it holds something that cannot be pickled (a function). With `stand_ins`, an
+    object with a `cache_digest` (a StoryView, which computes it once from all it holds) stands
+    in as that digest; without, quicker, for values that hold no StoryView."""
+    stream = io.BytesIO()
+    pickler = pickle.Pickler(stream, protocol=5)
+    pickler.fast = True  # no memo: equal values give equal bytes however their parts happen to be shared
+    if stand_ins:
+        pickler.persistent_id = _stand_in
     try:
-        (_KeyPickler if stand_ins else _Pickler)(sink).dump(value)
+        pickler.dump(value)
     except (pickle.PicklingError, TypeError, AttributeError):
         return None
-    return sink.hash.hexdigest()
+    return hashlib.sha256(salt + stream.getvalue()).hexdigest()
 
 
 class PageCache:

@@ -78,3 +78,19 @@ def test_excerpt_cuts_at_a_word():
     body, _ = render_markdown("satu dua tiga empat lima enam\n", "a.md", 1)
     assert body.excerpt(14) == "satu dua tiga …"
     assert body.excerpt(100) == "satu dua tiga empat lima enam"
+
+
+def test_value_digest_follows_values_not_how_they_are_shared():
+    from site_builder.cache import value_digest
+
+    part = ("Kim", 2019)
+    assert value_digest((part, part)) == value_digest((("Kim", 2019), ("Kim", 2019)))
+    assert value_digest((part, part)) != value_digest((part, ("Kim", 2018)))
+    assert value_digest(["a"]) != value_digest(("a",))
+    assert value_digest({"render": lambda: 1}) is None  # cannot be pickled: never cached
+
+    class View:
+        cache_digest = "digest-of-a-story"
+
+    assert value_digest([View()]) is not None  # a local class cannot be pickled: it stands in as its digest
+    assert value_digest([View()], stand_ins=False) is None
