@@ -149,9 +149,10 @@ class PageCache:
         if before is None or before[0] != key:
             return None
         try:
-            if file_stamp(os.stat(os.path.join(self.out, url))) != before[1:]:
+            stamp = file_stamp(os.stat(os.path.join(self.out, url)))
+            if stamp != before[1:]:
                 return None  # the file was changed or replaced since it was written
-            return Kept(url)
+            return Kept(url, stamp)
         except OSError:
             return None
 

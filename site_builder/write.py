@@ -35,6 +35,7 @@ def check_output_folder(out: Path, project: Project) -> None:
 class Kept:
     """Stands for a file of the previous site that stays as it is (a page cache hit)."""
     url: str
+    stamp: tuple | None = None  # file_stamp of that file, where known
 
 
 FileStamp = tuple  # (size, inode, modification time in ns) of a written file
@@ -106,8 +107,9 @@ def _write_files(folder: Path, files: dict[str, bytes], previous: Path, unchange
         source = os.path.join(previous, url)
         if url in unchanged:
             try:
-                os.link(source, target)
-                stamps[url] = file_stamp(os.stat(source))
+                os.link(source, target)  # the link has the stamp of the file it links to
+                known = files[url].stamp if isinstance(files[url], Kept) else None
+                stamps[url] = known or file_stamp(os.stat(source))
                 continue
             except OSError:
                 pass  # no hard links here (another file system): write the bytes instead

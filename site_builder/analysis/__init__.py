@@ -87,5 +87,7 @@ class SiteFindings:
 def analyse(articles, findings: dict, reused_passages: list) -> SiteFindings:
     """What stories of different outlets share. `findings` (slug -> StoryFindings) come from
     each story's own analysis (stories.py), `reused_passages` from passages.PassageIndex."""
-    quote_items = [Item(a.slug, a.outlet, q.text, q.speaker) for a in articles for q in findings[a.slug].statements]
-    return SiteFindings(findings, tuple(shared_quotes(quote_items)), tuple(reused_passages))
+    statements = [(a, q) for a in articles for q in findings[a.slug].statements]
+    quote_items = [Item(a.slug, a.outlet, q.text, q.speaker) for a, q in statements]
+    quote_shingles = [memoryview(q.shingles).cast("q") for _, q in statements]
+    return SiteFindings(findings, tuple(shared_quotes(quote_items, quote_shingles)), tuple(reused_passages))

@@ -19,12 +19,11 @@ shingles as before, and its sentences are the same length: it stays as it was.
 from __future__ import annotations
 
 import re
-from array import array
 from dataclasses import dataclass
 
 import numpy as np
 
-from site_builder.analysis.shared import COMMON, Item, Pair, shingle_hashes, words
+from site_builder.analysis.shared import COMMON, Item, Pair, packed_shingles, words
 from site_builder.analysis.text import sentences
 
 PASSAGE_SIMILARITY = 0.5  # shared shingles over the shorter sentence's shingles
@@ -44,8 +43,7 @@ def passage_sentences(paragraphs) -> list[str]:
 
 def passage_shingles(paragraphs) -> tuple[bytes, ...]:
     """For each of passage_sentences, its distinct shingles without its quotes, sorted and packed."""
-    return tuple(array("q", sorted(shingle_hashes(unquoted, SHINGLE_SIZE))).tobytes()
-                 for _, unquoted in _passages(paragraphs))
+    return tuple(packed_shingles(unquoted, SHINGLE_SIZE) for _, unquoted in _passages(paragraphs))
 
 
 def _passages(paragraphs):

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 from site_builder.analysis.names import AliasIndex
+from site_builder.analysis.shared import QUOTE_SHINGLE_SIZE, packed_shingles
 from site_builder.models import Person
 
 TERM_MAX_WORDS = 3  # a quote of fewer than four words is a term ("musuh permanen"), not a statement
@@ -19,9 +20,12 @@ class Quote:
     how: str  # "after" (", kata Trump"), "pronoun" ("ujarnya"), "before" ("Menurut Trump, …") or "none"
     paragraph: int
     is_term: bool = field(init=False)  # worked out once, from the text
+    shingles: bytes = field(init=False, repr=False, compare=False)  # of a statement: shared.packed_shingles
 
     def __post_init__(self):
-        object.__setattr__(self, "is_term", len(_WORD.findall(self.text)) <= TERM_MAX_WORDS)
+        is_term = len(_WORD.findall(self.text)) <= TERM_MAX_WORDS
+        object.__setattr__(self, "is_term", is_term)
+        object.__setattr__(self, "shingles", b"" if is_term else packed_shingles(self.text, QUOTE_SHINGLE_SIZE))
 
 
 class QuoteFinder:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -76,10 +77,22 @@ def candidate_pairs(items: list[Item], item_shingles: list, at_least: int = 1) -
     return shared
 
 
-def shared_quotes(items: list[Item]) -> list[Pair]:
-    """The same statement in stories of different outlets, even where the wording differs."""
+QUOTE_SHINGLE_SIZE = 2
+
+
+def packed_shingles(text: str, size: int) -> bytes:
+    """The text's distinct shingles, sorted and packed: kept with a story between builds, and read
+    back as numbers with memoryview(...).cast("q")."""
+    return array("q", sorted(shingle_hashes(text, size))).tobytes()
+
+
+def shared_quotes(items: list[Item], item_shingles: list | None = None) -> list[Pair]:
+    """The same statement in stories of different outlets, even where the wording differs.
+    `item_shingles`: each quote's shingles of QUOTE_SHINGLE_SIZE words, where already at hand."""
+    if item_shingles is None:
+        item_shingles = [shingle_hashes(item.text, QUOTE_SHINGLE_SIZE) for item in items]
     pairs = []
-    for (i, j), _ in sorted(candidate_pairs(items, [shingle_hashes(item.text, 2) for item in items]).items()):
+    for (i, j), _ in sorted(candidate_pairs(items, item_shingles).items()):
         a, b = items[i], items[j]
         if a.extra and b.extra and a.extra != b.extra:
             continue  # different speakers
