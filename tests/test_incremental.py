@@ -292,3 +292,38 @@ def test_the_chart_is_drawn_again_only_when_what_it_draws_changed(make_site, mon
     build(project, out, BufferReporter())
     assert len(drawn) == 1  # a marker's label changed
     assert b"Kabar baru " in (out / "timeline.html").read_bytes()
+
+
+SHARED_SENTENCE = ("Korea Utara telah meningkatkan pengujian senjatanya dan berjanji untuk memperluas "
+                   "persenjataan nuklirnya tahun ini.")
+
+
+def test_reused_passages_stay_right_when_stories_change_and_when_the_passage_index_is_lost(make_site):
+    from site_builder.cache import FOLDER
+
+    project = make_site()
+    out = project.root / "_site"
+    articles = project.content / "articles"
+
+    def reused(slug: str) -> list[str]:
+        records = {r["slug"]: r for r in json.loads((out / "data/articles.json").read_bytes())}
+        return [r["story"] for r in records[slug]["reused_passages"]]
+
+    build(project, out, BufferReporter())
+    assert reused("kim-sinis") == []
+    story = articles / "kim-sinis.md"
+    story.write_text(story.read_text() + "\n" + SHARED_SENTENCE + "\n")
+    (articles / "trump-enggan.md").write_text((articles / "trump-enggan.md").read_text() + "\n" + SHARED_SENTENCE + "\n")
+    build(project, out, BufferReporter())
+    assert reused("kim-sinis") == ["trump-enggan"] and reused("trump-enggan") == ["kim-sinis"]
+    before = on_disk(out)
+    (project.root / FOLDER / "passages.pickle").write_bytes(b"lost")
+    story.write_text(story.read_text() + "\nSatu paragraf lagi.\n")
+    build(project, out, BufferReporter())
+    assert reused("kim-sinis") == ["trump-enggan"]
+    story.write_text(story.read_text().replace("\nSatu paragraf lagi.\n", ""))
+    build(project, out, BufferReporter())
+    assert on_disk(out) == before
+    story.write_text(story.read_text().replace(SHARED_SENTENCE, "Kalimat lain."))
+    build(project, out, BufferReporter())
+    assert reused("kim-sinis") == [] and reused("trump-enggan") == []
