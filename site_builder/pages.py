@@ -56,7 +56,8 @@ def plan_site(content: Content, stories: list[StoryView], prose_bodies,
         Page(urls.NOT_FOUND, "404.html", common, absolute_links=True),
     ]
     if content.events:
-        pages.append(Page(urls.TIMELINE, "timeline.html", {**common, **_chart_context(content, stories, common["t"], results)}))
+        chart_context = _chart_context(content, stories, common["t"], results)
+        pages.append(Page(urls.TIMELINE, "timeline.html", {**common, **chart_context}))
     for year, items in years:
         pages.append(Page(urls.archive(year), "archive.html",
                           {**common, "year": year, "stories": items, "archives": archive_links}))

@@ -129,8 +129,9 @@ def test_shared_quote_needs_the_same_speaker_and_different_outlets():
 
 def test_reused_passages_ignore_short_overlaps():
     long = "Korea Utara telah meningkatkan pengujian senjatanya dan berjanji untuk memperluas persenjataan nuklirnya"
+    other = "Korea Utara telah meningkatkan hubungan dagang dengan Tiongkok tahun lalu"
     stories = [StoryPassages("k1", "s1", "a", (long,)), StoryPassages("k2", "s2", "b", (long + " tahun ini.",)),
-               StoryPassages("k3", "s3", "c", ("Korea Utara telah meningkatkan hubungan dagang dengan Tiongkok tahun lalu",))]
+               StoryPassages("k3", "s3", "c", (other,))]
     assert [(p.a.story, p.b.story) for p in PassageIndex().reused_passages(stories)] == [("s1", "s2")]
 
 

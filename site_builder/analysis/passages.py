@@ -100,7 +100,8 @@ class PassageIndex:
             self.shingles, self.sentences = self.shingles[~taken_out], self.sentences[~taken_out]
         if len(self.shingles):
             at = np.searchsorted(self.shingles, new_shingles, side="right")
-            self.shingles, self.sentences = np.insert(self.shingles, at, new_shingles), np.insert(self.sentences, at, new_ids)
+            self.shingles = np.insert(self.shingles, at, new_shingles)
+            self.sentences = np.insert(self.sentences, at, new_ids)
         else:
             self.shingles, self.sentences = new_shingles, new_ids
         crossed = touched[_telling(before) != _telling(self._counts(touched))]
@@ -173,7 +174,8 @@ class PassageIndex:
 
     def _sentence_ids(self) -> np.ndarray:
         """The ids of all sentences in the index, sorted."""
-        ids = [number << PLACE_BITS | place for number, _, sizes in self.stories.values() for place in range(len(sizes))]
+        ids = [number << PLACE_BITS | place
+               for number, _, sizes in self.stories.values() for place in range(len(sizes))]
         return np.sort(np.array(ids, np.int64))
 
     def _outlet_codes(self) -> np.ndarray:
