@@ -17,6 +17,7 @@ from itertools import chain
 
 COMMON = 50
 QUOTE_SIMILARITY = 0.5  # Jaccard of the two quotes' word sets
+QUOTE_SHINGLE_SIZE = 2
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 
 
@@ -75,9 +76,6 @@ def candidate_pairs(items: list[Item], item_shingles: list, at_least: int = 1) -
             if second > first and count >= at_least and items[first].outlet != items[second].outlet:
                 shared[(first, second)] = count
     return shared
-
-
-QUOTE_SHINGLE_SIZE = 2
 
 
 def packed_shingles(text: str, size: int) -> bytes:
