@@ -11,6 +11,7 @@ import importlib.util
 import io
 import os
 import pickle
+import re
 import shutil
 import sys
 import tempfile
@@ -25,14 +26,16 @@ FOLDER = ".site-cache"
 UNREADABLE = (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError)  # written by other code
 
 
-LIBRARIES = ("jinja2", "markdown_it", "numpy", "plotly", "yaml")  # what else shapes the output
+# What else shapes the output: module -> the distribution that installs it (normalised name)
+LIBRARIES = {"jinja2": "jinja2", "markdown_it": "markdown_it_py", "numpy": "numpy", "plotly": "plotly",
+             "yaml": "pyyaml"}
 
 
 @lru_cache(maxsize=1)
 def code_digest() -> bytes:
     """The source of this package and what identifies Python and the libraries that shape the
     output: a cache written by other code is not used."""
-    libraries = [_installed(name) for name in LIBRARIES]
+    libraries = [_installed(module, distribution) for module, distribution in LIBRARIES.items()]
     digest = hashlib.sha256(repr((__version__, sys.version, libraries)).encode())
     package = Path(__file__).parent
     for path in sorted(package.rglob("*.py")):
@@ -40,14 +43,23 @@ def code_digest() -> bytes:
     return digest.digest()
 
 
-def _installed(module: str) -> tuple:
-    """Where a library is installed, and the size and time of its __init__ file (installing
-    another version rewrites it), found without importing the library."""
+def _installed(module: str, distribution: str) -> tuple:
+    """Where a library is installed and which version (the name of the distribution's
+    `.dist-info` folder beside it), found without importing it. Installing the same version
+    again, as every CI run does in a new environment, keeps the caches; another version does not."""
     spec = importlib.util.find_spec(module)
     if spec is None or not spec.origin:
         return (module,)
-    stat = os.stat(spec.origin)
-    return module, spec.origin, stat.st_size, stat.st_mtime_ns
+    folder = os.path.dirname(spec.origin)
+    if spec.submodule_search_locations is not None:  # a package: its folder sits in site-packages
+        folder = os.path.dirname(folder)
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        names = []
+    versions = sorted(name for name in names if name.endswith(".dist-info")  # "<name>-<version>.dist-info"
+                      and re.sub(r"[-_.]+", "_", name.split("-", 1)[0].lower()) == distribution)
+    return module, folder, tuple(versions)
 
 
 def clear(root: Path) -> None:

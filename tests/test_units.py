@@ -94,3 +94,24 @@ def test_value_digest_follows_values_not_how_they_are_shared():
 
     assert value_digest([View()]) is not None  # a local class cannot be pickled: it stands in as its digest
     assert value_digest([View()], stand_ins=False) is None
+
+
+def test_a_library_is_known_by_its_installed_version_not_by_when_it_was_installed(tmp_path, monkeypatch):
+    import importlib
+    import os
+
+    from site_builder.cache import _installed
+
+    (tmp_path / "fakelib").mkdir()
+    init = tmp_path / "fakelib" / "__init__.py"
+    init.write_text("")
+    (tmp_path / "fakelib-1.0.dist-info").mkdir()
+    (tmp_path / "fakelib_extras-2.0.dist-info").mkdir()  # another distribution whose name starts alike
+    monkeypatch.syspath_prepend(str(tmp_path))
+    importlib.invalidate_caches()
+    first = _installed("fakelib", "fakelib")
+    assert first[2] == ("fakelib-1.0.dist-info",)
+    os.utime(init, ns=(1, 1))  # installed again: the same version, other times
+    assert _installed("fakelib", "fakelib") == first
+    (tmp_path / "fakelib-1.0.dist-info").rename(tmp_path / "fakelib-1.1.dist-info")
+    assert _installed("fakelib", "fakelib") != first
