@@ -1,6 +1,7 @@
 """The shortcuts taken for speed give the answers of the plain definitions they replace."""
 from __future__ import annotations
 
+import re
 from itertools import combinations
 from unittest.mock import patch
 
@@ -12,7 +13,7 @@ from site_builder.analysis.events import events_in
 from site_builder.analysis.passages import (PASSAGE_MIN_SHARED, PASSAGE_SIMILARITY, QUOTED, SHINGLE_SIZE, PassageIndex,
                                             StoryPassages, passage_sentences)
 from site_builder.analysis.shared import Item, candidate_pairs, shingle_hashes, words
-from site_builder.analysis.text import matches_rule, sentences
+from site_builder.analysis.text import AnyCase, matches_rule, sentences
 from site_builder.models import Event
 
 VOCABULARY = ["Trump", "Kim", "bertemu", "Singapura", "Hanoi", "KTT", "rudal", "diluncurkan", "Korea",
@@ -114,3 +115,23 @@ def test_the_passage_index_kept_up_to_date_finds_what_the_plain_definition_finds
                        for slug, (outlet, chosen) in site.items()]
             found = [(p.a.story, p.a.text, p.b.story, p.b.text, p.similarity) for p in index.reused_passages(stories)]
             assert found == plain_reused_passages(stories, common)
+
+
+# Text that mixes ASCII words with letters whose case behaves oddly (dotless and dotted i, long s,
+# Kelvin sign, final sigma), other cased letters, and caseless marks such as curly quotes.
+ODD_LETTERS = "ıİſKΣσςéÉßẞǅ"
+TEXT = st.lists(st.one_of(st.sampled_from(["kim", "KIM", "Kim", "trump", "Trump", "korea", "utara", "ri", "RI"]),
+                          st.text(alphabet=ODD_LETTERS + "“”‘’—-_ .,abcKIMs", max_size=6)),
+                max_size=12).map(" ".join)
+TERMS = st.lists(st.one_of(st.sampled_from(["kim", "Kim Jong", "trump", "KOREA", "Korea Utara", "ri", "s", "kım"]),
+                           st.text(alphabet="abkimsKIMı ", min_size=1, max_size=5)), min_size=1, max_size=5)
+
+
+@settings(max_examples=500, deadline=None)
+@given(TERMS, TEXT, st.sampled_from(["", r"(?![\w-])"]))
+def test_matching_terms_in_any_case_finds_what_re_ignorecase_finds(terms, text, tail):
+    plain = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(set(terms), key=lambda t: (-len(t), t))))
+                       + ")" + tail, re.IGNORECASE)
+    quick = AnyCase(terms, tail)
+    assert [m.span() for m in quick.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    assert (quick.search(text) is None) == (plain.search(text) is None)

@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from site_builder.analysis.text import AnyCase
+
 
 @dataclass(frozen=True)
 class Mention:
@@ -23,15 +25,16 @@ class AliasIndex:
                 key = alias if alias.isupper() else alias.lower()
                 self.by_alias.setdefault(key, item)
                 (exact if alias.isupper() else folded).append(alias)
-        self.patterns = [p for p in (_alternation(exact, 0), _alternation(folded, re.IGNORECASE)) if p]
+        self.patterns = [p for p in (_alternation(exact), AnyCase(folded, _END) if folded else None) if p]
 
     def find(self, text: str) -> list[Mention]:
         found = []
         for pattern in self.patterns:
             for match in pattern.finditer(text):
-                alias = match.group(0)
+                start, end = match.span()
+                alias = text[start:end]
                 item = self.by_alias.get(alias) or self.by_alias.get(alias.lower())
-                found.append(Mention(match.start(), match.end(), item))
+                found.append(Mention(start, end, item))
         return _without_overlaps(found)
 
     def at_start(self, text: str, slack: int = 2):
@@ -40,11 +43,14 @@ class AliasIndex:
         return mentions[0].item if mentions and mentions[0].start <= slack else None
 
 
-def _alternation(aliases, flags) -> re.Pattern | None:
+_END = r"(?![\w-])"
+
+
+def _alternation(aliases) -> re.Pattern | None:
     if not aliases:
         return None
     ordered = sorted(set(aliases), key=lambda a: (-len(a), a))
-    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, ordered)) + r")(?![\w-])", flags)
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, ordered)) + ")" + _END)
 
 
 def _without_overlaps(mentions: list[Mention]) -> list[Mention]:
