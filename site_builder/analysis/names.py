@@ -1,10 +1,9 @@
 """Find gazetteer names (people, places, sources) in text: longest alias first, at word boundaries."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from site_builder.analysis.text import AnyCase
+from site_builder.analysis.text import AnyCase, alternation
 
 
 @dataclass(frozen=True)
@@ -25,7 +24,8 @@ class AliasIndex:
                 key = alias if alias.isupper() else alias.lower()
                 self.by_alias.setdefault(key, item)
                 (exact if alias.isupper() else folded).append(alias)
-        self.patterns = [p for p in (_alternation(exact), AnyCase(folded, _END) if folded else None) if p]
+        self.patterns = [p for p in (alternation(exact, _END) if exact else None,
+                                     AnyCase(folded, _END) if folded else None) if p]
 
     def find(self, text: str) -> list[Mention]:
         found = []
@@ -43,14 +43,7 @@ class AliasIndex:
         return mentions[0].item if mentions and mentions[0].start <= slack else None
 
 
-_END = r"(?![\w-])"
-
-
-def _alternation(aliases) -> re.Pattern | None:
-    if not aliases:
-        return None
-    ordered = sorted(set(aliases), key=lambda a: (-len(a), a))
-    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, ordered)) + ")" + _END)
+_END = r"(?![\w-])"  # an alias ends where the word ends
 
 
 def _without_overlaps(mentions: list[Mention]) -> list[Mention]:

@@ -17,27 +17,26 @@ class AnyCase:
     """The terms, each at the start of a word and in any case, longest first, then `tail` (a pattern).
 
     re.IGNORECASE is slow on an alternation of many terms. Where the terms are ASCII and the text
-    has no letter with a case outside ASCII (`foldable`: curly quotes and dashes are fine), a
+    has no letter with a case outside ASCII (curly quotes and dashes are fine), a
     case-sensitive pattern of the lower-cased terms finds the same matches in text.lower(), at the
     same places, in about half the time; the match's text is then lower-cased (slice the text for
     the original). Tested against re.IGNORECASE on arbitrary text (tests/test_shortcuts.py)."""
 
     def __init__(self, terms, tail: str = ""):
-        self.ignorecase = _alternation(terms, tail, re.IGNORECASE)
-        self.lowered = _alternation([t.lower() for t in terms], tail) if all(map(str.isascii, terms)) else None
+        self.ignorecase = alternation(terms, tail, re.IGNORECASE)
+        self.lowered = alternation([t.lower() for t in terms], tail) if all(map(str.isascii, terms)) else None
 
     def finditer(self, text: str):
-        if self.lowered is not None and foldable(text):
-            return self.lowered.finditer(text.lower())
-        return self.ignorecase.finditer(text)
+        lowered = _lowered(text) if self.lowered is not None else None
+        return self.ignorecase.finditer(text) if lowered is None else self.lowered.finditer(lowered)
 
     def search(self, text: str):
-        if self.lowered is not None and foldable(text):
-            return self.lowered.search(text.lower())
-        return self.ignorecase.search(text)
+        lowered = _lowered(text) if self.lowered is not None else None
+        return self.ignorecase.search(text) if lowered is None else self.lowered.search(lowered)
 
 
-def _alternation(terms, tail: str, flags=0) -> re.Pattern:
+def alternation(terms, tail: str = "", flags=0) -> re.Pattern:
+    """The terms, each at the start of a word, longest first, then `tail`."""
     ordered = sorted(set(terms), key=lambda t: (-len(t), t))
     return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, ordered)) + ")" + tail, flags)
 
@@ -45,9 +44,12 @@ def _alternation(terms, tail: str, flags=0) -> re.Pattern:
 _NOT_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
-def foldable(text: str) -> bool:
-    """True when the only letters with a case in the text are ASCII ones."""
-    return text.isascii() or all(c.lower() == c == c.upper() for c in set(_NOT_ASCII.findall(text)))
+@lru_cache(maxsize=4096)  # a sentence is searched for the terms of many events
+def _lowered(text: str) -> str | None:
+    """text.lower(), when the only letters with a case in the text are ASCII ones; else None."""
+    if text.isascii() or all(c.lower() == c == c.upper() for c in set(_NOT_ASCII.findall(text))):
+        return text.lower()
+    return None
 
 
 @lru_cache(maxsize=4096)
