@@ -1,18 +1,71 @@
-"""Read content files from disk into raw text records. The only stage that reads content."""
+"""Read content files from disk into raw text records. The only stage that reads content.
+
+Story files the last build read, unchanged since, are not read again (`Reads`): the story store
+(cache.StoryStore) keeps what was made of them, under a key made from their digest.
+"""
 from __future__ import annotations
 
+import hashlib
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from site_builder.errors import Problem
 from site_builder.project import Project
+from site_builder.stamp import SETTLE
+from site_builder.write import FileStamp, file_stamp
 
 
 @dataclass(frozen=True)
 class RawFile:
     path: str  # as shown to the user, relative to the project root
     text: str
+
+
+@dataclass(frozen=True)
+class StoryFile:
+    """A story's file as this build found it. `text` is None where the file is the one the last
+    build read (`Reads`): it is read only if the story store lost what was made of it."""
+    path: str  # as shown to the user, relative to the project root
+    location: str  # on disk
+    stamp: FileStamp | None  # taken before the file was read; None for text not read from disk
+    digest: bytes  # of the text (text_digest)
+    text: str | None
+
+    @classmethod
+    def of_text(cls, path: str, text: str) -> StoryFile:
+        """A story given as text rather than found on disk (tests)."""
+        return cls(path, path, None, text_digest(text), text)
+
+    def raw(self, problems: list[Problem]) -> RawFile | None:
+        """Its text, read now if it was not, or None and a problem."""
+        if self.text is not None:
+            return RawFile(self.path, self.text)
+        return _read(self.location, self.path, problems)
+
+
+def text_digest(text: str) -> bytes:
+    return hashlib.sha256(text.encode("utf-8")).digest()
+
+
+@dataclass(frozen=True)
+class Reads:
+    """What a build read of each story file: path -> (stamp, digest), and when it started.
+
+    The next build trusts a file whose size, inode and modification time are unchanged to hold
+    the same text, as make, git and stamp.py do, with git's precaution against "racy" files: not
+    a file whose modification time is less than stamp.SETTLE seconds before the reading build
+    started (it could have changed again within the same clock tick)."""
+    started: int  # time.time_ns() when that build started to read
+    files: dict[str, tuple[FileStamp, bytes]]
+
+    def digest(self, path: str, stamp: FileStamp) -> bytes | None:
+        """The digest of the file's text, when it is the file that was read then."""
+        known = self.files.get(path)
+        if known is None or known[0] != stamp or stamp[2] >= self.started - int(SETTLE * 1e9):
+            return None
+        return known[1]
 
 
 @dataclass(frozen=True)
@@ -23,12 +76,19 @@ class RawContent:
     people: RawFile | None
     sources: RawFile | None
     lexicon: RawFile | None
-    articles: tuple[RawFile, ...]
+    articles: tuple[StoryFile, ...]
     pages: tuple[RawFile, ...]
+    started: int = 0  # time.time_ns() when reading started
+
+    def reads(self) -> Reads:
+        """What was read of the story files, for the next build (`load_content`)."""
+        return Reads(self.started, {f.path: (f.stamp, f.digest) for f in self.articles if f.stamp is not None})
 
 
-def load_content(project: Project) -> tuple[RawContent, list[Problem]]:
+def load_content(project: Project, last: Reads | None = None) -> tuple[RawContent, list[Problem]]:
+    """The content's files; story files as `last` recorded them are not read again."""
     problems: list[Problem] = []
+    started = time.time_ns()
     content = project.content
     if not content.is_dir():
         return RawContent(None, None, None, None, None, None, (), ()), [
@@ -39,10 +99,28 @@ def load_content(project: Project) -> tuple[RawContent, list[Problem]]:
     def read_all(folder: str) -> tuple[RawFile, ...]:
         found = []
         shown, where = project.display(content / folder), os.fspath(content / folder)
-        for name in _markdown_files(content / folder):
-            raw = _read(os.path.join(where, name), f"{shown}/{name}", problems)
+        for entry in _markdown_files(content / folder):
+            raw = _read(entry.path, f"{shown}/{entry.name}", problems)
             if raw is not None:
                 found.append(raw)
+        return tuple(found)
+
+    def stories() -> tuple[StoryFile, ...]:
+        found = []
+        shown = project.display(content / "articles")
+        for entry in _markdown_files(content / "articles"):
+            path = f"{shown}/{entry.name}"
+            try:
+                stamp = file_stamp(entry.stat())
+            except OSError:
+                stamp = None
+            digest = last.digest(path, stamp) if last and stamp else None
+            if digest is not None:
+                found.append(StoryFile(path, entry.path, stamp, digest, None))
+                continue
+            raw = _read(entry.path, path, problems)
+            if raw is not None:
+                found.append(StoryFile(path, entry.path, stamp, text_digest(raw.text), raw.text))
         return tuple(found)
 
     raw = RawContent(
@@ -52,16 +130,18 @@ def load_content(project: Project) -> tuple[RawContent, list[Problem]]:
         people=_read_optional(project, content / "people.yaml", problems),
         sources=_read_optional(project, content / "sources.yaml", problems),
         lexicon=_read_optional(project, content / "lexicon.yaml", problems),
-        articles=read_all("articles"),
+        articles=stories(),
         pages=read_all("pages"),
+        started=started,
     )
     return raw, problems
 
 
-def _markdown_files(folder: Path) -> list[str]:
-    """The names of the .md files in the folder, sorted."""
+def _markdown_files(folder: Path) -> list[os.DirEntry]:
+    """The .md files in the folder, sorted by name."""
     try:
-        return sorted(entry.name for entry in os.scandir(folder) if entry.name.endswith(".md") and entry.is_file())
+        return sorted((entry for entry in os.scandir(folder) if entry.name.endswith(".md") and entry.is_file()),
+                      key=lambda entry: entry.name)
     except OSError:
         return []
 
@@ -79,8 +159,12 @@ def _read_optional(project: Project, path: Path, problems: list[Problem]) -> Raw
 
 def _read(path: Path | str, shown: str, problems: list[Problem]) -> RawFile | None:
     """The file's text, or None and a problem naming it as `shown`."""
-    with open(path, "rb", buffering=0) as stream:  # unbuffered: a fifth of the time, over 10,000 files
-        data = stream.readall()
+    try:
+        with open(path, "rb", buffering=0) as stream:  # unbuffered: a fifth of the time, over 10,000 files
+            data = stream.readall()
+    except OSError as exc:
+        problems.append(Problem(shown, None, None, f"cannot be read ({exc.strerror or exc}); check the file"))
+        return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

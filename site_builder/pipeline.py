@@ -18,7 +18,7 @@ from site_builder.assets import hashed_assets
 from site_builder.analysis.passages import PassageIndex, StoryPassages
 from site_builder.cache import PageCache, ResultCache, StoryStore, load_kept, save_kept
 from site_builder.errors import Problem, SiteError
-from site_builder.load import RawContent, load_content
+from site_builder.load import RawContent, Reads, load_content
 from site_builder.markdown import render_markdown
 from site_builder.models import Content
 from site_builder.pages import find_collisions, plan_site
@@ -36,6 +36,7 @@ class Caches:
     """The build cache (cache.py) of one build, which writes to `out`."""
     root: Path
     out: Path
+    reads: Reads | None  # what the last build read of the story files; then what this build read
     stories: StoryStore
     results: ResultCache  # articles.json's lines, the chart's figure
     passages: PassageIndex
@@ -43,7 +44,7 @@ class Caches:
 
     @classmethod
     def open(cls, root: Path, out: Path) -> Caches:
-        return cls(root, out, StoryStore(root), ResultCache(root, "results"),
+        return cls(root, out, load_kept(root, "reads", Reads), StoryStore(root), ResultCache(root, "results"),
                    load_kept(root, "passages", PassageIndex) or PassageIndex())
 
     def save(self, written: dict[str, tuple]) -> None:
@@ -51,6 +52,7 @@ class Caches:
         self.pages.save(written)
         self.results.save()
         save_kept(self.root, "passages", self.passages)
+        save_kept(self.root, "reads", self.reads)
 
 
 @contextmanager
@@ -94,8 +96,7 @@ def render_site(project: Project, reporter: Reporter, base_url: str | None = Non
     there are many.
     """
     reporter.progress("reading content")
-    content, prepared = load_and_validate(project, reporter, base_url, strict,
-                                          caches.stories if caches else None, workers)
+    content, prepared = load_and_validate(project, reporter, base_url, strict, caches, workers)
     reporter.progress(f"analysing {len(content.articles)} stories")
     errors: list[Problem] = []
     prose_bodies = _render_bodies(content.pages, errors)
@@ -117,10 +118,12 @@ def render_site(project: Project, reporter: Reporter, base_url: str | None = Non
 
 
 def load_and_validate(project: Project, reporter: Reporter, base_url: str | None = None, strict: bool = False,
-                      store: StoryStore | None = None, workers: int = 1) -> tuple[Content, dict[str, PreparedStory]]:
+                      caches: Caches | None = None, workers: int = 1) -> tuple[Content, dict[str, PreparedStory]]:
     """The validated content, and each story prepared (stories.py) by slug."""
-    raw, errors = load_content(project)
-    content, prepared, invalid, warnings = validate_content(raw, store, workers)
+    raw, errors = load_content(project, caches.reads if caches else None)
+    if caches:
+        caches.reads = raw.reads()
+    content, prepared, invalid, warnings = validate_content(raw, caches.stories if caches else None, workers)
     errors += invalid
     if base_url is not None and content is not None:
         clean, error = fields.base_url(base_url)

@@ -16,7 +16,7 @@ from site_builder.analysis import Analyser, StoryFindings
 from site_builder.analysis.passages import passage_shingles
 from site_builder.cache import Shared, code_digest
 from site_builder.errors import Problem
-from site_builder.load import RawFile
+from site_builder.load import RawFile, StoryFile
 from site_builder.markdown import RenderedBody, render_markdown
 from site_builder.models import Article, Event, Gazetteer
 from site_builder.validate import validate_article
@@ -69,26 +69,36 @@ def prepare_story(raw: RawFile, setting: Setting) -> PreparedStory:
     return PreparedStory(article, body, findings, passages, warnings=tuple(warnings))
 
 
-def story_keys(files, setting: Setting) -> list[str]:
-    """For each file, a digest of everything its PreparedStory depends on: its path and text,
-    the setting and the code."""
+def story_keys(files: tuple[StoryFile, ...], setting: Setting) -> list[str]:
+    """For each file, a digest of everything its PreparedStory depends on: its path and text
+    (by its digest), the setting and the code."""
     described = repr((sorted(setting.outlet_keys), setting.outlets_known, setting.gazetteer, setting.events,
                       setting.lexicon))
     salt = hashlib.sha256(code_digest() + described.encode()).digest()
-    return [hashlib.sha256(salt + raw.path.encode() + b"\0" + raw.text.encode()).hexdigest() for raw in files]
+    return [hashlib.sha256(salt + file.path.encode() + b"\0" + file.digest).hexdigest() for file in files]
 
 
-def prepare_stories(files: tuple[RawFile, ...], setting: Setting, store=None,
+def prepare_stories(files: tuple[StoryFile, ...], setting: Setting, store=None,
                     workers: int = 1) -> list[PreparedStory]:
     """Each file's PreparedStory, in the order given; from `store` (a cache.StoryStore) where it has them.
+    A file not read by load.load_content is read here if the store does not have its story.
 
     Stories travel pickled, from the store and from worker processes, with references to the
     setting's people, places, sources and events instead of copies of them (cache.Shared)."""
     keys = story_keys(files, setting)
     shared = setting.shared()
     prepared = store.load(keys, shared.loads) if store else [None] * len(keys)
-    missing = [i for i, found in enumerate(prepared) if found is None]
-    fresh = map_in_order(_prepare_in_worker, [(files[i], keys[i]) for i in missing], workers, _remember, (setting,))
+    work = []
+    for i, found in enumerate(prepared):
+        if found is None:
+            problems: list[Problem] = []
+            raw = files[i].raw(problems)
+            if raw is None:
+                prepared[i] = PreparedStory(None, errors=tuple(problems))
+            else:
+                work.append((i, raw))
+    missing = [i for i, _ in work]
+    fresh = map_in_order(_prepare_in_worker, [(raw, keys[i]) for i, raw in work], workers, _remember, (setting,))
     for i, (data, passages) in zip(missing, fresh):
         prepared[i] = replace(shared.loads(data), passages=passages)
         if store:

@@ -327,3 +327,87 @@ def test_reused_passages_stay_right_when_stories_change_and_when_the_passage_ind
     story.write_text(story.read_text().replace(SHARED_SENTENCE, "Kalimat lain."))
     build(project, out, BufferReporter())
     assert reused("kim-sinis") == [] and reused("trump-enggan") == []
+
+
+def _files_read(monkeypatch) -> list[str]:
+    from site_builder import load
+
+    read: list[str] = []
+    real = load._read
+
+    def counting(path, shown, problems):
+        read.append(shown)
+        return real(path, shown, problems)
+
+    monkeypatch.setattr(load, "_read", counting)
+    return read
+
+
+def test_story_files_unchanged_since_the_last_build_read_them_are_not_read_again(make_site, monkeypatch):
+    project = make_site()
+    out = project.root / "_site"
+    age(project)
+    build(project, out, BufferReporter())
+    read = _files_read(monkeypatch)
+    story = project.content / "articles" / "kim-sinis.md"
+    story.write_text(story.read_text() + "\nParagraf tambahan tentang pertemuan itu.\n")
+    result = build(project, out, BufferReporter())
+    assert result.analysed == ("kim-sinis",)
+    assert [p for p in read if "/articles/" in p] == ["content/articles/kim-sinis.md"]
+    assert any("/pages/" in p for p in read)  # prose pages and data files are read as ever
+    assert on_disk(out) == render_site(project, BufferReporter())
+
+
+def test_a_story_file_changed_moments_before_the_last_build_is_read_again(make_site, monkeypatch):
+    """Git's "racy" file: changed within the same clock tick after that build read it, its stamp
+    would not move. Only files older than stamp.SETTLE at the last build are trusted."""
+    project = make_site()
+    out = project.root / "_site"
+    age(project)
+    story = project.content / "articles" / "kim-sinis.md"
+    story.write_text(story.read_text() + "\nParagraf tambahan.\n")  # just now
+    build(project, out, BufferReporter())
+    read = _files_read(monkeypatch)
+    (out / "index.html").write_text("broken by hand")  # so that the stamp does not stop the build
+    build(project, out, BufferReporter())
+    assert [p for p in read if "/articles/" in p] == ["content/articles/kim-sinis.md"]
+
+
+def test_a_story_file_the_store_lost_is_read_when_its_work_is_needed(make_site, monkeypatch):
+    import shutil
+
+    from site_builder.cache import FOLDER
+
+    project = make_site()
+    out = project.root / "_site"
+    age(project)
+    first = build(project, out, BufferReporter())
+    shutil.rmtree(project.root / FOLDER / "stories")
+    (out / "index.html").write_text("broken by hand")
+    read = _files_read(monkeypatch)
+    again = build(project, out, BufferReporter())
+    assert sorted(again.analysed) == ["kim-sinis", "trump-enggan"]
+    assert sorted(p for p in read if "/articles/" in p) == ["content/articles/kim-sinis.md",
+                                                           "content/articles/trump-enggan.md"]
+    assert on_disk(out) == {url: data for url, data in first.files.items()}
+
+
+def test_a_story_file_that_cannot_be_read_is_an_error_naming_it(make_site, monkeypatch, capsys):
+    from site_builder import load
+
+    project = make_site()
+    out = project.root / "_site"
+    build(project, out, BufferReporter())
+    before = on_disk(out)
+
+    def refuse(path, *args, **kwargs):
+        if str(path).endswith("kim-sinis.md"):
+            raise PermissionError(13, "Permission denied")
+        return open(path, *args, **kwargs)
+
+    monkeypatch.setattr(load, "open", refuse, raising=False)
+    (project.content / "articles" / "kim-sinis.md").write_text("---\ntitle: x\n---\n")
+    assert main(["build", "--project", str(project.root), "--quiet"]) == 1
+    error = capsys.readouterr().err
+    assert "content/articles/kim-sinis.md: cannot be read (Permission denied)" in error
+    assert "Traceback" not in error and on_disk(out) == before

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from site_builder.pipeline import validate_content
 from site_builder.frontmatter import split_front_matter
-from site_builder.load import RawContent, RawFile
+from site_builder.load import RawContent, RawFile, StoryFile
 from site_builder.markdown import render_markdown
 
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300)
@@ -23,7 +23,7 @@ def test_front_matter_and_validation_report_problems_instead_of_crashing(text):
     document, problems = split_front_matter(RawFile("a.md", text or " "))
     assert document is not None or problems
     raw = RawContent(None, RawFile("content/outlets.yaml", "tempo: {name: T, domain: t, group: g, medium: m}"),
-                     None, None, None, None, (RawFile("content/articles/a.md", text or " "),), ())
+                     None, None, None, None, (StoryFile.of_text("content/articles/a.md", text or " "),), ())
     content, _, errors, _ = validate_content(raw)
     assert content is None  # no site.yaml in this fixture, so never valid
     assert all(str(e).startswith(("content/", "a.md")) for e in errors)
