@@ -45,7 +45,7 @@ def build(project: Project, out: Path, reporter: Reporter, base_url: str | None 
     with cycle_collector_paused():
         caches = Caches.open(project.root, out.resolve())
         files = render_site(project, reporter, base_url, strict, caches, workers)
-        written = write_site(out, files)
+        written = write_site(out, files, project.root / cache.FOLDER / "spare")
         caches.save(written.stamps)
         stamp.record(reporter.warnings[first_warning:], written.stamps)
     changed = written.changed

@@ -1,6 +1,12 @@
-"""Write the built site atomically: into a fresh folder beside the output, then swap it in.
+"""Write the built site atomically: into a folder beside the output, then swap it in.
 
 A failed or killed build leaves the previous output exactly as it was.
+
+The folder swapped in is a fresh one, or, where the system can exchange two folders in one step
+(Linux), a spare: the site before the last, kept in the build cache after the last swap. The
+spare shares the files that did not change with the output (hard links), so bringing it up to
+date touches only the files of the last two builds that differ, instead of linking every file
+of the site into a fresh folder and deleting the old one (10,000 of each at 10,000 stories).
 """
 from __future__ import annotations
 
@@ -47,30 +53,47 @@ class Written:
     stamps: dict[str, FileStamp]  # URL -> the stamp of its file, for every file of the site
 
 
-def write_site(out: Path, files: dict[str, bytes | Kept]) -> Written:
+def write_site(out: Path, files: dict[str, bytes | Kept], spare: Path | None = None) -> Written:
     """Write `files` as the new content of `out`.
 
     Files whose bytes did not change, and Kept files, are hard-linked from the previous site, so
     they are not rewritten (same inode, same modification time); when nothing changed, nothing is
-    touched.
+    touched. `spare` is where the site before the last is kept between builds (see above); it
+    must be on the same file system as `out`.
     """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(out)
-    unchanged = {url for url, data in files.items() if isinstance(data, Kept) or _same_file(out / url, data)}
+    unchanged = _unchanged(out, files)
     if len(unchanged) == len(files) and _file_count(out) == len(files):
-        return Written(0, {url: file_stamp(os.stat(out / url)) for url in files})
+        return Written(0, unchanged)
+    changed = len(files) - len(unchanged)
+    spare = spare if spare is not None and _can_exchange() and _same_device(out.parent, spare.parent) else None
+    if spare is not None and out.is_dir() and spare.is_dir():
+        try:
+            stamps = _bring_up_to_date(spare, files, out, unchanged)
+            spare.chmod(0o755)
+            if _exchange(spare, out):
+                return Written(changed, stamps)  # and the spare holds the last site
+        except OSError:
+            pass
+        shutil.rmtree(spare, ignore_errors=True)  # build afresh instead
     fresh = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
         stamps = _write_files(fresh, files, out, unchanged)
         fresh.chmod(0o755)
-        _swap_in(fresh, out)
+        holds_last_site = _swap_in(fresh, out)
     except OSError as exc:
+        shutil.rmtree(fresh, ignore_errors=True)
         raise SiteError(f"could not write the site to {out}: {exc.strerror or exc}; "
                         "the previous site was left as it was") from None
-    finally:
-        shutil.rmtree(fresh, ignore_errors=True)
-    return Written(len(files) - len(unchanged), stamps)
+    try:
+        if holds_last_site and spare is not None:  # it becomes the next build's spare
+            os.rename(fresh, spare)
+    except OSError:
+        pass
+    shutil.rmtree(fresh, ignore_errors=True)
+    return Written(changed, stamps)
 
 
 def file_stamp(stat: os.stat_result) -> FileStamp:
@@ -78,9 +101,36 @@ def file_stamp(stat: os.stat_result) -> FileStamp:
     return stat.st_size, stat.st_ino, stat.st_mtime_ns
 
 
-def _same_file(path: Path, data: bytes) -> bool:
+def _unchanged(out: Path, files: dict[str, bytes | Kept]) -> dict[str, FileStamp]:
+    """URL -> stamp of the output's file, for the files that stay as they are."""
+    found = {}
+    folder = os.fspath(out)
+    for url, data in files.items():
+        stamp = _same_file(os.path.join(folder, url), data)
+        if stamp is not None:
+            found[url] = stamp
+    return found
+
+
+def _same_file(path: str, data: bytes | Kept) -> FileStamp | None:
+    """The file's stamp if it holds `data` (or is the Kept file), else None."""
+    if isinstance(data, Kept) and data.stamp is not None:
+        return data.stamp
     try:
-        return path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data
+        with open(path, "rb", buffering=0) as stream:
+            stamp = file_stamp(os.fstat(stream.fileno()))
+            if isinstance(data, Kept) or stamp[0] == len(data) and stream.readall() == data:
+                return stamp
+    except OSError:
+        pass
+    return None
+
+
+def _same_device(a: Path, b: Path) -> bool:
+    """Whether two folders are on one file system (b is made if missing)."""
+    try:
+        b.mkdir(parents=True, exist_ok=True)
+        return os.stat(a).st_dev == os.stat(b).st_dev
     except OSError:
         return False
 
@@ -89,17 +139,22 @@ def _file_count(folder: Path) -> int:
     return sum(1 for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else -1
 
 
-def _write_files(folder: Path, files: dict[str, bytes], previous: Path, unchanged: set[str]) -> dict[str, FileStamp]:
+def _checked(url: str) -> str:
+    segments = url.split("/")
+    if not url or url.startswith("/") or ".." in segments or "\\" in url:
+        raise SiteError(f"refusing to write {url!r}: it is outside the output folder")
+    return url
+
+
+def _write_files(folder: Path, files: dict[str, bytes | Kept], previous: Path,
+                 unchanged: dict[str, FileStamp]) -> dict[str, FileStamp]:
     """Each file's stamp, taken as it is written: a hard link keeps the stamp of the file it
     links to (stat-ing the whole new tree again afterwards took ten times as long)."""
     stamps = {}
     made: set[str] = set()
     folder, previous = os.fspath(folder), os.fspath(previous)
     for url in sorted(files):  # strings, not Path objects: ten thousand files at 10,000 stories
-        segments = url.split("/")
-        if not url or url.startswith("/") or ".." in segments or "\\" in url:
-            raise SiteError(f"refusing to write {url!r}: it is outside the output folder")
-        target = os.path.join(folder, url)
+        target = os.path.join(folder, _checked(url))
         parent = os.path.dirname(target)
         if parent not in made:
             os.makedirs(parent, exist_ok=True)
@@ -108,40 +163,105 @@ def _write_files(folder: Path, files: dict[str, bytes], previous: Path, unchange
         if url in unchanged:
             try:
                 os.link(source, target)  # the link has the stamp of the file it links to
-                known = files[url].stamp if isinstance(files[url], Kept) else None
-                stamps[url] = known or file_stamp(os.stat(source))
+                stamps[url] = unchanged[url]
                 continue
             except OSError:
                 pass  # no hard links here (another file system): write the bytes instead
-        data = files[url]
-        with open(target, "wb") as stream:
-            stream.write(Path(source).read_bytes() if isinstance(data, Kept) else data)
-            stream.flush()
-            stamps[url] = file_stamp(os.fstat(stream.fileno()))
+        stamps[url] = _write(target, files[url], source)
     return stamps
 
 
-def _swap_in(fresh: Path, out: Path) -> None:
-    """Afterwards `out` holds the new site and `fresh` the old one (or nothing)."""
+def _write(target: str, data: bytes | Kept, source: str) -> FileStamp:
+    with open(target, "wb") as stream:
+        stream.write(Path(source).read_bytes() if isinstance(data, Kept) else data)
+        stream.flush()
+        return file_stamp(os.fstat(stream.fileno()))
+
+
+def _bring_up_to_date(spare: Path, files: dict[str, bytes | Kept], out: Path,
+                      unchanged: dict[str, FileStamp]) -> dict[str, FileStamp]:
+    """Make `spare` hold the new site: the files that stay as they are are those of `out`
+    (the same inode: a link), new bytes are written, and files the new site does not have are
+    removed. Looks at what `spare` holds rather than trusting a record of it."""
+    held = _stamps_under(os.fspath(spare))
+    stamps = {}
+    made: set[str] = set()
+    folder, previous = os.fspath(spare), os.fspath(out)
+    for url in sorted(files):
+        target = os.path.join(folder, _checked(url))
+        if url in unchanged and held.get(url) == unchanged[url]:
+            stamps[url] = unchanged[url]  # already the output's own file
+            continue
+        parent = os.path.dirname(target)
+        if parent not in made:
+            os.makedirs(parent, exist_ok=True)
+            made.add(parent)
+        staged = os.path.join(parent, f".{os.path.basename(target)}.new")
+        if os.path.lexists(staged):
+            os.unlink(staged)
+        source = os.path.join(previous, url)
+        if url in unchanged:
+            os.link(source, staged)
+            stamps[url] = unchanged[url]
+        else:
+            stamps[url] = _write(staged, files[url], source)
+        os.replace(staged, target)  # replaces the name, not the content: the output's file is untouched
+    emptied = set()
+    for url in held.keys() - files.keys():
+        os.unlink(os.path.join(folder, url))
+        emptied.add(os.path.dirname(os.path.join(folder, url)))
+    for parent in sorted(emptied, key=len, reverse=True):
+        while parent != folder and not os.listdir(parent):
+            os.rmdir(parent)
+            parent = os.path.dirname(parent)
+    return stamps
+
+
+def _stamps_under(folder: str, prefix: str = "") -> dict[str, FileStamp]:
+    """URL -> stamp of every file under `folder`."""
+    found = {}
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                found.update(_stamps_under(entry.path, f"{prefix}{entry.name}/"))
+            else:
+                found[prefix + entry.name] = file_stamp(entry.stat(follow_symlinks=False))
+    return found
+
+
+def _swap_in(fresh: Path, out: Path) -> bool:
+    """Afterwards `out` holds the new site; True when `fresh` holds the old one, False when
+    there was none or it was removed."""
     if not out.exists():
         os.rename(fresh, out)
-        return
+        return False
     if _exchange(fresh, out):
-        return
+        return True
     old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
     os.rename(out, old / "site")
     os.rename(fresh, out)
     shutil.rmtree(old, ignore_errors=True)
+    return False
+
+
+def _renameat2():
+    """Linux's renameat2, or None where there is none."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+
+
+def _can_exchange() -> bool:
+    return _renameat2() is not None
 
 
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two folders in one step (Linux renameat2); False where that is not available."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
+    renameat2 = _renameat2()
+    if renameat2 is None:
         return False
     at_cwd = -100
     result = renameat2(at_cwd, os.fsencode(a), at_cwd, os.fsencode(b), _RENAME_EXCHANGE)

@@ -167,3 +167,71 @@ def test_the_writer_refuses_a_path_outside_the_output_folder(tmp_path):
         with pytest.raises(SiteError, match="outside the output folder"):
             write_site(tmp_path / "_site", {"index.html": b"ok", bad: b"x"})
     assert not (tmp_path / "evil.html").exists() and not (tmp_path / "_site").exists()
+
+
+def _tree(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _sites():
+    one = {".nojekyll": b"", "a.html": b"a1", "b/x.html": b"x1", "c/y.html": b"y1", "f.html": b"f"}
+    two = {".nojekyll": b"", "a.html": b"a2", "b/x.html": b"x1", "d.html": b"d2", "f.html": b"f"}
+    three = {".nojekyll": b"", "a.html": b"a3", "b/x.html": b"x1", "d.html": b"d2", "e/z.html": b"z3", "f.html": b"f"}
+    return one, two, three
+
+
+def test_the_spare_site_is_brought_up_to_date_touching_only_what_differs(tmp_path, monkeypatch):
+    import os
+
+    from site_builder import write
+
+    out, spare = tmp_path / "_site", tmp_path / ".site-cache" / "spare"
+    one, two, three = _sites()
+    write.write_site(out, one, spare)
+    assert not spare.exists()  # there was no site before the first
+    write.write_site(out, two, spare)
+    assert _tree(out) == two and _tree(spare) == one  # the last site is kept as the spare
+    assert (out / "b/x.html").stat().st_ino == (spare / "b/x.html").stat().st_ino
+    touched: list[str] = []
+    real_write = write._write
+    monkeypatch.setattr(write, "_write", lambda target, data, source: touched.append(target) or
+                        real_write(target, data, source))
+    linked: list[str] = []
+    real_link = os.link
+    monkeypatch.setattr(os, "link", lambda a, b: linked.append(a) or real_link(a, b))
+    written = write.write_site(out, three, spare)
+    assert _tree(out) == three and _tree(spare) == two
+    assert sorted(os.path.basename(p) for p in touched) == [".a.html.new", ".z.html.new"]
+    assert [os.path.relpath(p, out) for p in linked] == ["d.html"]  # b/x.html already was the same file
+    assert written.changed == 2 and set(written.stamps) == set(three)
+    assert not (out / "c").exists()  # no empty folder left behind
+
+
+def test_a_spare_or_output_changed_by_hand_is_put_right(tmp_path):
+    from site_builder.write import write_site
+
+    out, spare = tmp_path / "_site", tmp_path / ".site-cache" / "spare"
+    one, two, three = _sites()
+    write_site(out, one, spare)
+    write_site(out, two, spare)
+    (spare / "a.html").unlink()
+    (spare / "a.html").write_bytes(b"by hand")
+    (spare / "extra.html").write_bytes(b"not in any site")
+    (spare / ".nojekyll").unlink()
+    (spare / "f.html").unlink()
+    (spare / "f.html").write_bytes(b"replaced by hand")
+    with (out / "b/x.html").open("ab") as stream:  # edited in place: the spare shares this file
+        stream.write(b" by hand")
+    write_site(out, three, spare)
+    assert _tree(out) == three
+
+
+def test_without_a_one_step_exchange_the_site_is_still_swapped_in_whole(tmp_path, monkeypatch):
+    from site_builder import write
+
+    monkeypatch.setattr(write, "_renameat2", lambda: None)
+    out, spare = tmp_path / "_site", tmp_path / ".site-cache" / "spare"
+    for site in _sites():
+        write.write_site(out, site, spare)
+        assert _tree(out) == site
+    assert not spare.exists()
