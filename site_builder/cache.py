@@ -263,7 +263,7 @@ class _ReferenceUnpickler(pickle.Unpickler):
 
 class StoryStore:
     """Each story's PreparedStory (front matter, Markdown and analysis) between builds, pickled
-    (Shared.dumps), under the story's key (stories.story_keys: its path and text, the data it is
+    (Shared.dumps, in two parts: stored.split), under the story's key (stories.story_keys: its path and text, the data it is
     analysed with and the code). Kept in SHARDS files by key, so that editing one story rewrites
     one small file; read one shard at a time, and new stories are written out as they come
     rather than held in memory. Holds only what the last build used."""
@@ -284,8 +284,8 @@ class StoryStore:
         return int(key[:4], 16) % self.SHARDS
 
     def load(self, keys: list[str], read) -> list:
-        """For each key, read(pickled story) of what the store holds under it, or None where it
-        holds nothing or `read` returns None."""
+        """For each key, read(its index, what the store holds under it), or None where it holds
+        nothing or `read` returns None."""
         found: list = [None] * len(keys)
         wanted: dict[int, list[int]] = {}
         for index, key in enumerate(keys):
@@ -296,7 +296,7 @@ class StoryStore:
             for index in indexes:
                 data = shard.get(keys[index])
                 if data is not None:
-                    found[index] = read(data)
+                    found[index] = read(index, data)
                     if found[index] is not None:
                         self.kept[number].add(keys[index])
         return found

@@ -15,16 +15,9 @@ _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 
 
-@dataclass(frozen=True)
-class RenderedBody:
-    html: str
-    words: int
-    paragraphs: tuple[str, ...] = ()  # plain text of each paragraph, for the analysis
-
-    @property
-    def lead(self) -> str:
-        """Plain text of the first paragraph."""
-        return self.paragraphs[0] if self.paragraphs else ""
+class BodyText:
+    """What lists and meta descriptions show of a body (needs `words` and `lead`)."""
+    __slots__ = ()
 
     def excerpt(self, limit: int = 220) -> str:
         """The lead cut at a word boundary, for lists and meta descriptions."""
@@ -35,6 +28,18 @@ class RenderedBody:
     @property
     def reading_minutes(self) -> int:
         return max(1, math.ceil(self.words / WORDS_PER_MINUTE))
+
+
+@dataclass(frozen=True)
+class RenderedBody(BodyText):
+    html: str
+    words: int
+    paragraphs: tuple[str, ...] = ()  # plain text of each paragraph, for the analysis
+
+    @property
+    def lead(self) -> str:
+        """Plain text of the first paragraph."""
+        return self.paragraphs[0] if self.paragraphs else ""
 
 
 def _parser() -> MarkdownIt:

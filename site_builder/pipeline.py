@@ -165,7 +165,7 @@ def _reused_passages(articles, prepared: dict[str, PreparedStory], index: Passag
     stories = []
     for article in articles:
         story = prepared[article.slug]
-        stories.append(StoryPassages(story.key, article.slug, article.outlet, story.body.paragraphs, story.passages))
+        stories.append(StoryPassages(story.key, article.slug, article.outlet, story.body, story.passages))
     return index.reused_passages(stories)
 
 

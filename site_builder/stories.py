@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, partial
 
 from site_builder.analysis import Analyser, StoryFindings
 from site_builder.analysis.passages import passage_shingles
 from site_builder.cache import Shared, code_digest
-from site_builder.errors import Problem
+from site_builder.errors import Problem, SiteError
 from site_builder.load import RawFile, StoryFile
 from site_builder.markdown import RenderedBody, render_markdown
+from site_builder.stored import StoredBody, StoredFindings, rest_of, split, stored, whole
 from site_builder.models import Article, Event, Gazetteer
 from site_builder.validate import validate_article
 from site_builder.workers import map_in_order
@@ -47,8 +48,8 @@ class Setting:
 @dataclass(frozen=True)
 class PreparedStory:
     article: Article | None  # None when the file has errors
-    body: RenderedBody | None = None
-    findings: StoryFindings | None = None
+    body: RenderedBody | StoredBody | None = None  # stored.py: as the story store gives it back
+    findings: StoryFindings | StoredFindings | None = None
     passages: tuple[bytes, ...] | None = None  # passages.passage_shingles, when prepared in this build (the
                                               # passage index keeps them between builds, not the story store)
     errors: tuple[Problem, ...] = ()
@@ -84,10 +85,12 @@ def prepare_stories(files: tuple[StoryFile, ...], setting: Setting, store=None,
     A file not read by load.load_content is read here if the store does not have its story.
 
     Stories travel pickled, from the store and from worker processes, with references to the
-    setting's people, places, sources and events instead of copies of them (cache.Shared)."""
+    setting's people, places, sources and events instead of copies of them (cache.Shared), in
+    two parts (stored.py): a story from the store loads its rest only when that is asked for."""
     keys = story_keys(files, setting)
     shared = setting.shared()
-    prepared = store.load(keys, shared.loads) if store else [None] * len(keys)
+    prepared = store.load(keys, lambda i, data: stored(data, shared.loads, partial(_rest_again, files[i], setting))
+                          ) if store else [None] * len(keys)
     work = []
     for i, found in enumerate(prepared):
         if found is None:
@@ -100,12 +103,23 @@ def prepare_stories(files: tuple[StoryFile, ...], setting: Setting, store=None,
     missing = [i for i, _ in work]
     fresh = map_in_order(_prepare_in_worker, [(raw, keys[i]) for i, raw in work], workers, _remember, (setting,))
     for i, (data, passages) in zip(missing, fresh):
-        prepared[i] = replace(shared.loads(data), passages=passages)
+        prepared[i] = replace(whole(data, shared.loads), passages=passages)
         if store:
             store.put(keys[i], data, prepared[i].article and prepared[i].article.slug)
     if store:
         store.save()
     return prepared
+
+
+def _rest_again(file: StoryFile, setting: Setting) -> tuple:
+    """A stored story's rest (stored.Rest), made again from its file: for when the stored one
+    does not read back."""
+    problems: list[Problem] = []
+    raw = file.raw(problems)
+    story = prepare_story(raw, setting) if raw is not None else None
+    if story is None or story.body is None:
+        raise SiteError([Problem(file.path, None, None, "changed while the site was being built; build again")])
+    return rest_of(story)
 
 
 _setting: Setting | None = None  # in a worker process: the setting every task shares
@@ -117,8 +131,8 @@ def _remember(setting: Setting) -> None:
     _setting, _shared = setting, setting.shared()
 
 
-def _prepare_in_worker(work: tuple[RawFile, str]) -> tuple[bytes, tuple[bytes, ...] | None]:
-    """The story pickled for the store, without its passages; and those."""
+def _prepare_in_worker(work: tuple[RawFile, str]) -> tuple[tuple[bytes, bytes | None], tuple[bytes, ...] | None]:
+    """The story pickled for the store in two parts (stored.split), without its passages; and those."""
     raw, key = work
     story = prepare_story(raw, _setting)
-    return _shared.dumps(replace(story, key=key, passages=None)), story.passages
+    return split(replace(story, key=key, passages=None), _shared.dumps), story.passages

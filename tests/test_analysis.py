@@ -10,6 +10,7 @@ from site_builder.analysis.names import AliasIndex
 from site_builder.analysis.quotes import QuoteFinder
 from site_builder.analysis.passages import PassageIndex, StoryPassages
 from site_builder.analysis.shared import Item, shared_quotes, word_diff
+from site_builder.markdown import RenderedBody
 from site_builder.pipeline import render_site
 from site_builder.models import Gazetteer, Person
 from site_builder.project import Project
@@ -127,22 +128,26 @@ def test_shared_quote_needs_the_same_speaker_and_different_outlets():
     assert {(p.a.story, p.b.story) for p in pairs} == {("s1", "s2"), ("s2", "s4")}
 
 
+def passages_of(key: str, slug: str, outlet: str, *paragraphs: str) -> StoryPassages:
+    return StoryPassages(key, slug, outlet, RenderedBody("", 0, paragraphs))
+
+
 def test_reused_passages_ignore_short_overlaps():
     long = "Korea Utara telah meningkatkan pengujian senjatanya dan berjanji untuk memperluas persenjataan nuklirnya"
     other = "Korea Utara telah meningkatkan hubungan dagang dengan Tiongkok tahun lalu"
-    stories = [StoryPassages("k1", "s1", "a", (long,)), StoryPassages("k2", "s2", "b", (long + " tahun ini.",)),
-               StoryPassages("k3", "s3", "c", (other,))]
+    stories = [passages_of("k1", "s1", "a", long), passages_of("k2", "s2", "b", long + " tahun ini."),
+               passages_of("k3", "s3", "c", other)]
     assert [(p.a.story, p.b.story) for p in PassageIndex().reused_passages(stories)] == [("s1", "s2")]
 
 
 def test_the_passage_index_takes_in_again_only_the_stories_that_changed():
     long = "Korea Utara telah meningkatkan pengujian senjatanya dan berjanji untuk memperluas persenjataan nuklirnya."
-    stories = [StoryPassages("k1", "s1", "a", (long,)), StoryPassages("k2", "s2", "b", ("Satu dua tiga empat.",)),
-               StoryPassages("k3", "s3", "c", ("Lima enam tujuh delapan.",))]
+    stories = [passages_of("k1", "s1", "a", long), passages_of("k2", "s2", "b", "Satu dua tiga empat."),
+               passages_of("k3", "s3", "c", "Lima enam tujuh delapan.")]
     index = PassageIndex()
     assert index.reused_passages(stories) == []
     numbers = {key: entry[0] for key, entry in index.stories.items()}
-    stories[1] = StoryPassages("k2-edited", "s2", "b", (long,))
+    stories[1] = passages_of("k2-edited", "s2", "b", long)
     assert [(p.a.story, p.b.story, p.similarity) for p in index.reused_passages(stories)] == [("s1", "s2", 1.0)]
     assert {key: entry[0] for key, entry in index.stories.items()} == {
         "k1": numbers["k1"], "k3": numbers["k3"], "k2-edited": max(numbers.values()) + 1}

@@ -411,3 +411,77 @@ def test_a_story_file_that_cannot_be_read_is_an_error_naming_it(make_site, monke
     error = capsys.readouterr().err
     assert "content/articles/kim-sinis.md: cannot be read (Permission denied)" in error
     assert "Traceback" not in error and on_disk(out) == before
+
+
+def _stored_and_whole(root: Path):
+    """Each story of the project's own five as the store gives it back (stored.py) and as prepared."""
+    import shutil
+
+    from site_builder.cache import StoryStore
+    from site_builder.load import load_content
+    from site_builder.project import Project
+    from site_builder.stories import Setting, prepare_stories
+    from site_builder.validate import validate_data
+
+    for name in ("content", "templates", "static"):
+        shutil.copytree(Path(__file__).parent.parent / name, root / name)
+    project = Project.at(root)
+    build(project, project.root / "_site", BufferReporter())
+    raw, _ = load_content(project)
+    data, _, _ = validate_data(raw)
+    setting = Setting(frozenset(o.key for o in data.outlets), True, data.gazetteer, data.events, data.lexicon)
+    return prepare_stories(raw.articles, setting, StoryStore(project.root)), prepare_stories(raw.articles, setting)
+
+
+def test_a_stored_story_answers_as_the_story_prepared_afresh(tmp_path):
+    from site_builder.stored import StoredBody, StoredFindings
+
+    stored, fresh = _stored_and_whole(tmp_path / "site")
+    assert all(isinstance(s.body, StoredBody) and isinstance(s.findings, StoredFindings) for s in stored)
+    for kept, made in zip(stored, fresh):
+        assert kept.article == made.article
+        for name in ("words", "lead", "reading_minutes", "html", "paragraphs"):
+            assert getattr(kept.body, name) == getattr(made.body, name), name
+        assert kept.body.excerpt(40) == made.body.excerpt(40)
+        for name in ("quotes", "statements", "terms", "sources", "photo_credits", "events", "people", "places",
+                     "framing"):
+            assert getattr(kept.findings, name) == getattr(made.findings, name), name
+    assert any(m.findings.people for m in fresh) and any(m.findings.statements for m in fresh)  # something to compare
+
+
+def test_an_edit_loads_the_rest_of_no_other_story(make_site, monkeypatch):
+    from site_builder import stored
+
+    project = make_site()
+    out = project.root / "_site"
+    build(project, out, BufferReporter())
+    loaded = []
+    real = stored.Rest.get
+    monkeypatch.setattr(stored.Rest, "get", lambda rest: loaded.append(rest.value is None) or real(rest))
+    story = project.content / "articles" / "kim-sinis.md"
+    story.write_text(story.read_text() + "\nParagraf tambahan tentang pertemuan itu.\n")
+    assert build(project, out, BufferReporter()).analysed == ("kim-sinis",)
+    assert not any(loaded)  # trump-enggan's page and its line of articles.json are kept
+    (project.templates / "story.html").write_text((project.templates / "story.html").read_text() + "\n")
+    build(project, out, BufferReporter())
+    assert any(loaded)  # its page is rendered again: its body is loaded now
+    assert on_disk(out) == render_site(project, BufferReporter())
+
+
+def test_a_stored_rest_that_does_not_read_back_is_made_again_from_the_file(make_site):
+    import pickle
+
+    from site_builder.cache import FOLDER, _records
+
+    project = make_site()
+    out = project.root / "_site"
+    build(project, out, BufferReporter())
+    for shard in (project.root / FOLDER / "stories").iterdir():
+        records = [(key, (facts, b"not a pickle")) for key, (facts, _) in _records(shard)]
+        with shard.open("wb") as stream:
+            for record in records:
+                pickle.dump(record, stream)
+    (project.templates / "story.html").write_text((project.templates / "story.html").read_text() + "\n")
+    result = build(project, out, BufferReporter())
+    assert result.analysed == () and "stories/trump-enggan.html" in result.rendered
+    assert on_disk(out) == render_site(project, BufferReporter())

@@ -14,6 +14,7 @@ from site_builder.analysis.passages import (PASSAGE_MIN_SHARED, PASSAGE_SIMILARI
                                             StoryPassages, passage_sentences)
 from site_builder.analysis.shared import Item, candidate_pairs, shingle_hashes, words
 from site_builder.analysis.text import AnyCase, matches_rule, sentences
+from site_builder.markdown import RenderedBody
 from site_builder.models import Event
 
 VOCABULARY = ["Trump", "Kim", "bertemu", "Singapura", "Hanoi", "KTT", "rudal", "diluncurkan", "Korea",
@@ -78,7 +79,7 @@ def plain_reused_passages(stories, common: int) -> list[tuple]:
     at least PASSAGE_MIN_SHARED shingles found in 2 to `common` sentences of the whole site, at
     least PASSAGE_SIMILARITY of the shorter sentence's."""
     found = [(story, text, shingles(QUOTED.sub(" ", text), SHINGLE_SIZE))
-             for story in stories for text in passage_sentences(story.paragraphs)]
+             for story in stories for text in passage_sentences(story.body.paragraphs)]
     occurrences: dict = {}
     for _, _, mine in found:
         for shingle in mine:
@@ -111,7 +112,8 @@ def test_the_passage_index_kept_up_to_date_finds_what_the_plain_definition_finds
                 site[slug] = story
             elif change == "remove":
                 site.pop(slug, None)
-            stories = [StoryPassages(f"{slug}:{outlet}:{chosen}", slug, outlet, (" ".join(pool[i] for i in chosen),))
+            stories = [StoryPassages(f"{slug}:{outlet}:{chosen}", slug, outlet,
+                                     RenderedBody("", 0, (" ".join(pool[i] for i in chosen),)))
                        for slug, (outlet, chosen) in site.items()]
             found = [(p.a.story, p.a.text, p.b.story, p.b.text, p.similarity) for p in index.reused_passages(stories)]
             assert found == plain_reused_passages(stories, common)

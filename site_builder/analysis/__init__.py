@@ -17,8 +17,17 @@ class Named:
     count: int
 
 
+class FindingsText:
+    """What is worked out from a story's quotes (needs `quotes`)."""
+    __slots__ = ()
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(q.text for q in self.quotes if q.is_term))
+
+
 @dataclass(frozen=True)
-class StoryFindings:
+class StoryFindings(FindingsText):
     quotes: tuple[Quote, ...]  # statements and terms, in story order
     sources: tuple[SourceMention, ...]
     photo_credits: tuple[str, ...]
@@ -30,10 +39,6 @@ class StoryFindings:
     @property
     def statements(self) -> tuple[Quote, ...]:
         return tuple(q for q in self.quotes if not q.is_term)
-
-    @property
-    def terms(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(q.text for q in self.quotes if q.is_term))
 
 
 class Analyser:

@@ -60,7 +60,7 @@ class StoryPassages:
     key: str  # changes whenever the story's text does (stories.story_keys)
     slug: str
     outlet: str
-    paragraphs: tuple[str, ...]
+    body: object  # its `paragraphs` are read only where needed (a stored story loads them when asked: stored.py)
     shingles: tuple[bytes, ...] | None = None  # passage_shingles, where already at hand
 
 
@@ -77,7 +77,7 @@ class PassageIndex:
         in each pair the earlier sentence first, the pairs in that order too."""
         current = {s.key for s in stories}
         self.update(gone=[key for key in self.stories if key not in current],
-                    added={s.key: (s.outlet, s.shingles if s.shingles is not None else passage_shingles(s.paragraphs))
+                    added={s.key: (s.outlet, s.shingles if s.shingles is not None else passage_shingles(s.body.paragraphs))
                            for s in stories if s.key not in self.stories})
         return self._pairs_in_order(stories)
 
@@ -200,7 +200,7 @@ class PassageIndex:
             number, place = sentence >> PLACE_BITS, sentence & PLACE_MASK
             index, story = story_of[number]
             if number not in texts:
-                texts[number] = passage_sentences(story.paragraphs)
+                texts[number] = passage_sentences(story.body.paragraphs)
             return (index, place), Item(story.slug, story.outlet, texts[number][place])
 
         found = []

@@ -1,0 +1,118 @@
+"""A prepared story as the story store keeps it (cache.StoryStore), in two parts.
+
+The site-wide work (listings, the outlet comparison, the chart, shared quotes, links between
+stories) needs of every story only its front matter, word count, lead, statements, sources,
+photo credits, events and framing counts. Those are the story's *facts*, loaded for every stored
+story. The rest (the body's HTML and paragraphs, all its quotes, the people and places it names)
+is loaded only when asked for: when its page is rendered again, its line of articles.json made
+again or its paragraphs read for a reused passage. At 10,000 stories, editing one, that is a
+handful of stories instead of all of them.
+
+StoredBody and StoredFindings answer the questions markdown.RenderedBody and
+analysis.StoryFindings answer, so nothing else needs to know which it has.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from site_builder.analysis import FindingsText, StoryFindings
+from site_builder.markdown import BodyText, RenderedBody
+
+
+class Rest:
+    """The part of a stored story loaded when asked for: (html, paragraphs, quotes, people,
+    places). `read` makes it from the stored bytes; `redo` makes it again from the story's file
+    should those bytes not read back."""
+    __slots__ = ("data", "read", "redo", "value")
+
+    def __init__(self, data: bytes, read, redo):
+        self.data, self.read, self.redo, self.value = data, read, redo, None
+
+    def get(self) -> tuple:
+        if self.value is None:
+            self.value = self.read(self.data) or self.redo()
+            self.data = None
+        return self.value
+
+
+class StoredBody(BodyText):
+    __slots__ = ("words", "lead", "rest")
+
+    def __init__(self, words: int, lead: str, rest: Rest | None = None):
+        self.words, self.lead, self.rest = words, lead, rest
+
+    @property
+    def html(self) -> str:
+        return self.rest.get()[0]
+
+    @property
+    def paragraphs(self) -> tuple[str, ...]:
+        return self.rest.get()[1]
+
+    def __reduce__(self):
+        return StoredBody, (self.words, self.lead)
+
+
+class StoredFindings(FindingsText):
+    __slots__ = ("statements", "sources", "photo_credits", "events", "framing", "rest")
+
+    def __init__(self, statements, sources, photo_credits, events, framing, rest: Rest | None = None):
+        self.statements, self.sources, self.photo_credits = statements, sources, photo_credits
+        self.events, self.framing, self.rest = events, framing, rest
+
+    @property
+    def quotes(self):
+        return self.rest.get()[2]
+
+    @property
+    def people(self):
+        return self.rest.get()[3]
+
+    @property
+    def places(self):
+        return self.rest.get()[4]
+
+    def __reduce__(self):
+        return StoredFindings, (self.statements, self.sources, self.photo_credits, self.events, self.framing)
+
+
+def split(story, dumps) -> tuple[bytes, bytes | None]:
+    """A PreparedStory as its facts and its rest, each pickled with `dumps`."""
+    if story.body is None:
+        return dumps(story), None
+    body, found = story.body, story.findings
+    facts = replace(story, body=StoredBody(body.words, body.lead),
+                    findings=StoredFindings(found.statements, found.sources, found.photo_credits, found.events,
+                                            found.framing))
+    return dumps(facts), dumps(rest_of(story))
+
+
+def stored(data: tuple[bytes, bytes | None], loads, redo):
+    """The PreparedStory from `split`'s parts, its rest loaded when asked for (redo() makes it
+    again when it does not read back); None when the facts do not read back."""
+    facts, rest_data = data
+    story = loads(facts)
+    if story is None or story.body is None:
+        return story
+    rest = Rest(rest_data, loads, redo)
+    story.body.rest = story.findings.rest = rest
+    return story
+
+
+def whole(data: tuple[bytes, bytes | None], loads):
+    """The PreparedStory from `split`'s parts, all of it loaded now (a story just prepared)."""
+    facts, rest_data = data
+    story = loads(facts)
+    if story is None or story.body is None:
+        return story
+    html, paragraphs, quotes, people, places = loads(rest_data)
+    found = story.findings
+    return replace(story, body=RenderedBody(html, story.body.words, paragraphs),
+                   findings=StoryFindings(quotes, found.sources, found.photo_credits, found.events, people, places,
+                                          found.framing))
+
+
+def rest_of(story) -> tuple:
+    """What `Rest` holds, from a PreparedStory made in full."""
+    return (story.body.html, story.body.paragraphs, story.findings.quotes, story.findings.people,
+            story.findings.places)
