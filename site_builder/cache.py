@@ -342,11 +342,17 @@ class StoryStore:
 
 
 def _records(path: Path):
-    """The (key, pickled story) records of a shard file, up to the first that cannot be read."""
+    """The (key, pickled story) records of a shard file, up to the first that cannot be read.
+    The file is read at once: record by record from the file took three times as long."""
     try:
-        with path.open("rb") as stream:
-            while True:
-                key, data = pickle.load(stream)
-                yield key, data
-    except (OSError, *UNREADABLE):
+        with open(path, "rb", buffering=0) as file:
+            data = file.readall()
+    except OSError:
+        return
+    stream = io.BytesIO(data)
+    try:
+        while stream.tell() < len(data):
+            key, value = pickle.load(stream)
+            yield key, value
+    except UNREADABLE:
         return

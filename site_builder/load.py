@@ -98,7 +98,7 @@ def load_content(project: Project, last: Reads | None = None) -> tuple[RawConten
 
     def read_all(folder: str) -> tuple[RawFile, ...]:
         found = []
-        shown, where = project.display(content / folder), os.fspath(content / folder)
+        shown = project.display(content / folder)
         for entry in _markdown_files(content / folder):
             raw = _read(entry.path, f"{shown}/{entry.name}", problems)
             if raw is not None:

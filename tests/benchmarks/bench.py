@@ -64,6 +64,7 @@ def run(command: list[str], cwd: Path | None = None) -> tuple[float, int]:
     """Seconds, and peak memory (KiB) of the process and its workers together, sampled every
     100 ms, of one command in a new process."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}  # works from a checkout without installing
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: our modules compiled once, not in every run
     with tempfile.TemporaryFile("w+") as errors:
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=errors)
