@@ -89,8 +89,11 @@ def prepare_stories(files: tuple[StoryFile, ...], setting: Setting, store=None,
     two parts (stored.py): a story from the store loads its rest only when that is asked for."""
     keys = story_keys(files, setting)
     shared = setting.shared()
-    prepared = store.load(keys, lambda i, data: stored(data, shared.loads, partial(_rest_again, files[i], setting))
-                          ) if store else [None] * len(keys)
+
+    def from_store(index: int, data) -> PreparedStory | None:
+        return stored(data, shared.loads, partial(_rest_again, files[index], setting))
+
+    prepared = store.load(keys, from_store) if store else [None] * len(keys)
     work = []
     for i, found in enumerate(prepared):
         if found is None:
