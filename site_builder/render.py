@@ -21,6 +21,7 @@ def make_environment(project: Project, asset_urls: dict[str, str], base_url: str
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one environment per build: no need to look at each template's file for every page
     )
 
     @pass_context
