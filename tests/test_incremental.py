@@ -19,6 +19,11 @@ def on_disk(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def add_a_paragraph(project, slug: str = "kim-sinis") -> None:
+    story = project.content / "articles" / f"{slug}.md"
+    story.write_text(story.read_text() + "\nParagraf tambahan tentang pertemuan itu.\n")
+
+
 def stamps(folder: Path) -> dict[str, tuple[int, int]]:
     return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
             for p in folder.rglob("*") if p.is_file()}
@@ -41,8 +46,7 @@ def test_editing_one_story_rerenders_it_and_the_pages_that_aggregate_it(make_sit
     out = project.root / "_site"
     build(project, out, BufferReporter())
     before = stamps(out)
-    story = project.content / "articles" / "kim-sinis.md"
-    story.write_text(story.read_text() + "\nParagraf tambahan tentang pertemuan itu.\n")
+    add_a_paragraph(project)
     result = build(project, out, BufferReporter())
     assert result.analysed == ("kim-sinis",)
     assert sorted(result.rendered) == ["archive/2024.html", "index.html", "outlets.html", "stories/kim-sinis.html",
@@ -246,8 +250,7 @@ def test_articles_json_makes_lines_only_for_stories_that_changed(make_site, monk
     project = make_site()
     out = project.root / "_site"
     build(project, out, BufferReporter())
-    story = project.content / "articles" / "kim-sinis.md"
-    story.write_text(story.read_text() + "\nParagraf tambahan tentang pertemuan itu.\n")
+    add_a_paragraph(project)
     made = []
     original = structured._article_line
     monkeypatch.setattr(structured, "_article_line", lambda view: made.append(view.article.slug) or original(view))
@@ -284,10 +287,10 @@ def test_the_chart_is_drawn_again_only_when_what_it_draws_changed(make_site, mon
     drawn = []
     original = chart.build_figure
     monkeypatch.setattr(chart, "build_figure", lambda *args: drawn.append(args) or original(*args))
-    story = project.content / "articles" / "kim-sinis.md"
-    story.write_text(story.read_text() + "\nParagraf tambahan tentang pertemuan itu.\n")
+    add_a_paragraph(project)
     assert "timeline.html" in build(project, out, BufferReporter()).rendered  # its events table shows the story
     assert drawn == []
+    story = project.content / "articles" / "kim-sinis.md"
     story.write_text(story.read_text().replace("title: ", "title: Kabar baru ", 1))
     build(project, out, BufferReporter())
     assert len(drawn) == 1  # a marker's label changed
@@ -349,8 +352,7 @@ def test_story_files_unchanged_since_the_last_build_read_them_are_not_read_again
     age(project)
     build(project, out, BufferReporter())
     read = _files_read(monkeypatch)
-    story = project.content / "articles" / "kim-sinis.md"
-    story.write_text(story.read_text() + "\nParagraf tambahan tentang pertemuan itu.\n")
+    add_a_paragraph(project)
     result = build(project, out, BufferReporter())
     assert result.analysed == ("kim-sinis",)
     assert [p for p in read if "/articles/" in p] == ["content/articles/kim-sinis.md"]
@@ -458,8 +460,7 @@ def test_an_edit_loads_the_rest_of_no_other_story(make_site, monkeypatch):
     loaded = []
     real = stored.Rest.get
     monkeypatch.setattr(stored.Rest, "get", lambda rest: loaded.append(rest.value is None) or real(rest))
-    story = project.content / "articles" / "kim-sinis.md"
-    story.write_text(story.read_text() + "\nParagraf tambahan tentang pertemuan itu.\n")
+    add_a_paragraph(project)
     assert build(project, out, BufferReporter()).analysed == ("kim-sinis",)
     assert not any(loaded)  # trump-enggan's page and its line of articles.json are kept
     (project.templates / "story.html").write_text((project.templates / "story.html").read_text() + "\n")
