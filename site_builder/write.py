@@ -140,8 +140,7 @@ def _file_count(folder: Path) -> int:
 
 
 def _checked(url: str) -> str:
-    segments = url.split("/")
-    if not url or url.startswith("/") or ".." in segments or "\\" in url:
+    if not url or url[0] == "/" or "\\" in url or ".." in url and ".." in url.split("/"):
         raise SiteError(f"refusing to write {url!r}: it is outside the output folder")
     return url
 
@@ -182,16 +181,18 @@ def _bring_up_to_date(spare: Path, files: dict[str, bytes | Kept], out: Path,
                       unchanged: dict[str, FileStamp]) -> dict[str, FileStamp]:
     """Make `spare` hold the new site: the files that stay as they are are those of `out`
     (the same inode: a link), new bytes are written, and files the new site does not have are
-    removed. Looks at what `spare` holds rather than trusting a record of it."""
-    held = _stamps_under(os.fspath(spare))
+    removed. Looks at what `spare` holds rather than trusting a record of it: the inodes its
+    folder listings give, which two names share only when they lead to one and the same file."""
+    held = _inodes_under(os.fspath(spare))
     stamps = {}
     made: set[str] = set()
     folder, previous = os.fspath(spare), os.fspath(out)
     for url in sorted(files):
-        target = os.path.join(folder, _checked(url))
-        if url in unchanged and held.get(url) == unchanged[url]:
-            stamps[url] = unchanged[url]  # already the output's own file
+        _checked(url)
+        if url in unchanged and held.get(url) == unchanged[url][1]:
+            stamps[url] = unchanged[url]  # already the output's own file: both names lead to one inode
             continue
+        target = os.path.join(folder, url)
         parent = os.path.dirname(target)
         if parent not in made:
             os.makedirs(parent, exist_ok=True)
@@ -217,15 +218,15 @@ def _bring_up_to_date(spare: Path, files: dict[str, bytes | Kept], out: Path,
     return stamps
 
 
-def _stamps_under(folder: str, prefix: str = "") -> dict[str, FileStamp]:
-    """URL -> stamp of every file under `folder`."""
+def _inodes_under(folder: str, prefix: str = "") -> dict[str, int]:
+    """URL -> inode of every file under `folder`, from the folder listings alone (no stat)."""
     found = {}
     with os.scandir(folder) as entries:
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
-                found.update(_stamps_under(entry.path, f"{prefix}{entry.name}/"))
+                found.update(_inodes_under(entry.path, f"{prefix}{entry.name}/"))
             else:
-                found[prefix + entry.name] = file_stamp(entry.stat(follow_symlinks=False))
+                found[prefix + entry.name] = entry.inode()
     return found
 
 
