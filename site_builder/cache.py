@@ -15,7 +15,7 @@ import re
 import shutil
 import sys
 import tempfile
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import IO
 
@@ -263,29 +263,34 @@ class _ReferenceUnpickler(pickle.Unpickler):
 
 class StoryStore:
     """Each story's PreparedStory (front matter, Markdown and analysis) between builds, pickled
-    (Shared.dumps, in two parts: stored.split), under the story's key (stories.story_keys: its path and text, the data it is
-    analysed with and the code). Kept in SHARDS files by key, so that editing one story rewrites
-    one small file; read one shard at a time, and new stories are written out as they come
-    rather than held in memory. Holds only what the last build used."""
+    (Shared.dumps) in two parts (stored.split: its facts, and the rest), under the story's key
+    (stories.story_keys: its path and text, the data it is analysed with and the code).
+
+    Kept in SHARDS pairs of files by key, so that editing one story rewrites two small files: one
+    of facts, read for every build, and one of rests, read only when a story's rest is asked for.
+    New stories are written out as they come rather than held in memory. Holds only what the last
+    build used."""
 
     SHARDS = 64
+    PARTS = ("facts", "rest")
 
     def __init__(self, root: Path):
         self.folder = root / FOLDER / "stories"
-        self.stored: list[set[str]] = [set() for _ in range(self.SHARDS)]  # keys in each shard's file
+        self.stored: list[set[str]] = [set() for _ in range(self.SHARDS)]  # keys in each shard's files
         self.kept: list[set[str]] = [set() for _ in range(self.SHARDS)]  # of those, the ones this build used
-        self.new: dict[int, IO[bytes]] = {}  # shard -> its next file, being written
+        self.new: dict[tuple[str, int], IO[bytes]] = {}  # (part, shard) -> its next file, being written
+        self.rests: dict[int, dict[str, bytes]] = {}  # shard -> its rests, once one was asked for
         self.analysed: list[str] = []  # slugs prepared this build (not found in the store)
 
-    def _shard(self, number: int) -> Path:
-        return self.folder / f"{number:02x}.pickle"
+    def _shard(self, number: int, part: str = "facts") -> Path:
+        return self.folder / f"{number:02x}.{part}.pickle"
 
     def _number(self, key: str) -> int:
         return int(key[:4], 16) % self.SHARDS
 
     def load(self, keys: list[str], read) -> list:
-        """For each key, read(its index, what the store holds under it), or None where it holds
-        nothing or `read` returns None."""
+        """For each key, read(its index, the facts the store holds under it, a function that
+        reads its rest), or None where the store holds nothing or `read` returns None."""
         found: list = [None] * len(keys)
         wanted: dict[int, list[int]] = {}
         for index, key in enumerate(keys):
@@ -294,46 +299,57 @@ class StoryStore:
             shard = dict(_records(self._shard(number)))
             self.stored[number] = set(shard)
             for index in indexes:
-                data = shard.get(keys[index])
-                if data is not None:
-                    found[index] = read(index, data)
+                facts = shard.get(keys[index])
+                if facts is not None:
+                    found[index] = read(index, facts, partial(self.rest, keys[index]))
                     if found[index] is not None:
                         self.kept[number].add(keys[index])
         return found
 
-    def put(self, key: str, data: bytes, slug: str | None) -> None:
+    def rest(self, key: str) -> bytes | None:
+        """What the store holds of a story besides its facts (None if nothing)."""
+        number = self._number(key)
+        if number not in self.rests:
+            self.rests[number] = dict(_records(self._shard(number, "rest")))
+        return self.rests[number].get(key)
+
+    def put(self, key: str, parts: tuple[bytes, bytes | None], slug: str | None) -> None:
+        """A story just prepared: its facts and its rest (stored.split)."""
         if slug is not None:
             self.analysed.append(slug)
         number = self._number(key)
         try:
-            if number not in self.new:
-                self.folder.mkdir(parents=True, exist_ok=True)
-                self.new[number] = tempfile.NamedTemporaryFile(dir=self.folder, delete=False)
-            pickle.dump((key, data), self.new[number], protocol=pickle.HIGHEST_PROTOCOL)
+            for part, data in zip(self.PARTS, parts):
+                if (part, number) not in self.new:
+                    self.folder.mkdir(parents=True, exist_ok=True)
+                    self.new[part, number] = tempfile.NamedTemporaryFile(dir=self.folder, delete=False)
+                pickle.dump((key, data), self.new[part, number], protocol=pickle.HIGHEST_PROTOCOL)
         except OSError:
             pass  # a cache that cannot be written only makes the next build slower
 
     def save(self) -> None:
         """Keep what this build used, rewriting only the shards that changed."""
         for number in range(self.SHARDS):
-            kept, path = self.kept[number], self._shard(number)
+            kept, added = self.kept[number], ("facts", number) in self.new
             try:
-                if not kept and number not in self.new:
-                    path.unlink(missing_ok=True)  # nothing in it was used
-                elif number in self.new or kept != self.stored[number]:
-                    self._rewrite(number)
+                if not kept and not added:
+                    for part in self.PARTS:
+                        self._shard(number, part).unlink(missing_ok=True)  # nothing in it was used
+                elif added or kept != self.stored[number]:
+                    for part in self.PARTS:
+                        self._rewrite(number, part)
             except OSError:
                 pass
         self.new = {}
-        shards = {self._shard(number).name for number in range(self.SHARDS)}
+        shards = {self._shard(number, part).name for number in range(self.SHARDS) for part in self.PARTS}
         for path in self.folder.glob("*"):
             if path.name not in shards:  # left by a build that was stopped before it got here
                 path.unlink(missing_ok=True)
 
-    def _rewrite(self, number: int) -> None:
+    def _rewrite(self, number: int, part: str) -> None:
         """The shard's new stories, and those of its old ones this build used."""
-        path = self._shard(number)
-        stream = self.new.get(number) or tempfile.NamedTemporaryFile(dir=self.folder, delete=False)
+        path = self._shard(number, part)
+        stream = self.new.get((part, number)) or tempfile.NamedTemporaryFile(dir=self.folder, delete=False)
         with stream:
             for key, data in _records(path):
                 if key in self.kept[number]:

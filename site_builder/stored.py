@@ -21,17 +21,17 @@ from site_builder.markdown import BodyText, RenderedBody
 
 class Rest:
     """The part of a stored story loaded when asked for: (html, paragraphs, quotes, people,
-    places). `read` makes it from the stored bytes; `redo` makes it again from the story's file
-    should those bytes not read back."""
-    __slots__ = ("data", "read", "redo", "value")
+    places). `fetch` gives its bytes from the store, `read` makes it of them; `redo` makes it
+    again from the story's file should the store not give it back."""
+    __slots__ = ("fetch", "read", "redo", "value")
 
-    def __init__(self, data: bytes, read, redo):
-        self.data, self.read, self.redo, self.value = data, read, redo, None
+    def __init__(self, fetch, read, redo):
+        self.fetch, self.read, self.redo, self.value = fetch, read, redo, None
 
     def get(self) -> tuple:
         if self.value is None:
-            self.value = self.read(self.data) or self.redo()
-            self.data = None
+            data = self.fetch()
+            self.value = (self.read(data) if data is not None else None) or self.redo()
         return self.value
 
 
@@ -87,14 +87,14 @@ def split(story, dumps) -> tuple[bytes, bytes | None]:
     return dumps(facts), dumps(rest_of(story))
 
 
-def stored(data: tuple[bytes, bytes | None], loads, redo):
-    """The PreparedStory from `split`'s parts, its rest loaded when asked for (redo() makes it
-    again when it does not read back); None when the facts do not read back."""
-    facts, rest_data = data
+def stored(facts: bytes, fetch, loads, redo):
+    """The PreparedStory from `split`'s facts; its rest, fetch()-ed and read when asked for
+    (redo() makes it again when it is not there or does not read back). None when the facts do
+    not read back."""
     story = loads(facts)
     if story is None or story.body is None:
         return story
-    rest = Rest(rest_data, loads, redo)
+    rest = Rest(fetch, loads, redo)
     story.body.rest = story.findings.rest = rest
     return story
 

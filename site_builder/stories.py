@@ -90,8 +90,8 @@ def prepare_stories(files: tuple[StoryFile, ...], setting: Setting, store=None,
     keys = story_keys(files, setting)
     shared = setting.shared()
 
-    def from_store(index: int, data) -> PreparedStory | None:
-        return stored(data, shared.loads, partial(_rest_again, files[index], setting))
+    def from_store(index: int, facts: bytes, fetch_rest) -> PreparedStory | None:
+        return stored(facts, fetch_rest, shared.loads, partial(_rest_again, files[index], setting))
 
     prepared = store.load(keys, from_store) if store else [None] * len(keys)
     work = []

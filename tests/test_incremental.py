@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import jinja2
+import pytest
 
 from site_builder import chart, structured
 from site_builder.build import build
@@ -223,7 +224,10 @@ def test_the_story_store_keeps_only_what_the_last_build_used(make_site):
     shards = project.root / FOLDER / "stories"
 
     def stored_per_shard() -> list[int]:
-        return [len(list(_records(path))) for path in shards.iterdir()]
+        counts = {part: [len(list(_records(path))) for path in sorted(shards.glob(f"*.{part}.pickle"))]
+                  for part in ("facts", "rest")}
+        assert counts["facts"] == counts["rest"] and len(list(shards.iterdir())) == 2 * len(counts["facts"])
+        return counts["facts"]
 
     assert sum(stored_per_shard()) == 2
     (project.content / "articles" / "kim-sinis.md").unlink()
@@ -469,7 +473,8 @@ def test_an_edit_loads_the_rest_of_no_other_story(make_site, monkeypatch):
     assert on_disk(out) == render_site(project, BufferReporter())
 
 
-def test_a_stored_rest_that_does_not_read_back_is_made_again_from_the_file(make_site):
+@pytest.mark.parametrize("damage", ["unreadable", "missing"])
+def test_a_stored_rest_that_does_not_read_back_is_made_again_from_the_file(make_site, damage):
     import pickle
 
     from site_builder.cache import FOLDER, _records
@@ -477,11 +482,13 @@ def test_a_stored_rest_that_does_not_read_back_is_made_again_from_the_file(make_
     project = make_site()
     out = project.root / "_site"
     build(project, out, BufferReporter())
-    for shard in (project.root / FOLDER / "stories").iterdir():
-        records = [(key, (facts, b"not a pickle")) for key, (facts, _) in _records(shard)]
-        with shard.open("wb") as stream:
-            for record in records:
-                pickle.dump(record, stream)
+    for shard in (project.root / FOLDER / "stories").glob("*.rest.pickle"):
+        records = [(key, b"not a pickle") for key, _ in _records(shard)]
+        shard.unlink()
+        if damage == "unreadable":
+            with shard.open("wb") as stream:
+                for record in records:
+                    pickle.dump(record, stream)
     (project.templates / "story.html").write_text((project.templates / "story.html").read_text() + "\n")
     result = build(project, out, BufferReporter())
     assert result.analysed == () and "stories/trump-enggan.html" in result.rendered
