@@ -233,10 +233,13 @@ class Shared:
         return stream.getvalue()
 
     def loads(self, data: bytes):
-        """The value, or None when the data cannot be read back (written by other code)."""
+        """The value, or None when the data cannot be read back (written by other code, or
+        referring to data the site no longer has)."""
+        unpickler = pickle.Unpickler(io.BytesIO(data))
+        unpickler.persistent_load = self.objects.__getitem__  # a reference is a (kind, id) tuple
         try:
-            return _ReferenceUnpickler(io.BytesIO(data), self.objects).load()
-        except UNREADABLE:
+            return unpickler.load()
+        except (KeyError, *UNREADABLE):
             return None
 
 
@@ -247,18 +250,6 @@ class _ReferencePickler(pickle.Pickler):
 
     def persistent_id(self, obj):
         return self.shared.references.get(obj) if type(obj) in self.shared.types else None
-
-
-class _ReferenceUnpickler(pickle.Unpickler):
-    def __init__(self, stream, objects: dict[tuple[str, str], object]):
-        super().__init__(stream)
-        self.objects = objects
-
-    def persistent_load(self, reference):
-        try:
-            return self.objects[tuple(reference)]
-        except (KeyError, TypeError):
-            raise pickle.UnpicklingError(f"no {reference!r} in the site's data") from None
 
 
 class StoryStore:
