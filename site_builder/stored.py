@@ -14,21 +14,31 @@ analysis.StoryFindings answer, so nothing else needs to know which it has.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import NamedTuple
 
 from site_builder.analysis import FindingsText, StoryFindings
 from site_builder.markdown import BodyText, RenderedBody
 
 
+class RestParts(NamedTuple):
+    """What a stored story loads only when asked for."""
+    html: str
+    paragraphs: tuple[str, ...]
+    quotes: tuple
+    people: tuple
+    places: tuple
+
+
 class Rest:
-    """The part of a stored story loaded when asked for: (html, paragraphs, quotes, people,
-    places). `fetch` gives its bytes from the store, `read` makes it of them; `redo` makes it
-    again from the story's file should the store not give it back."""
+    """The part of a stored story loaded when asked for (RestParts). `fetch` gives its bytes from
+    the store, `read` makes it of them; `redo` makes it again from the story's file should the
+    store not give it back."""
     __slots__ = ("fetch", "read", "redo", "value")
 
     def __init__(self, fetch, read, redo):
         self.fetch, self.read, self.redo, self.value = fetch, read, redo, None
 
-    def get(self) -> tuple:
+    def get(self) -> RestParts:
         if self.value is None:
             data = self.fetch()
             self.value = (self.read(data) if data is not None else None) or self.redo()
@@ -43,11 +53,11 @@ class StoredBody(BodyText):
 
     @property
     def html(self) -> str:
-        return self.rest.get()[0]
+        return self.rest.get().html
 
     @property
     def paragraphs(self) -> tuple[str, ...]:
-        return self.rest.get()[1]
+        return self.rest.get().paragraphs
 
     def __reduce__(self):
         return StoredBody, (self.words, self.lead)
@@ -62,15 +72,15 @@ class StoredFindings(FindingsText):
 
     @property
     def quotes(self):
-        return self.rest.get()[2]
+        return self.rest.get().quotes
 
     @property
     def people(self):
-        return self.rest.get()[3]
+        return self.rest.get().people
 
     @property
     def places(self):
-        return self.rest.get()[4]
+        return self.rest.get().places
 
     def __reduce__(self):
         return StoredFindings, (self.statements, self.sources, self.photo_credits, self.events, self.framing)
@@ -105,14 +115,13 @@ def whole(data: tuple[bytes, bytes | None], loads):
     story = loads(facts)
     if story is None or story.body is None:
         return story
-    html, paragraphs, quotes, people, places = loads(rest_data)
-    found = story.findings
-    return replace(story, body=RenderedBody(html, story.body.words, paragraphs),
-                   findings=StoryFindings(quotes, found.sources, found.photo_credits, found.events, people, places,
-                                          found.framing))
+    rest, found = loads(rest_data), story.findings
+    return replace(story, body=RenderedBody(rest.html, story.body.words, rest.paragraphs),
+                   findings=StoryFindings(rest.quotes, found.sources, found.photo_credits, found.events, rest.people,
+                                          rest.places, found.framing))
 
 
-def rest_of(story) -> tuple:
+def rest_of(story) -> RestParts:
     """What `Rest` holds, from a PreparedStory made in full."""
-    return (story.body.html, story.body.paragraphs, story.findings.quotes, story.findings.people,
-            story.findings.places)
+    return RestParts(story.body.html, story.body.paragraphs, story.findings.quotes, story.findings.people,
+                     story.findings.places)

@@ -18,7 +18,7 @@ from site_builder.cache import Shared, code_digest
 from site_builder.errors import Problem, SiteError
 from site_builder.load import RawFile, StoryFile
 from site_builder.markdown import RenderedBody, render_markdown
-from site_builder.stored import StoredBody, StoredFindings, rest_of, split, stored, whole
+from site_builder.stored import RestParts, StoredBody, StoredFindings, rest_of, split, stored, whole
 from site_builder.models import Article, Event, Gazetteer
 from site_builder.validate import validate_article
 from site_builder.workers import map_in_order
@@ -114,7 +114,7 @@ def prepare_stories(files: tuple[StoryFile, ...], setting: Setting, store=None,
     return prepared
 
 
-def _rest_again(file: StoryFile, setting: Setting) -> tuple:
+def _rest_again(file: StoryFile, setting: Setting) -> RestParts:
     """A stored story's rest (stored.Rest), made again from its file: for when the stored one
     does not read back."""
     problems: list[Problem] = []
