@@ -115,14 +115,15 @@ def prepare_stories(files: tuple[StoryFile, ...], setting: Setting, store=None,
 
 
 def _rest_again(file: StoryFile, setting: Setting) -> RestParts:
-    """A stored story's rest (stored.Rest), made again from its file: for when the stored one
-    does not read back."""
+    """A stored story's rest (stored.Rest), made again from its file: for when the store does
+    not give it back. The file's problems, should it no longer read or validate, stop the build."""
     problems: list[Problem] = []
     raw = file.raw(problems)
     story = prepare_story(raw, setting) if raw is not None else None
-    if story is None or story.body is None:
-        raise SiteError([Problem(file.path, None, None, "changed while the site was being built; build again")])
-    return rest_of(story)
+    if story is not None and story.body is not None:
+        return rest_of(story)
+    raise SiteError(problems or list(story.errors) or
+                    [Problem(file.path, None, None, "changed while the site was being built; build again")])
 
 
 _setting: Setting | None = None  # in a worker process: the setting every task shares

@@ -493,3 +493,29 @@ def test_a_stored_rest_that_does_not_read_back_is_made_again_from_the_file(make_
     result = build(project, out, BufferReporter())
     assert result.analysed == () and "stories/trump-enggan.html" in result.rendered
     assert on_disk(out) == render_site(project, BufferReporter())
+
+
+def test_a_stored_rest_gone_with_a_file_that_no_longer_reads_is_a_clear_error(make_site, monkeypatch, capsys):
+    """The rest is made again from the file; if that file can no longer be read, say so."""
+    from site_builder import load
+    from site_builder.cache import FOLDER
+
+    project = make_site()
+    out = project.root / "_site"
+    age(project)
+    build(project, out, BufferReporter())
+    before = on_disk(out)
+    for shard in (project.root / FOLDER / "stories").glob("*.rest.pickle"):
+        shard.unlink()
+    (project.templates / "story.html").write_text((project.templates / "story.html").read_text() + "\n")
+
+    def refuse(path, *args, **kwargs):
+        if str(path).endswith("trump-enggan.md"):
+            raise PermissionError(13, "Permission denied")
+        return open(path, *args, **kwargs)
+
+    monkeypatch.setattr(load, "open", refuse, raising=False)
+    assert main(["build", "--project", str(project.root), "--quiet"]) == 1
+    error = capsys.readouterr().err
+    assert "content/articles/trump-enggan.md: cannot be read (Permission denied)" in error
+    assert "Traceback" not in error and on_disk(out) == before
