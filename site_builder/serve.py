@@ -16,9 +16,11 @@ from site_builder.errors import SiteError
 from site_builder.pipeline import reclaim_cycles
 from site_builder.project import Project
 from site_builder.reporter import Reporter
+from site_builder.stamp import inputs_digest
 
 PREFIX = "/__site_builder/"
 DEBOUNCE_MS = 300
+QUIET_MS = 1000  # the watcher reports a quiet second: the first one tells that it is watching
 RELOAD_JS = b"""(function () {
   "use strict";
   var seen = null;
@@ -137,6 +139,7 @@ def serve(project: Project, out: Path, reporter: Reporter, host: str, port: int,
     import watchfiles
 
     preview = Preview(project, out, base_url, reporter)
+    before = inputs_digest(project)
     preview.rebuild()
     base_path = urls.base_path(base_url or _configured_base_url(project))
     handler = type("Handler", (PreviewHandler,), {"preview": preview, "base_path": base_path})
@@ -145,9 +148,15 @@ def serve(project: Project, out: Path, reporter: Reporter, host: str, port: int,
     reporter.info(f"serving http://{host}:{server.server_address[1]}{base_path} (Ctrl-C stops)")
     stop = threading.Event()
     watched = [str(p) for p in (project.content, project.templates, project.static) if p.is_dir()]
+    watching = False
     try:
-        for _ in watchfiles.watch(*watched, debounce=DEBOUNCE_MS, stop_event=stop, raise_interrupt=True):
-            preview.rebuild()
+        for changes in watchfiles.watch(*watched, debounce=DEBOUNCE_MS, stop_event=stop, raise_interrupt=True,
+                                        yield_on_timeout=True, rust_timeout=QUIET_MS):
+            # The watcher starts after the first build: a file saved in between (an editor saving
+            # as the server starts) is seen by comparing what the first build read with now.
+            if changes or not watching and inputs_digest(project) != before:
+                preview.rebuild()
+            watching = True
     except KeyboardInterrupt:
         reporter.info("stopped")
     finally:

@@ -51,6 +51,11 @@ def _inputs(project: Project, options: tuple) -> tuple[bytes, int]:
     return digest.digest(), newest
 
 
+def inputs_digest(project: Project) -> bytes:
+    """A digest of the names, sizes and modification times of every file a build reads."""
+    return _inputs(project, ())[0]
+
+
 class Stamp:
     def __init__(self, project: Project, out: Path, options: tuple):
         self.path = project.root / FOLDER / "stamp.pickle"

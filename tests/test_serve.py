@@ -104,3 +104,27 @@ def test_open_page_reloads_after_an_edit_and_shows_a_build_error(server, browser
     page.wait_for_selector("#site-builder-error", state="detached", timeout=20000)
     page.close()
     assert errors == []
+
+
+def test_a_file_saved_before_the_watcher_started_is_not_missed(make_site, monkeypatch):
+    """The watcher starts after the first build: a story saved in between (an editor saving as
+    the server starts) gets no event of its own. The first quiet spell the watcher reports
+    (yield_on_timeout) is when serve compares what the first build read with what is there now."""
+    import watchfiles
+
+    from site_builder.reporter import BufferReporter
+    from site_builder.serve import serve
+
+    project = make_site()
+    story = project.content / "articles" / "kim-sinis.md"
+
+    def watch(*paths, **options):  # as watchfiles.watch would see it
+        story.write_text(story.read_text() + "\nKalimat yang disimpan saat server mulai.\n")  # before it watches
+        if options.get("yield_on_timeout"):
+            yield set()  # a quiet spell: nothing changed since it started watching
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(watchfiles, "watch", watch)
+    serve(project, project.root / "_site", BufferReporter(), "127.0.0.1", 0)
+    assert "Kalimat yang disimpan saat server mulai." in \
+        (project.root / "_site" / "stories" / "kim-sinis.html").read_text()
