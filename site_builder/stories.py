@@ -103,9 +103,8 @@ def prepare_stories(files: tuple[StoryFile, ...], setting: Setting, store=None,
                 prepared[i] = PreparedStory(None, errors=tuple(problems))
             else:
                 work.append((i, raw))
-    missing = [i for i, _ in work]
     fresh = map_in_order(_prepare_in_worker, [(raw, keys[i]) for i, raw in work], workers, _remember, (setting,))
-    for i, (data, passages) in zip(missing, fresh):
+    for (i, _), (data, passages) in zip(work, fresh):
         prepared[i] = replace(whole(data, shared.loads), passages=passages)
         if store:
             store.put(keys[i], data, prepared[i].article and prepared[i].article.slug)
@@ -122,7 +121,7 @@ def _rest_again(file: StoryFile, setting: Setting) -> RestParts:
     story = prepare_story(raw, setting) if raw is not None else None
     if story is not None and story.body is not None:
         return rest_of(story)
-    raise SiteError(problems or list(story.errors) or
+    raise SiteError(problems or list(story.errors if story else ()) or
                     [Problem(file.path, None, None, "changed while the site was being built; build again")])
 
 

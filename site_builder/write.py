@@ -154,10 +154,7 @@ def _write_files(folder: Path, files: dict[str, bytes | Kept], previous: Path,
     folder, previous = os.fspath(folder), os.fspath(previous)
     for url in sorted(files):  # strings, not Path objects: ten thousand files at 10,000 stories
         target = os.path.join(folder, _checked(url))
-        parent = os.path.dirname(target)
-        if parent not in made:
-            os.makedirs(parent, exist_ok=True)
-            made.add(parent)
+        _make_parent(target, made)
         source = os.path.join(previous, url)
         if url in unchanged:
             try:
@@ -168,6 +165,15 @@ def _write_files(folder: Path, files: dict[str, bytes | Kept], previous: Path,
                 pass  # no hard links here (another file system): write the bytes instead
         stamps[url] = _write(target, files[url], source)
     return stamps
+
+
+def _make_parent(target: str, made: set[str]) -> str:
+    """The folder `target` goes in, made unless `made` (those made so far) has it."""
+    parent = os.path.dirname(target)
+    if parent not in made:
+        os.makedirs(parent, exist_ok=True)
+        made.add(parent)
+    return parent
 
 
 def _write(target: str, data: bytes | Kept, source: str) -> FileStamp:
@@ -193,10 +199,7 @@ def _bring_up_to_date(spare: Path, files: dict[str, bytes | Kept], out: Path,
             stamps[url] = unchanged[url]  # already the output's own file: both names lead to one inode
             continue
         target = os.path.join(folder, url)
-        parent = os.path.dirname(target)
-        if parent not in made:
-            os.makedirs(parent, exist_ok=True)
-            made.add(parent)
+        parent = _make_parent(target, made)
         staged = os.path.join(parent, f".{os.path.basename(target)}.new")
         if os.path.lexists(staged):
             os.unlink(staged)
