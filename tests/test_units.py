@@ -96,6 +96,34 @@ def test_value_digest_follows_values_not_how_they_are_shared():
     assert value_digest([View()], stand_ins=False) is None
 
 
+def test_a_story_views_digest_follows_every_field_of_its_outlet_and_links():
+    from dataclasses import fields as fields_of, replace
+
+    from site_builder.models import Outlet
+    from site_builder.views import StoryLink, StoryView
+
+    def link(slug: str) -> StoryLink:
+        return StoryLink(slug, f"Judul {slug}", f"stories/{slug}.html", "Tempo", "1 Jan 2020")
+
+    outlet = Outlet("tempo", "Tempo", "tempo.co", "Tempo Media", "online")
+    view = StoryView(None, outlet, None, "stories/b.html", None, previous=link("a"), next=link("c"),
+                     related=(link("d"), link("e")), source_key="key-of-b")
+    same = StoryView(None, replace(outlet), None, "stories/b.html", None, previous=link("a"), next=link("c"),
+                     related=(link("d"), link("e")), source_key="key-of-b")
+    assert view.cache_digest == same.cache_digest
+    changed = [replace(view, source_key="other"), replace(view, url="stories/x.html"),
+               replace(view, previous=None), replace(view, next=link("a")), replace(view, previous=link("c")),
+               replace(view, related=(link("e"), link("d"))), replace(view, related=(link("d"),))]
+    changed += [replace(view, outlet=replace(outlet, **{f.name: "x" if f.type == "str" else ("x",)}))
+                for f in fields_of(Outlet)]
+    for place in ("previous", "next"):
+        changed += [replace(view, **{place: replace(getattr(view, place), **{f.name: "x"})})
+                    for f in fields_of(StoryLink)]
+    changed += [replace(view, related=(replace(link("d"), **{f.name: "x"}), link("e"))) for f in fields_of(StoryLink)]
+    digests = [v.cache_digest for v in changed]
+    assert view.cache_digest not in digests and len(set(digests)) == len(digests)
+
+
 def test_a_library_is_known_by_its_installed_version_not_by_when_it_was_installed(tmp_path, monkeypatch):
     import importlib
     import os
