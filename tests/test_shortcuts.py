@@ -1,6 +1,7 @@
 """The shortcuts taken for speed give the answers of the plain definitions they replace."""
 from __future__ import annotations
 
+import bisect
 import re
 from itertools import combinations
 from unittest.mock import patch
@@ -101,11 +102,12 @@ CHANGE = st.tuples(st.sampled_from(["add", "edit", "remove"]), st.integers(0, 9)
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(LONG_SENTENCE, min_size=6, max_size=6), st.lists(STORY, max_size=8), st.lists(CHANGE, max_size=8),
-       st.integers(2, 4))
-def test_the_passage_index_kept_up_to_date_finds_what_the_plain_definition_finds(pool, site, changes, common):
+       st.integers(2, 4), st.sampled_from([passages.SPLICE_BY_PIECES, 0]))
+def test_the_passage_index_kept_up_to_date_finds_what_the_plain_definition_finds(pool, site, changes, common, pieces):
     site = {f"s{n}": story for n, story in enumerate(site)}
     index = PassageIndex()
-    with patch.object(passages, "COMMON", common):  # a low limit, so that counts cross it
+    with patch.object(passages, "COMMON", common), patch.object(passages, "SPLICE_BY_PIECES", pieces):
+        # a low limit of "common", so that counts cross it; both ways of changing the index's arrays
         for change, number, story in [(None, 0, None), *changes]:
             slug = f"s{number}"
             if change in ("add", "edit") and (slug in site) == (change == "edit"):
@@ -117,6 +119,22 @@ def test_the_passage_index_kept_up_to_date_finds_what_the_plain_definition_finds
                        for slug, (outlet, chosen) in site.items()]
             found = [(p.a.story, p.a.text, p.b.story, p.b.text, p.similarity) for p in index.reused_passages(stories)]
             assert found == plain_reused_passages(stories, common)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 9), max_size=30).map(sorted), st.data(), st.sampled_from([passages.SPLICE_BY_PIECES, 0]))
+def test_splicing_an_array_is_deleting_then_inserting(values, data, pieces):
+    import numpy as np
+
+    array = np.array(values, np.int64)
+    drop = np.array(sorted(data.draw(st.sets(st.integers(0, len(values) - 1)))) if values else [], np.int64)
+    new = np.array(sorted(data.draw(st.lists(st.integers(0, 9), max_size=10))), np.int64)
+    at = np.searchsorted(array, new, side="right")
+    expected = [v for i, v in enumerate(values) if i not in set(drop.tolist())]
+    for value in new.tolist():  # each after the equal values already there
+        expected.insert(bisect.bisect_right(expected, value), value)
+    with patch.object(passages, "SPLICE_BY_PIECES", pieces):
+        assert passages._spliced(array, drop, at, new).tolist() == expected
 
 
 # Text that mixes ASCII words with letters whose case behaves oddly (dotless and dotted i, long s,
