@@ -80,6 +80,21 @@ def test_excerpt_cuts_at_a_word():
     assert body.excerpt(100) == "satu dua tiga empat lima enam"
 
 
+def test_the_story_store_reads_a_pickle_naming_a_class_that_is_gone_as_not_stored():
+    import pickle
+
+    from site_builder.cache import Shared
+    from site_builder.models import Outlet
+
+    shared = Shared({})
+    outlet = Outlet("tempo", "Tempo", "tempo.co", "Tempo Media", "online")
+    data = shared.dumps(outlet)
+    assert shared.loads(data) == outlet and shared.loads(data) == outlet  # the class, found once, serves again
+    gone = data.replace(b"Outlet", b"Outlex")  # as written by code whose class had another name
+    assert gone != data and shared.loads(gone) is None
+    assert shared.loads(pickle.dumps(outlet)) == outlet  # and what was found is still found
+
+
 def test_value_digest_follows_values_not_how_they_are_shared():
     from site_builder.cache import value_digest
 
