@@ -218,9 +218,10 @@ class ResultCache:
 
 
 class Shared:
-    """The site's data that many stories refer to (people, places, sources, events). A story is
-    stored with references to these instead of copies of them, and gets back the objects of this
-    build's data when it is loaded (a story's key covers that data, so they are equal)."""
+    """The site's data that many stories refer to (people, places, sources, events), and the
+    classes stories are made of. A story is stored with references to these instead of copies of
+    them, and gets back the objects of this build's data when it is loaded (a story's key covers
+    that data and the code, so they are equal)."""
 
     def __init__(self, objects: dict[tuple[str, str], object]):
         self.objects = objects  # reference -> object
@@ -235,26 +236,12 @@ class Shared:
     def loads(self, data: bytes):
         """The value, or None when the data cannot be read back (written by other code, or
         referring to data the site no longer has)."""
-        unpickler = _ClassesKnownUnpickler(io.BytesIO(data))
+        unpickler = pickle.Unpickler(io.BytesIO(data))
         unpickler.persistent_load = self.objects.__getitem__  # a reference is a (kind, id) tuple
         try:
             return unpickler.load()
         except (KeyError, *UNREADABLE):
             return None
-
-
-class _ClassesKnownUnpickler(pickle.Unpickler):
-    """Finds each class a pickle names (a story names about nine: its article, its date and time
-    zone, its quotes...) once per process instead of once per pickle: pickle looks a class up
-    through the import system, and at 10,000 stories, loading each story's facts took 12-18 %
-    longer that way."""
-    classes: dict[tuple[str, str], object] = {}
-
-    def find_class(self, module: str, name: str):
-        found = self.classes.get((module, name))
-        if found is None:
-            found = self.classes[module, name] = super().find_class(module, name)
-        return found
 
 
 class _ReferencePickler(pickle.Pickler):

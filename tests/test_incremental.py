@@ -455,6 +455,31 @@ def test_a_stored_story_answers_as_the_story_prepared_afresh(tmp_path):
     assert any(m.findings.people for m in fresh) and any(m.findings.statements for m in fresh)  # something to compare
 
 
+def test_a_stored_story_names_no_class_for_pickle_to_look_up(tmp_path, make_site):
+    import pickletools
+
+    from site_builder.cache import FOLDER, _records
+
+    _stored_and_whole(tmp_path / "real")  # the project's own five stories, built
+    fixture = make_site()
+    build(fixture, fixture.root / "_site", BufferReporter())
+    named = set()
+    for root in (tmp_path / "real", fixture.root):
+        shards = sorted((root / FOLDER / "stories").glob("*.pickle"))
+        assert len(shards) >= 2
+        for shard in shards:
+            for _, data in _records(shard):
+                ops = list(pickletools.genops(data)) if data else []
+                assert ops and any(op.name == "BINPERSID" for op, _, _ in ops)
+                texts = []  # the strings pushed so far: a STACK_GLOBAL takes the last two (or memoized ones)
+                for op, arg, _ in ops:
+                    if isinstance(arg, str) and op.name.endswith("UNICODE"):
+                        texts.append(arg)
+                    if op.name in ("STACK_GLOBAL", "GLOBAL", "INST"):
+                        named.add(arg or ".".join(texts[-2:]))
+    assert named == set(), "add these classes to stories.STORED_CLASSES"
+
+
 def test_an_edit_loads_the_rest_of_no_other_story(make_site, monkeypatch):
     from site_builder import stored
 
