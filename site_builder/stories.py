@@ -66,7 +66,7 @@ class PreparedStory:
 
 # The classes of what a prepared story holds, in its two parts (stored.py). Pickled as references
 # (cache.Shared) rather than by module and name, which pickle looks up through the import system
-# for every story loaded: 9 lookups a story, a fifth of the time loading 10,000 stories' facts.
+# for every story loaded: 9 lookups a story, a quarter of the time loading 10,000 stories' facts.
 # A class missing here is still pickled by name (test_incremental checks the list is complete).
 STORED_CLASSES = (PreparedStory, Article, Image, Problem, StoredBody, StoredFindings, RestParts, Quote, SourceMention,
                   EventMention, Named, datetime, date, timezone, timedelta)

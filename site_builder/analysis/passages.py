@@ -217,6 +217,8 @@ def _spliced(array: np.ndarray, drop: np.ndarray, at: np.ndarray, values: np.nda
     between them took a third of the time of a boolean mask and np.insert (new memory for each
     array once instead of twice). Many changes at once, where a loop over them would cost more
     than the copies, go through the mask."""
+    if len(array) == 0:  # a new index: nothing to splice into
+        return values
     if len(drop) + len(values) > SPLICE_BY_PIECES:
         kept = np.delete(array, drop)
         return np.insert(kept, at - np.searchsorted(drop, at), values)
