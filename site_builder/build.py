@@ -43,9 +43,13 @@ def build(project: Project, out: Path, reporter: Reporter, base_url: str | None 
     from site_builder.pipeline import Caches, cycle_collector_paused, render_site  # Jinja, Markdown, analysis
 
     with cycle_collector_paused():
-        caches = Caches.open(project.root, out.resolve())
-        files = render_site(project, reporter, base_url, strict, caches, workers)
-        written = write_site(out, files, project.root / cache.FOLDER / "spare")
+        caches = Caches.open(project.root, out.resolve(), workers)
+        try:
+            files = render_site(project, reporter, base_url, strict, caches, workers)
+            written = write_site(out, files, project.root / cache.FOLDER / "spare")
+        except BaseException:
+            caches.close()
+            raise
         caches.save(written.stamps)
         stamp.record(reporter.warnings[first_warning:], written.stamps)
     changed = written.changed

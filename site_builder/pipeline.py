@@ -15,12 +15,13 @@ from pathlib import Path
 from site_builder import fields
 from site_builder.analysis import analyse
 from site_builder.assets import hashed_assets
-from site_builder.analysis.passages import PassageIndex, StoryPassages
+from site_builder.analysis.passages import StoryPassages
 from site_builder.cache import PageCache, ResultCache, StoryStore, load_kept, save_kept
 from site_builder.errors import Problem, SiteError
 from site_builder.load import RawContent, Reads, load_content
 from site_builder.markdown import render_markdown
 from site_builder.models import Content
+from site_builder.passage_keeper import PassageKeeper
 from site_builder.pages import find_collisions, plan_site
 from site_builder.project import Project
 from site_builder.render import render_pages
@@ -39,20 +40,25 @@ class Caches:
     reads: Reads | None  # what the last build read of the story files; then what this build read
     stories: StoryStore
     results: ResultCache  # articles.json's lines, the chart's figure
-    passages: PassageIndex
+    passages: PassageKeeper  # the reused-passage index
     pages: PageCache | None = None  # made once the asset URLs and the base URL are known
 
     @classmethod
-    def open(cls, root: Path, out: Path) -> Caches:
+    def open(cls, root: Path, out: Path, workers: int = 1) -> Caches:
+        """With more than one worker, the reused-passage index starts loading in a process of its own."""
         return cls(root, out, load_kept(root, "reads", Reads), StoryStore(root), ResultCache(root, "results"),
-                   load_kept(root, "passages", PassageIndex) or PassageIndex())
+                   PassageKeeper(root, beside=workers > 1))
 
     def save(self, written: dict[str, tuple]) -> None:
         """After the site was written, with the stamp of each file written (write.Written)."""
         self.pages.save(written)
         self.results.save()
-        save_kept(self.root, "passages", self.passages)
         save_kept(self.root, "reads", self.reads)
+        self.passages.close(save=True)
+
+    def close(self) -> None:
+        """After a build that stopped before `save`."""
+        self.passages.close(save=False)
 
 
 @contextmanager
@@ -96,13 +102,14 @@ def render_site(project: Project, reporter: Reporter, base_url: str | None = Non
     there are many.
     """
     reporter.progress("reading content")
-    content, prepared = load_and_validate(project, reporter, base_url, strict, caches, workers)
+    passages = caches.passages if caches else PassageKeeper(None, beside=False)
+    content, prepared = load_and_validate(project, reporter, base_url, strict, caches, workers, passages)
     reporter.progress(f"analysing {len(content.articles)} stories")
     errors: list[Problem] = []
     prose_bodies = _render_bodies(content.pages, errors)
     _fail_on(errors)
     asset_urls, asset_files = hashed_assets(project.static)
-    reused = _reused_passages(content.articles, prepared, caches.passages if caches else PassageIndex())
+    reused = passages.reused_passages(_passages_of(content.articles, prepared))
     findings = analyse(content.articles, {slug: p.findings for slug, p in prepared.items()}, reused)
     stories = story_views(content.articles, content.outlets, {slug: p.body for slug, p in prepared.items()},
                           findings, {slug: p.key for slug, p in prepared.items()})
@@ -118,12 +125,15 @@ def render_site(project: Project, reporter: Reporter, base_url: str | None = Non
 
 
 def load_and_validate(project: Project, reporter: Reporter, base_url: str | None = None, strict: bool = False,
-                      caches: Caches | None = None, workers: int = 1) -> tuple[Content, dict[str, PreparedStory]]:
-    """The validated content, and each story prepared (stories.py) by slug."""
+                      caches: Caches | None = None, workers: int = 1,
+                      passages: PassageKeeper | None = None) -> tuple[Content, dict[str, PreparedStory]]:
+    """The validated content, and each story prepared (stories.py) by slug. `passages` is asked
+    to bring the reused-passage index up to date as soon as the stories are prepared."""
     raw, errors = load_content(project, caches.reads if caches else None)
     if caches:
         caches.reads = raw.reads()
-    content, prepared, invalid, warnings = validate_content(raw, caches.stories if caches else None, workers)
+    content, prepared, invalid, warnings = validate_content(raw, caches.stories if caches else None, workers,
+                                                            passages)
     errors += invalid
     if base_url is not None and content is not None:
         clean, error = fields.base_url(base_url)
@@ -143,7 +153,8 @@ def load_and_validate(project: Project, reporter: Reporter, base_url: str | None
     return content, prepared
 
 
-def validate_content(raw: RawContent, store: StoryStore | None = None, workers: int = 1):
+def validate_content(raw: RawContent, store: StoryStore | None = None, workers: int = 1,
+                     passages: PassageKeeper | None = None):
     """Returns (content or None, prepared stories by slug, errors, warnings): the data files first,
     then each story on its own, then the checks that span files."""
     data, errors, warnings = validate_data(raw)
@@ -154,6 +165,8 @@ def validate_content(raw: RawContent, store: StoryStore | None = None, workers: 
         errors.extend(story.errors)
         warnings.extend(story.warnings)
     articles = [story.article for story in prepared if story.article]
+    if passages and not errors:  # the index comes up to date while the checks across files run
+        passages.ask(_passages_of(articles, {story.article.slug: story for story in prepared if story.article}))
     content, invalid = assemble(raw, data, articles)
     errors.extend(invalid)
     if errors:
@@ -161,12 +174,10 @@ def validate_content(raw: RawContent, store: StoryStore | None = None, workers: 
     return content, {story.article.slug: story for story in prepared if story.article}, errors, warnings
 
 
-def _reused_passages(articles, prepared: dict[str, PreparedStory], index: PassageIndex) -> list:
-    stories = []
-    for article in articles:
-        story = prepared[article.slug]
-        stories.append(StoryPassages(story.key, article.slug, article.outlet, story.body, story.passages))
-    return index.reused_passages(stories)
+def _passages_of(articles, prepared: dict[str, PreparedStory]) -> list[StoryPassages]:
+    """The stories as the reused-passage index sees them, in the order of `articles`."""
+    return [StoryPassages(prepared[a.slug].key, a.slug, a.outlet, prepared[a.slug].body, prepared[a.slug].passages)
+            for a in articles]
 
 
 def _render_bodies(items, errors: list[Problem]) -> dict:

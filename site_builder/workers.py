@@ -20,15 +20,10 @@ def map_in_order(function, items, workers: int, initializer, initargs: tuple):
     if workers <= 1 or len(items) < PARALLEL_FROM:
         yield from _here(function, items, initializer, initargs)
         return
-    # fork is quickest; with other threads running (the preview server) a forked child could
-    # inherit a held lock, so start workers from a clean server process instead.
-    methods = multiprocessing.get_all_start_methods()
-    method = "fork" if threading.active_count() == 1 and "fork" in methods \
-        else "forkserver" if "forkserver" in methods else "spawn"
     chunk = max(1, len(items) // (workers * 8))
     done = 0
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(start_method()),
                                  initializer=initializer, initargs=initargs) as pool:
             for result in pool.map(function, items, chunksize=chunk):
                 done += 1
@@ -43,3 +38,12 @@ def _here(function, items, initializer, initargs: tuple):
     initializer(*initargs)
     for item in items:
         yield function(item)
+
+
+def start_method() -> str:
+    """fork is quickest; with other threads running (the preview server) a forked child could
+    inherit a held lock, so processes start from a clean server process instead."""
+    methods = multiprocessing.get_all_start_methods()
+    if threading.active_count() == 1 and "fork" in methods:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"

@@ -8,7 +8,8 @@ import pytest
 
 from site_builder.analysis.names import AliasIndex
 from site_builder.analysis.quotes import QuoteFinder
-from site_builder.analysis.passages import PassageIndex, StoryPassages
+from site_builder.analysis.passage_index import PassageIndex
+from site_builder.analysis.passages import StoryPassages
 from site_builder.analysis.shared import Item, shared_quotes, word_diff
 from site_builder.markdown import RenderedBody
 from site_builder.pipeline import render_site

@@ -305,35 +305,105 @@ SHARED_SENTENCE = ("Korea Utara telah meningkatkan pengujian senjatanya dan berj
                    "persenjataan nuklirnya tahun ini.")
 
 
-def test_reused_passages_stay_right_when_stories_change_and_when_the_passage_index_is_lost(make_site):
+def _reused(out: Path, slug: str) -> list[str]:
+    records = {r["slug"]: r for r in json.loads((out / "data/articles.json").read_bytes())}
+    return [r["story"] for r in records[slug]["reused_passages"]]
+
+
+@pytest.mark.parametrize("workers", [1, 2])  # with 2, the index is kept in a process of its own (passage_keeper.py)
+def test_reused_passages_stay_right_when_stories_change_and_when_the_passage_index_is_lost(make_site, workers):
     from site_builder.cache import FOLDER
 
     project = make_site()
     out = project.root / "_site"
     articles = project.content / "articles"
-
-    def reused(slug: str) -> list[str]:
-        records = {r["slug"]: r for r in json.loads((out / "data/articles.json").read_bytes())}
-        return [r["story"] for r in records[slug]["reused_passages"]]
-
-    build(project, out, BufferReporter())
-    assert reused("kim-sinis") == []
+    build(project, out, BufferReporter(), workers=workers)
+    assert _reused(out, "kim-sinis") == []
     story = articles / "kim-sinis.md"
     story.write_text(story.read_text() + "\n" + SHARED_SENTENCE + "\n")
     (articles / "trump-enggan.md").write_text((articles / "trump-enggan.md").read_text() + "\n" + SHARED_SENTENCE + "\n")
-    build(project, out, BufferReporter())
-    assert reused("kim-sinis") == ["trump-enggan"] and reused("trump-enggan") == ["kim-sinis"]
+    build(project, out, BufferReporter(), workers=workers)
+    assert _reused(out, "kim-sinis") == ["trump-enggan"] and _reused(out, "trump-enggan") == ["kim-sinis"]
     before = on_disk(out)
-    (project.root / FOLDER / "passages.pickle").write_bytes(b"lost")
+    (project.root / FOLDER / "passages.pickle").write_bytes(b"lost")  # the index asks for the stories it lacks
     story.write_text(story.read_text() + "\nSatu paragraf lagi.\n")
-    build(project, out, BufferReporter())
-    assert reused("kim-sinis") == ["trump-enggan"]
+    build(project, out, BufferReporter(), workers=workers)
+    assert _reused(out, "kim-sinis") == ["trump-enggan"]
     story.write_text(story.read_text().replace("\nSatu paragraf lagi.\n", ""))
-    build(project, out, BufferReporter())
+    build(project, out, BufferReporter(), workers=workers)
     assert on_disk(out) == before
     story.write_text(story.read_text().replace(SHARED_SENTENCE, "Kalimat lain."))
-    build(project, out, BufferReporter())
-    assert reused("kim-sinis") == [] and reused("trump-enggan") == []
+    build(project, out, BufferReporter(), workers=workers)
+    assert _reused(out, "kim-sinis") == [] and _reused(out, "trump-enggan") == []
+
+
+def _share_a_sentence(project, slugs=("kim-sinis", "trump-enggan")) -> None:
+    for slug in slugs:
+        story = project.content / "articles" / f"{slug}.md"
+        story.write_text(story.read_text() + "\n" + SHARED_SENTENCE + "\n")
+
+
+def test_the_passage_index_kept_beside_the_build_is_saved_for_the_next_one(make_site):
+    from site_builder.analysis.passage_index import PassageIndex
+    from site_builder.cache import load_kept
+    from site_builder.passage_keeper import KEPT_AS
+
+    project = make_site()
+    _share_a_sentence(project)
+    build(project, project.root / "_site", BufferReporter(), workers=2)
+    index = load_kept(project.root, KEPT_AS, PassageIndex)  # written by the helper process
+    assert index is not None and len(index.stories) == 2 and len(index.found()) == 1
+    add_a_paragraph(project)
+    result = build(project, project.root / "_site", BufferReporter(), workers=2)
+    assert result.analysed == ("kim-sinis",)
+    kept = load_kept(project.root, KEPT_AS, PassageIndex)
+    assert len(kept.stories) == 2 and set(kept.stories) != set(index.stories)  # the edited story's entry changed
+    assert kept.next_number == 3  # one story put in, not the whole site again
+    assert _reused(project.root / "_site", "kim-sinis") == ["trump-enggan"]
+
+
+@pytest.mark.parametrize("failure", ["exits at once", "fails at work"])
+def test_a_build_whose_passage_helper_stops_does_the_work_itself(make_site, monkeypatch, failure):
+    import multiprocessing
+    import os
+
+    from site_builder import passage_keeper
+    from site_builder.analysis.passage_index import PassageIndex
+
+    project = make_site()
+    _share_a_sentence(project)
+    clean = build(project, project.root / "one", BufferReporter(), clean=True)
+    monkeypatch.setattr(passage_keeper, "start_method", lambda: "fork")  # the child runs the patched code
+    if failure == "exits at once":
+        monkeypatch.setattr(passage_keeper, "_keep", lambda connection, root: None)
+    else:
+        builder, real = os.getpid(), PassageIndex.bring_up_to_date
+
+        def out_of_memory_in_the_helper(index, *args):
+            if os.getpid() != builder:
+                raise MemoryError
+            return real(index, *args)
+
+        monkeypatch.setattr(PassageIndex, "bring_up_to_date", out_of_memory_in_the_helper)
+    result = build(project, project.root / "two", BufferReporter(), clean=True, workers=2)
+    assert on_disk(project.root / "two") == on_disk(project.root / "one")
+    assert _reused(project.root / "two", "kim-sinis") == ["trump-enggan"]
+    assert clean.files.keys() == result.files.keys()
+    assert multiprocessing.active_children() == []
+
+
+def test_a_build_that_fails_ends_its_passage_helper_without_saving(make_site):
+    import multiprocessing
+
+    from site_builder.cache import FOLDER
+    from site_builder.errors import SiteError
+
+    project = make_site()
+    (project.content / "articles" / "kim-sinis.md").write_text("---\ntitle: [\n---\n")
+    with pytest.raises(SiteError):
+        build(project, project.root / "_site", BufferReporter(), workers=2)
+    assert multiprocessing.active_children() == []
+    assert not (project.root / FOLDER / "passages.pickle").exists()
 
 
 def _files_read(monkeypatch) -> list[str]:

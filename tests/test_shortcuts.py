@@ -9,10 +9,11 @@ from unittest.mock import patch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from site_builder.analysis import passages
+from site_builder.analysis import passage_index
 from site_builder.analysis.events import events_in
-from site_builder.analysis.passages import (PASSAGE_MIN_SHARED, PASSAGE_SIMILARITY, QUOTED, SHINGLE_SIZE, PassageIndex,
-                                            StoryPassages, passage_sentences)
+from site_builder.analysis.passage_index import PassageIndex
+from site_builder.analysis.passages import (PASSAGE_MIN_SHARED, PASSAGE_SIMILARITY, QUOTED, SHINGLE_SIZE, StoryPassages,
+                                            passage_sentences)
 from site_builder.analysis.shared import Item, candidate_pairs, shingle_hashes, words
 from site_builder.analysis.text import AnyCase, matches_rule, sentences
 from site_builder.markdown import RenderedBody
@@ -102,11 +103,11 @@ CHANGE = st.tuples(st.sampled_from(["add", "edit", "remove"]), st.integers(0, 9)
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(LONG_SENTENCE, min_size=6, max_size=6), st.lists(STORY, max_size=8), st.lists(CHANGE, max_size=8),
-       st.integers(2, 4), st.sampled_from([passages.SPLICE_BY_PIECES, 0]))
+       st.integers(2, 4), st.sampled_from([passage_index.SPLICE_BY_PIECES, 0]))
 def test_the_passage_index_kept_up_to_date_finds_what_the_plain_definition_finds(pool, site, changes, common, pieces):
     site = {f"s{n}": story for n, story in enumerate(site)}
     index = PassageIndex()
-    with patch.object(passages, "COMMON", common), patch.object(passages, "SPLICE_BY_PIECES", pieces):
+    with patch.object(passage_index, "COMMON", common), patch.object(passage_index, "SPLICE_BY_PIECES", pieces):
         # a low limit of "common", so that counts cross it; both ways of changing the index's arrays
         for change, number, story in [(None, 0, None), *changes]:
             slug = f"s{number}"
@@ -122,7 +123,7 @@ def test_the_passage_index_kept_up_to_date_finds_what_the_plain_definition_finds
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.integers(0, 9), max_size=30).map(sorted), st.data(), st.sampled_from([passages.SPLICE_BY_PIECES, 0]))
+@given(st.lists(st.integers(0, 9), max_size=30).map(sorted), st.data(), st.sampled_from([passage_index.SPLICE_BY_PIECES, 0]))
 def test_splicing_an_array_is_deleting_then_inserting(values, data, pieces):
     import numpy as np
 
@@ -133,8 +134,8 @@ def test_splicing_an_array_is_deleting_then_inserting(values, data, pieces):
     expected = [v for i, v in enumerate(values) if i not in set(drop.tolist())]
     for value in new.tolist():  # each after the equal values already there
         expected.insert(bisect.bisect_right(expected, value), value)
-    with patch.object(passages, "SPLICE_BY_PIECES", pieces):
-        assert passages._spliced(array, drop, at, new).tolist() == expected
+    with patch.object(passage_index, "SPLICE_BY_PIECES", pieces):
+        assert passage_index._spliced(array, drop, at, new).tolist() == expected
 
 
 # Text that mixes ASCII words with letters whose case behaves oddly (dotless and dotted i, long s,

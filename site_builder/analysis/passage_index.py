@@ -1,0 +1,213 @@
+"""The reused-passage index (passages.py), kept between builds and brought up to date instead of
+being built again.
+
+The index holds every sentence's distinct shingles in two numpy arrays sorted by shingle
+(`shingles`, and the `sentences` each occurs in), so the sentences sharing a shingle sit side by
+side. A sentence's id is its story's number (given when the story enters the index) shifted left
+by PLACE_BITS, plus its place among the story's sentences (passage_sentences).
+
+An update takes out the sentences of stories that changed or went and puts in those of new and
+changed stories. Then only two kinds of pairs can have changed, and are worked out again: pairs of
+a sentence put in, and pairs of a sentence holding a shingle whose count crossed a limit of
+"telling" (1 to 2 or COMMON to COMMON + 1, either way). Any other pair shares the same telling
+shingles as before, and its sentences are the same length: it stays as it was.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from site_builder.analysis.passages import (PASSAGE_MIN_SHARED, PASSAGE_SIMILARITY, SentencePair, StoryPassages,
+                                            pairs_in_order, passage_shingles)
+from site_builder.analysis.shared import COMMON, Pair
+
+PLACE_BITS = 32
+PLACE_MASK = (1 << PLACE_BITS) - 1
+
+
+class PassageIndex:
+    def __init__(self):
+        self.stories: dict[str, tuple[int, str, tuple[int, ...]]] = {}  # key -> number, outlet, shingles per sentence
+        self.shingles = np.empty(0, np.int64)  # sorted
+        self.sentences = np.empty(0, np.int64)  # the sentence each of `shingles` occurs in
+        self.pairs: dict[tuple[int, int], int] = {}  # reused passage (lower id first) -> telling shingles shared
+        self.next_number = 0
+
+    def reused_passages(self, stories: list[StoryPassages]) -> list[Pair]:
+        """Brings the index to `stories` (in the site's order) and returns the reused passages:
+        in each pair the earlier sentence first, the pairs in that order too."""
+        self.bring_up_to_date([(s.key, s.outlet) for s in stories],
+                              {s.key: s.shingles if s.shingles is not None else passage_shingles(s.body.paragraphs)
+                               for s in stories if s.key not in self.stories})
+        return pairs_in_order(stories, self.found())
+
+    def bring_up_to_date(self, stories: list[tuple[str, str]], shingles: dict[str, tuple[bytes, ...]]) -> list[str]:
+        """Brings the index to `stories` (key and outlet of each), given the passage_shingles of
+        those it does not hold. Returns the keys of those it does not hold and whose shingles are
+        not given, and then changes nothing."""
+        missing = [key for key, _ in stories if key not in self.stories and key not in shingles]
+        if not missing:
+            current = {key for key, _ in stories}
+            self.update(gone=[key for key in self.stories if key not in current],
+                        added={key: (outlet, shingles[key]) for key, outlet in stories if key not in self.stories})
+        return missing
+
+    def found(self) -> list[SentencePair]:
+        """The reused passages among the stories in the index, in no particular order."""
+        key_of = {number: key for key, (number, _, _) in self.stories.items()}
+        size = self._size_of()
+        return [SentencePair(key_of[a >> PLACE_BITS], a & PLACE_MASK, key_of[b >> PLACE_BITS], b & PLACE_MASK,
+                             round(shared / min(size(a), size(b)), 2)) for (a, b), shared in self.pairs.items()]
+
+    def update(self, gone: list[str], added: dict[str, tuple[str, tuple[bytes, ...]]]) -> None:
+        """Takes out the stories `gone` (keys) and puts in those `added` (key -> outlet and
+        passage_shingles), then works out again the pairs that can have changed."""
+        gone_numbers = [self.stories.pop(key)[0] for key in gone]
+        new_sentences, new_ids, new_shingles = self._number(added)
+        order = np.argsort(new_shingles, kind="stable")
+        new_shingles = new_shingles[order]
+        new_ids = new_ids[order]
+        del order  # at 10,000 stories, each of these arrays is 25 MB
+        touched = _distinct(new_shingles)
+        drop = np.empty(0, np.int64)  # positions of the sentences of the stories gone
+        if gone_numbers:
+            drop = np.flatnonzero(np.isin(self.sentences >> PLACE_BITS, gone_numbers, kind="table"))
+            touched = np.union1d(touched, self.shingles[drop])
+        before = self._counts(touched)
+        at = np.searchsorted(self.shingles, new_shingles, side="right")
+        self.shingles = _spliced(self.shingles, drop, at, new_shingles)
+        self.sentences = _spliced(self.sentences, drop, at, new_ids)
+        crossed = touched[_telling(before) != _telling(self._counts(touched))]
+        redo = np.union1d(new_sentences, self.sentences[_ranges(*self._runs(crossed))])
+        gone_set, redo_set = set(gone_numbers), set(redo.tolist())
+        self.pairs = {pair: shared for pair, shared in self.pairs.items()
+                      if not (pair[0] >> PLACE_BITS in gone_set or pair[1] >> PLACE_BITS in gone_set
+                              or pair[0] in redo_set or pair[1] in redo_set)}
+        everything = len(redo) == sum(len(sizes) for _, _, sizes in self.stories.values())
+        if everything:
+            self.pairs.update(self._pairs_of(self.shingles, None))
+        elif len(redo) == len(new_sentences):  # no old sentence to work out again
+            self.pairs.update(self._pairs_of(new_shingles, redo))
+        else:
+            self.pairs.update(self._pairs_of(self.shingles[np.isin(self.sentences, redo)], redo))
+
+    def _number(self, added) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Gives each story added its number. The ids of their sentences; the id of each of their
+        shingles, and the shingles."""
+        sentences, lengths, packed = [], [], []
+        for key, (outlet, shingles) in added.items():
+            number, self.next_number = self.next_number, self.next_number + 1
+            sizes = tuple(len(s) // 8 for s in shingles)
+            self.stories[key] = (number, outlet, sizes)
+            sentences.extend(number << PLACE_BITS | place for place in range(len(shingles)))
+            lengths.extend(sizes)
+            packed.extend(shingles)
+        ids = np.array(sentences, np.int64)
+        return ids, np.repeat(ids, np.array(lengths, np.int64)), np.frombuffer(b"".join(packed), np.int64)
+
+    def _runs(self, shingles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Where each of `shingles` starts and ends in the index."""
+        return (np.searchsorted(self.shingles, shingles, side="left"),
+                np.searchsorted(self.shingles, shingles, side="right"))
+
+    def _counts(self, shingles: np.ndarray) -> np.ndarray:
+        """In how many sentences each of `shingles` occurs."""
+        start, end = self._runs(shingles)
+        return end - start
+
+    def _pairs_of(self, their_shingles: np.ndarray, redo: np.ndarray | None) -> dict[tuple[int, int], int]:
+        """The reused passages with a sentence in `redo` (sorted ids; None: any), whose shingles
+        are `their_shingles` (sorted)."""
+        start, end = self._runs(_distinct(their_shingles))
+        telling = _telling(end - start)
+        start, end = start[telling], end[telling]
+        ids = self._sentence_ids()
+        outlet = self._outlet_codes()
+        pair_codes = []  # each pair of sentences sharing a telling shingle, once for each: low * len(ids) + high
+        for length in np.unique(end - start).tolist():  # the sentences sharing a shingle, by how many they are
+            members = self.sentences[start[end - start == length][:, None] + np.arange(length)]
+            a, b = np.triu_indices(length, 1)
+            first, second = members[:, a].ravel(), members[:, b].ravel()
+            keep = outlet[first >> PLACE_BITS] != outlet[second >> PLACE_BITS]
+            if redo is not None:
+                keep &= np.isin(first, redo) | np.isin(second, redo)
+            first, second = np.searchsorted(ids, first[keep]), np.searchsorted(ids, second[keep])
+            pair_codes.append(np.minimum(first, second) * len(ids) + np.maximum(first, second))
+        if not pair_codes:
+            return {}
+        codes, shared = np.unique(np.concatenate(pair_codes), return_counts=True)
+        enough = shared >= PASSAGE_MIN_SHARED
+        size = self._size_of()
+        pairs = {}
+        for code, count in zip(codes[enough].tolist(), shared[enough].tolist()):
+            pair = (int(ids[code // len(ids)]), int(ids[code % len(ids)]))
+            if count / min(size(pair[0]), size(pair[1])) >= PASSAGE_SIMILARITY:
+                pairs[pair] = count
+        return pairs
+
+    def _sentence_ids(self) -> np.ndarray:
+        """The ids of all sentences in the index, sorted."""
+        numbers = np.fromiter((number for number, _, _ in self.stories.values()), np.int64, len(self.stories))
+        counts = np.fromiter((len(sizes) for _, _, sizes in self.stories.values()), np.int64, len(self.stories))
+        places = np.arange(counts.sum(), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+        return np.sort(np.repeat(numbers << PLACE_BITS, counts) | places)
+
+    def _outlet_codes(self) -> np.ndarray:
+        """A number for the outlet of each story number (-1 for numbers no longer in use)."""
+        codes = np.full(self.next_number, -1, np.int64)
+        outlets: dict[str, int] = {}
+        for number, outlet, _ in self.stories.values():
+            codes[number] = outlets.setdefault(outlet, len(outlets))
+        return codes
+
+    def _size_of(self):
+        """A function: sentence id -> how many shingles the sentence has."""
+        by_number = {number: sizes for number, _, sizes in self.stories.values()}
+        return lambda sentence: by_number[sentence >> PLACE_BITS][sentence & PLACE_MASK]
+
+
+SPLICE_BY_PIECES = 20_000  # up to this many elements taken out and put in, _spliced copies the runs between them
+
+
+def _spliced(array: np.ndarray, drop: np.ndarray, at: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """`array` without its elements at the positions `drop`, with `values` put in before the
+    positions `at` (both sorted, positions in `array`).
+
+    An edit takes out and puts in a few hundred elements of arrays of millions: copying the runs
+    between them took a third of the time of a boolean mask and np.insert (new memory for each
+    array once instead of twice). Many changes at once, where a loop over them would cost more
+    than the copies, go through the mask."""
+    if len(array) == 0:  # a new index: nothing to splice into
+        return values
+    if len(drop) + len(values) > SPLICE_BY_PIECES:
+        kept = np.delete(array, drop)
+        return np.insert(kept, at - np.searchsorted(drop, at), values)
+    cuts = sorted([(place, 0, index) for index, place in enumerate(at.tolist())] +  # put in before taken out
+                  [(place, 1, 0) for place in drop.tolist()])
+    pieces, start = [], 0
+    for place, taken_out, index in cuts:
+        pieces.append(array[start:place])
+        if taken_out:
+            start = place + 1
+        else:
+            pieces.append(values[index:index + 1])
+            start = place
+    pieces.append(array[start:])
+    return np.concatenate(pieces)
+
+
+def _telling(counts: np.ndarray) -> np.ndarray:
+    return (counts >= 2) & (counts <= COMMON)
+
+
+def _distinct(ordered: np.ndarray) -> np.ndarray:
+    """The distinct values of a sorted array."""
+    if len(ordered) == 0:
+        return ordered
+    return ordered[np.concatenate([[True], ordered[1:] != ordered[:-1]])]
+
+
+def _ranges(start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """The positions start[0]..end[0]-1, start[1]..end[1]-1, ... in one array."""
+    lengths = end - start
+    offsets = np.repeat(start - np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64), lengths)
+    return offsets + np.arange(lengths.sum(), dtype=np.int64)
