@@ -43,7 +43,7 @@ def build(project: Project, out: Path, reporter: Reporter, base_url: str | None 
     from site_builder.pipeline import Caches, cycle_collector_paused, render_site  # Jinja, Markdown, analysis
 
     with cycle_collector_paused():
-        caches = Caches.open(project.root, out.resolve(), workers)
+        caches = Caches.open(project.root, out.resolve(), workers, stamp.content)
         try:
             files = render_site(project, reporter, base_url, strict, caches, workers)
             written = write_site(out, files, project.root / cache.FOLDER / "spare")

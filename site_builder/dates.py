@@ -17,6 +17,17 @@ def as_datetime(moment: datetime | date) -> datetime:
     return datetime.combine(moment, time(0, 0), tzinfo=WIB)
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def instant(moment: datetime | date) -> int:
+    """Microseconds since 1970 (UTC), as_datetime counts the moment: orders moments as comparing
+    them would, several times quicker when their time zones are different objects (as in
+    stories loaded from the store, each with its own)."""
+    return (as_datetime(moment) - _EPOCH) // _MICROSECOND
+
+
 def iso(moment: datetime | date) -> str:
     """2024-11-23T16:05:00+07:00, or 2024-11-23 when the time is unknown."""
     return moment.isoformat()

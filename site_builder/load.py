@@ -13,7 +13,7 @@ from pathlib import Path
 
 from site_builder.errors import Problem
 from site_builder.project import Project
-from site_builder.stamp import SETTLE
+from site_builder.stamp import SETTLE, Listing
 from site_builder.write import FileStamp, file_stamp
 
 
@@ -85,10 +85,13 @@ class RawContent:
         return Reads(self.started, {f.path: (f.stamp, f.digest) for f in self.articles if f.stamp is not None})
 
 
-def load_content(project: Project, last: Reads | None = None) -> tuple[RawContent, list[Problem]]:
-    """The content's files; story files as `last` recorded them are not read again."""
+def load_content(project: Project, last: Reads | None = None,
+                 listing: Listing | None = None) -> tuple[RawContent, list[Problem]]:
+    """The content's files; story files as `last` recorded them are not read again. `listing`:
+    the content folder's files as the build found them as it started (stamp.py), which spares
+    looking at every story file again."""
     problems: list[Problem] = []
-    started = time.time_ns()
+    started = listing.started if listing else time.time_ns()
     content = project.content
     if not content.is_dir():
         return RawContent(None, None, None, None, None, None, (), ()), [
@@ -108,19 +111,15 @@ def load_content(project: Project, last: Reads | None = None) -> tuple[RawConten
     def stories() -> tuple[StoryFile, ...]:
         found = []
         shown = project.display(content / "articles")
-        for entry in _markdown_files(content / "articles"):
-            path = f"{shown}/{entry.name}"
-            try:
-                stamp = file_stamp(entry.stat())
-            except OSError:
-                stamp = None
+        for name, location, stamp in _story_files(content / "articles", listing):
+            path = f"{shown}/{name}"
             digest = last.digest(path, stamp) if last and stamp else None
             if digest is not None:
-                found.append(StoryFile(path, entry.path, stamp, digest, None))
+                found.append(StoryFile(path, location, stamp, digest, None))
                 continue
-            raw = _read(entry.path, path, problems)
+            raw = _read(location, path, problems)
             if raw is not None:
-                found.append(StoryFile(path, entry.path, stamp, text_digest(raw.text), raw.text))
+                found.append(StoryFile(path, location, stamp, text_digest(raw.text), raw.text))
         return tuple(found)
 
     raw = RawContent(
@@ -135,6 +134,21 @@ def load_content(project: Project, last: Reads | None = None) -> tuple[RawConten
         started=started,
     )
     return raw, problems
+
+
+def _story_files(folder: Path, listing: Listing | None) -> list[tuple[str, str, FileStamp | None]]:
+    """Each story file's name, place on disk and stamp, by name; from `listing` where given."""
+    if listing is None:
+        found = []
+        for entry in _markdown_files(folder):
+            try:
+                found.append((entry.name, entry.path, file_stamp(entry.stat())))
+            except OSError:
+                found.append((entry.name, entry.path, None))
+        return found
+    under = folder.name + "/"
+    return [(name[len(under):], os.path.join(folder, name[len(under):]), stamp) for name, stamp in listing.files.items()
+            if name.startswith(under) and name.endswith(".md") and "/" not in name[len(under):]]
 
 
 def _markdown_files(folder: Path) -> list[os.DirEntry]:

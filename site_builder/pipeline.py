@@ -26,6 +26,7 @@ from site_builder.pages import find_collisions, plan_site
 from site_builder.project import Project
 from site_builder.render import render_pages
 from site_builder.reporter import Reporter
+from site_builder.stamp import Listing
 from site_builder.stories import PreparedStory, Setting, prepare_stories
 from site_builder.validate import assemble, validate_data
 from site_builder.views import story_views
@@ -41,13 +42,14 @@ class Caches:
     stories: StoryStore
     results: ResultCache  # articles.json's lines, the chart's figure
     passages: PassageKeeper  # the reused-passage index
+    listing: Listing | None = None  # the content's files as the stamp found them when the build started
     pages: PageCache | None = None  # made once the asset URLs and the base URL are known
 
     @classmethod
-    def open(cls, root: Path, out: Path, workers: int = 1) -> Caches:
+    def open(cls, root: Path, out: Path, workers: int = 1, listing: Listing | None = None) -> Caches:
         """With more than one worker, the reused-passage index starts loading in a process of its own."""
         return cls(root, out, load_kept(root, "reads", Reads), StoryStore(root), ResultCache(root, "results"),
-                   PassageKeeper(root, beside=workers > 1))
+                   PassageKeeper(root, beside=workers > 1), listing)
 
     def save(self, written: dict[str, tuple]) -> None:
         """After the site was written, with the stamp of each file written (write.Written)."""
@@ -129,7 +131,7 @@ def load_and_validate(project: Project, reporter: Reporter, base_url: str | None
                       passages: PassageKeeper | None = None) -> tuple[Content, dict[str, PreparedStory]]:
     """The validated content, and each story prepared (stories.py) by slug. `passages` is asked
     to bring the reused-passage index up to date as soon as the stories are prepared."""
-    raw, errors = load_content(project, caches.reads if caches else None)
+    raw, errors = load_content(project, caches.reads if caches else None, caches.listing if caches else None)
     if caches:
         caches.reads = raw.reads()
     content, prepared, invalid, warnings = validate_content(raw, caches.stories if caches else None, workers,
@@ -176,8 +178,11 @@ def validate_content(raw: RawContent, store: StoryStore | None = None, workers: 
 
 def _passages_of(articles, prepared: dict[str, PreparedStory]) -> list[StoryPassages]:
     """The stories as the reused-passage index sees them, in the order of `articles`."""
-    return [StoryPassages(prepared[a.slug].key, a.slug, a.outlet, prepared[a.slug].body, prepared[a.slug].passages)
-            for a in articles]
+    stories = []
+    for article in articles:
+        story = prepared[article.slug]
+        stories.append(StoryPassages(story.key, article.slug, article.outlet, story.body, story.passages))
+    return stories
 
 
 def _render_bodies(items, errors: list[Problem]) -> dict:

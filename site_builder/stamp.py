@@ -16,13 +16,22 @@ import hashlib
 import os
 import pickle
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from site_builder.cache import FOLDER, code_digest, load_pickle, save_pickle
 from site_builder.project import Project
-from site_builder.write import file_stamp
+from site_builder.write import FileStamp, file_stamp
 
 SETTLE = 2.0  # seconds
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The files of a folder as a build found them: path under it -> stamp (write.file_stamp),
+    and the time (time.time_ns()) the build started looking."""
+    started: int
+    files: dict[str, FileStamp]
 
 
 def _walk(folder: Path, prefix: str = "") -> dict[str, tuple[int, int, int]]:
@@ -33,22 +42,28 @@ def _walk(folder: Path, prefix: str = "") -> dict[str, tuple[int, int, int]]:
     except OSError:
         return found
     for entry in entries:
-        if entry.is_dir():
-            found.update(_walk(Path(entry.path), f"{prefix}{entry.name}/"))
-        else:
-            found[prefix + entry.name] = file_stamp(entry.stat())
+        try:
+            if entry.is_dir():
+                found.update(_walk(Path(entry.path), f"{prefix}{entry.name}/"))
+            elif entry.is_file():
+                found[prefix + entry.name] = file_stamp(entry.stat())
+        except OSError:  # gone since the folder was listed
+            continue
     return found
 
 
-def _inputs(project: Project, options: tuple) -> tuple[bytes, int]:
-    """A digest of everything a build reads, and the newest modification time among its files."""
+def _inputs(project: Project, options: tuple) -> tuple[bytes, int, dict[str, FileStamp]]:
+    """A digest of everything a build reads, the newest modification time among its files, and
+    the content folder's files (path under content/ -> stamp)."""
     digest = hashlib.sha256(code_digest() + repr(options).encode())
-    newest = 0
+    newest, content = 0, {}
     for folder in (project.content, project.templates, project.static):
         files = _walk(folder)
         digest.update(pickle.dumps((str(folder), files), protocol=5))
         newest = max([newest, *(mtime for _, _, mtime in files.values())])
-    return digest.digest(), newest
+        if folder == project.content:
+            content = files
+    return digest.digest(), newest, content
 
 
 def inputs_digest(project: Project) -> bytes:
@@ -61,7 +76,8 @@ class Stamp:
         self.path = project.root / FOLDER / "stamp.pickle"
         self.out = out
         self.started = time.time_ns()
-        self.inputs, self.newest = _inputs(project, (str(out.resolve()), *options))  # as the build starts
+        self.inputs, self.newest, content = _inputs(project, (str(out.resolve()), *options))  # as the build starts
+        self.content = Listing(self.started, content)  # so that load.py need not look at every file again
 
     def unchanged(self) -> list[str] | None:
         """The warnings of the last build when nothing changed since it, else None."""

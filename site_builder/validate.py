@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from site_builder import schema
-from site_builder.dates import as_datetime
+from site_builder.dates import instant
 from site_builder.errors import Problem
 from site_builder.eventdata import check_evidence, parse_events
 from site_builder.gazetteer import parse_gazetteer
@@ -68,7 +68,7 @@ def assemble(raw: RawContent, data: SiteData, articles: list[Article]) -> tuple[
 
 def sort_key(article: Article):
     """Oldest first; a date without a time counts as the start of that day in WIB."""
-    return (as_datetime(article.published), article.slug)
+    return (instant(article.published), article.slug)
 
 
 def _site(raw: RawFile):

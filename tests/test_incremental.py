@@ -614,3 +614,23 @@ def test_a_stored_rest_gone_with_a_file_that_no_longer_reads_is_a_clear_error(ma
     error = capsys.readouterr().err
     assert "content/articles/trump-enggan.md: cannot be read (Permission denied)" in error
     assert "Traceback" not in error and on_disk(out) == before
+
+
+def test_the_story_files_the_stamp_found_are_those_load_would_find_itself(make_site):
+    import os
+
+    from site_builder.load import load_content
+    from site_builder.stamp import Stamp
+
+    project = make_site()
+    articles = project.content / "articles"
+    (articles / "catatan.txt").write_text("bukan berita")
+    (articles / "draf").mkdir()
+    (articles / "draf" / "kim-sinis.md").write_text("dalam subfolder: bukan berita")
+    os.symlink("hilang.md", articles / "rusak.md")  # a link to nothing: neither stops on it
+    stamp = Stamp(project, project.root / "_site", ())
+    found, problems = load_content(project, None, stamp.content)
+    looked, problems_looking = load_content(project)
+    assert [f.path for f in found.articles] == ["content/articles/kim-sinis.md", "content/articles/trump-enggan.md"]
+    assert found.articles == looked.articles and problems == problems_looking == []
+    assert found.started == stamp.started < looked.started  # trusted as of the first look (racy files)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import bisect
+from datetime import datetime, timedelta, timezone
 import re
 from itertools import combinations
 from unittest.mock import patch
@@ -156,3 +157,40 @@ def test_matching_terms_in_any_case_finds_what_re_ignorecase_finds(terms, text, 
     quick = AnyCase(terms, tail)
     assert [m.span() for m in quick.finditer(text)] == [m.span() for m in plain.finditer(text)]
     assert (quick.search(text) is None) == (plain.search(text) is None)
+
+
+PATH_PART = st.sampled_from(["stories", "archive", "a.html", "index.html", "x", ".", "..", ""])
+SITE_PATH = st.lists(PATH_PART, min_size=1, max_size=4).map("/".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(SITE_PATH, SITE_PATH, st.booleans())
+def test_relative_links_are_what_posixpath_relpath_makes(target, folder, rooted):
+    import posixpath
+
+    from site_builder import urls
+
+    if rooted:
+        target = "/" + target
+    if not target or not folder:
+        return  # relpath has no answer for an empty path; urls.relative never asks
+    assert urls._relative_path.__wrapped__(target, folder) == posixpath.relpath(target, folder)
+
+
+MOMENT = st.one_of(
+    st.dates(),
+    st.builds(lambda moment, hours, minutes: moment.replace(tzinfo=timezone(timedelta(hours=hours, minutes=minutes))),
+              st.datetimes(min_value=datetime(1, 1, 3), max_value=datetime(9999, 12, 29)),
+              st.integers(-12, 14), st.sampled_from([0, 30, 45])))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(MOMENT, max_size=12))
+def test_moments_in_microseconds_order_as_the_moments_do(moments):
+    from site_builder import dates
+
+    by_moment = sorted(range(len(moments)), key=lambda i: (dates.as_datetime(moments[i]), i))
+    by_instant = sorted(range(len(moments)), key=lambda i: (dates.instant(moments[i]), i))
+    assert by_instant == by_moment
+    for a, b in combinations(moments, 2):
+        assert (dates.instant(a) == dates.instant(b)) == (dates.as_datetime(a) == dates.as_datetime(b))

@@ -11,7 +11,6 @@ numpy), which the build runs in a process of its own (passage_keeper.py).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from site_builder.analysis.shared import Item, Pair, packed_shingles, words
@@ -43,9 +42,8 @@ def _passages(paragraphs):
                 yield sentence, unquoted
 
 
-@dataclass(frozen=True)
-class StoryPassages:
-    """One story as the index sees it."""
+class StoryPassages(NamedTuple):
+    """One story as the index sees it (a tuple: the build makes one for each story, twice)."""
     key: str  # changes whenever the story's text does (stories.story_keys)
     slug: str
     outlet: str
