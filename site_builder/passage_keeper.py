@@ -15,7 +15,7 @@ import multiprocessing
 import sys
 from pathlib import Path
 
-from site_builder.analysis.passages import SentencePair, StoryPassages, pairs_in_order, passage_shingles
+from site_builder.analysis.passages import NewStories, SentencePair, StoryPassages, pairs_in_order, passage_shingles
 from site_builder.analysis.shared import Pair
 from site_builder.cache import load_kept, save_kept
 from site_builder.workers import start_method
@@ -50,7 +50,8 @@ class PassageKeeper:
                          {s.key: s.shingles for s in stories if s.shingles is not None})
         if self.helper:
             try:
-                self.connection.send(self.question)
+                self.connection.send(self.question[0])
+                _send(self.connection, self.question[1])
             except OSError:
                 self._stop_helper()
 
@@ -80,7 +81,7 @@ class PassageKeeper:
                 kind, value = self.connection.recv()
                 if kind == "found":
                     return value
-                self.connection.send(self._shingles_of(value))
+                _send(self.connection, self._shingles_of(value))
         except (EOFError, OSError):  # the helper stopped: the work is done here instead
             self._stop_helper()
             return None
@@ -91,9 +92,9 @@ class PassageKeeper:
         if self.index is None:
             self.index = (load_kept(self.root, KEPT_AS, PassageIndex) if self.root else None) or PassageIndex()
         stories, shingles = self.question
-        missing = self.index.bring_up_to_date(stories, shingles)
+        missing = self.index.bring_up_to_date(stories, NewStories.of(shingles))
         if missing:
-            self.index.bring_up_to_date(stories, {**shingles, **self._shingles_of(missing)})
+            self.index.bring_up_to_date(stories, NewStories.of({**shingles, **self._shingles_of(missing)}))
         return self.index.found()
 
     def _shingles_of(self, keys: list[str]) -> dict[str, tuple[bytes, ...]]:
@@ -119,17 +120,29 @@ def _keep(connection, root: Path) -> None:
 
     try:
         index = load_kept(root, KEPT_AS, PassageIndex) or PassageIndex()
-        question = connection.recv()
-        if question is None:
+        stories = connection.recv()
+        if stories is None:
             return
-        stories, shingles = question
-        missing = index.bring_up_to_date(stories, shingles)
+        new = _received(connection)
+        missing = index.bring_up_to_date(stories, new)
         if missing:
             connection.send(("missing", missing))
-            shingles.update(connection.recv())
-            if index.bring_up_to_date(stories, shingles):
+            if index.bring_up_to_date(stories, new + _received(connection)):
                 raise ValueError("the build did not give the shingles asked for")
         connection.send(("found", index.found()))
         save_kept(root, KEPT_AS, index)
     except Exception:  # the build stopped, or this process failed: the build does the work itself
         sys.exit(1)    # (and shows the error, should it fail there too)
+
+
+def _send(connection, shingles: dict[str, tuple[bytes, ...]]) -> None:
+    """Stories' passage_shingles, by key, packed (passages.NewStories): the shingles as one
+    string of bytes, sent as it is rather than pickled."""
+    new = NewStories.of(shingles)
+    connection.send((new.keys, new.sizes))
+    connection.send_bytes(new.data)
+
+
+def _received(connection) -> NewStories:
+    keys, sizes = connection.recv()
+    return NewStories(keys, sizes, connection.recv_bytes())

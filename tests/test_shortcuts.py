@@ -194,3 +194,19 @@ def test_moments_in_microseconds_order_as_the_moments_do(moments):
     assert by_instant == by_moment
     for a, b in combinations(moments, 2):
         assert (dates.instant(a) == dates.instant(b)) == (dates.as_datetime(a) == dates.as_datetime(b))
+
+
+PACKED_STORY = st.lists(st.binary(min_size=0, max_size=4).map(lambda b: b * 8), max_size=4).map(tuple)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from("abcdef"), PACKED_STORY), st.sets(st.sampled_from("abcdefg")))
+def test_stories_packed_for_the_index_keep_or_join_what_each_story_has(stories, keys):
+    from site_builder.analysis.passages import NewStories
+
+    packed = NewStories.of(stories)
+    assert packed.only(keys) == NewStories.of({key: shingles for key, shingles in stories.items() if key in keys})
+    first = {key: shingles for key, shingles in stories.items() if key in keys}
+    rest = {key: shingles for key, shingles in stories.items() if key not in keys}
+    assert NewStories.of(first) + NewStories.of(rest) == NewStories.of({**first, **rest})
+    assert sum(8 * sum(sizes) for sizes in packed.sizes) == len(packed.data)

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from site_builder.analysis.passages import (PASSAGE_MIN_SHARED, PASSAGE_SIMILARITY, SentencePair, StoryPassages,
-                                            pairs_in_order, passage_shingles)
+from site_builder.analysis.passages import (PASSAGE_MIN_SHARED, PASSAGE_SIMILARITY, NewStories, SentencePair,
+                                            StoryPassages, pairs_in_order, passage_shingles)
 from site_builder.analysis.shared import COMMON, Pair
 
 PLACE_BITS = 32
@@ -35,20 +35,23 @@ class PassageIndex:
     def reused_passages(self, stories: list[StoryPassages]) -> list[Pair]:
         """Brings the index to `stories` (in the site's order) and returns the reused passages:
         in each pair the earlier sentence first, the pairs in that order too."""
-        self.bring_up_to_date([(s.key, s.outlet) for s in stories],
-                              {s.key: s.shingles if s.shingles is not None else passage_shingles(s.body.paragraphs)
-                               for s in stories if s.key not in self.stories})
+        self.bring_up_to_date([(s.key, s.outlet) for s in stories], NewStories.of(
+            {s.key: s.shingles if s.shingles is not None else passage_shingles(s.body.paragraphs)
+             for s in stories if s.key not in self.stories}))
         return pairs_in_order(stories, self.found())
 
-    def bring_up_to_date(self, stories: list[tuple[str, str]], shingles: dict[str, tuple[bytes, ...]]) -> list[str]:
-        """Brings the index to `stories` (key and outlet of each), given the passage_shingles of
+    def bring_up_to_date(self, stories: list[tuple[str, str]], new: NewStories) -> list[str]:
+        """Brings the index to `stories` (key and outlet of each), given (`new`) the shingles of
         those it does not hold. Returns the keys of those it does not hold and whose shingles are
         not given, and then changes nothing."""
-        missing = [key for key, _ in stories if key not in self.stories and key not in shingles]
+        given = set(new.keys)
+        missing = [key for key, _ in stories if key not in self.stories and key not in given]
         if not missing:
-            current = {key for key, _ in stories}
-            self.update(gone=[key for key in self.stories if key not in current],
-                        added={key: (outlet, shingles[key]) for key, outlet in stories if key not in self.stories})
+            outlets = dict(stories)
+            wanted = {key for key in outlets if key not in self.stories}
+            if len(wanted) != len(new.keys):  # some given are held already, or no longer in the site
+                new = new.only(wanted)
+            self.update(gone=[key for key in self.stories if key not in outlets], added=new, outlets=outlets)
         return missing
 
     def found(self) -> list[SentencePair]:
@@ -58,15 +61,17 @@ class PassageIndex:
         return [SentencePair(key_of[a >> PLACE_BITS], a & PLACE_MASK, key_of[b >> PLACE_BITS], b & PLACE_MASK,
                              round(shared / min(size(a), size(b)), 2)) for (a, b), shared in self.pairs.items()]
 
-    def update(self, gone: list[str], added: dict[str, tuple[str, tuple[bytes, ...]]]) -> None:
-        """Takes out the stories `gone` (keys) and puts in those `added` (key -> outlet and
-        passage_shingles), then works out again the pairs that can have changed."""
+    def update(self, gone: list[str], added: NewStories, outlets: dict[str, str]) -> None:
+        """Takes out the stories `gone` (keys) and puts in those `added` (of the `outlets` given
+        by key), then works out again the pairs that can have changed."""
+        # At a first build of 10,000 stories, each array here is 25 MB: each is let go once used,
+        # so that working out the pairs, the peak of the build's memory, does not hold them.
         gone_numbers = [self.stories.pop(key)[0] for key in gone]
-        new_sentences, new_ids, new_shingles = self._number(added)
+        new_sentences, new_ids, new_shingles = self._number(added, outlets)
         order = np.argsort(new_shingles, kind="stable")
         new_shingles = new_shingles[order]
         new_ids = new_ids[order]
-        del order  # at 10,000 stories, each of these arrays is 25 MB
+        del order
         touched = _distinct(new_shingles)
         drop = np.empty(0, np.int64)  # positions of the sentences of the stories gone
         if gone_numbers:
@@ -76,12 +81,16 @@ class PassageIndex:
         at = np.searchsorted(self.shingles, new_shingles, side="right")
         self.shingles = _spliced(self.shingles, drop, at, new_shingles)
         self.sentences = _spliced(self.sentences, drop, at, new_ids)
+        del drop, at, new_ids
         crossed = touched[_telling(before) != _telling(self._counts(touched))]
+        del touched, before
         redo = np.union1d(new_sentences, self.sentences[_ranges(*self._runs(crossed))])
+        del crossed
         gone_set, redo_set = set(gone_numbers), set(redo.tolist())
         self.pairs = {pair: shared for pair, shared in self.pairs.items()
                       if not (pair[0] >> PLACE_BITS in gone_set or pair[1] >> PLACE_BITS in gone_set
                               or pair[0] in redo_set or pair[1] in redo_set)}
+        del redo_set
         everything = len(redo) == sum(len(sizes) for _, _, sizes in self.stories.values())
         if everything:
             self.pairs.update(self._pairs_of(self.shingles, None))
@@ -90,19 +99,17 @@ class PassageIndex:
         else:
             self.pairs.update(self._pairs_of(self.shingles[np.isin(self.sentences, redo)], redo))
 
-    def _number(self, added) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _number(self, added: NewStories, outlets: dict[str, str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Gives each story added its number. The ids of their sentences; the id of each of their
         shingles, and the shingles."""
-        sentences, lengths, packed = [], [], []
-        for key, (outlet, shingles) in added.items():
+        sentences, lengths = [], []
+        for key, sizes in zip(added.keys, added.sizes):
             number, self.next_number = self.next_number, self.next_number + 1
-            sizes = tuple(len(s) // 8 for s in shingles)
-            self.stories[key] = (number, outlet, sizes)
-            sentences.extend(number << PLACE_BITS | place for place in range(len(shingles)))
+            self.stories[key] = (number, outlets[key], sizes)
+            sentences.extend(number << PLACE_BITS | place for place in range(len(sizes)))
             lengths.extend(sizes)
-            packed.extend(shingles)
         ids = np.array(sentences, np.int64)
-        return ids, np.repeat(ids, np.array(lengths, np.int64)), np.frombuffer(b"".join(packed), np.int64)
+        return ids, np.repeat(ids, np.array(lengths, np.int64)), np.frombuffer(added.data, np.int64)
 
     def _runs(self, shingles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Where each of `shingles` starts and ends in the index."""

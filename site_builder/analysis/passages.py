@@ -11,6 +11,7 @@ numpy), which the build runs in a process of its own (passage_keeper.py).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from site_builder.analysis.shared import Item, Pair, packed_shingles, words
@@ -49,6 +50,36 @@ class StoryPassages(NamedTuple):
     outlet: str
     body: object  # its `paragraphs` are read only where needed (a stored story loads them when asked: stored.py)
     shingles: tuple[bytes, ...] | None = None  # passage_shingles, where already at hand
+
+
+@dataclass(frozen=True)
+class NewStories:
+    """Stories to put in the index, packed: for each, its key and how many shingles each of its
+    passage sentences has; and all their shingles (passages.passage_shingles), one after the
+    other, in one string of bytes. At 10,000 stories that is one 25 MB string instead of 180,000
+    small ones: what travels to the index's process (passage_keeper.py), and what numpy reads."""
+    keys: tuple[str, ...] = ()
+    sizes: tuple[tuple[int, ...], ...] = ()
+    data: bytes = b""
+
+    @classmethod
+    def of(cls, shingles: dict[str, tuple[bytes, ...]]) -> NewStories:
+        """From each story's passage_shingles, by key."""
+        return cls(tuple(shingles), tuple(tuple(len(s) // 8 for s in story) for story in shingles.values()),
+                   b"".join(s for story in shingles.values() for s in story))
+
+    def only(self, keys: set[str]) -> NewStories:
+        """Those of these stories whose key is in `keys`."""
+        kept, at = [], 0
+        for key, sizes in zip(self.keys, self.sizes):
+            end = at + 8 * sum(sizes)
+            if key in keys:
+                kept.append((key, sizes, self.data[at:end]))
+            at = end
+        return NewStories(tuple(k for k, _, _ in kept), tuple(s for _, s, _ in kept), b"".join(d for _, _, d in kept))
+
+    def __add__(self, other: NewStories) -> NewStories:
+        return NewStories(self.keys + other.keys, self.sizes + other.sizes, self.data + other.data)
 
 
 class SentencePair(NamedTuple):
