@@ -114,8 +114,10 @@ class PageCache:
     written, and keeps the page of the last build (write.Kept) when its key is unchanged and its
     file was not touched since.
 
-    A key hashes the templates, the environment (asset URLs, base URL), the code and the page's
-    whole context, pickled (value_digest). Pickling is faithful, so equal bytes mean equal values.
+    A page's key is its template and a digest of each value of its context (value_digest:
+    pickled, and pickling is faithful, so equal bytes mean equal values; a StoryView stands in as
+    its own digest). The whole cache is kept under a digest of the templates, the environment
+    (asset URLs, base URL) and the code.
     """
 
     def __init__(self, root: Path, out: Path, templates: Path, environment: dict):
@@ -129,31 +131,32 @@ class PageCache:
         self.salt = digest.digest()
         stored = load_pickle(self.path)
         self.previous: dict = stored.get("pages", {}) if stored.get("salt") == self.salt else {}
-        self.keys: dict[str, str] = {}  # url -> key, for the pages of this build
+        self.keys: dict[str, tuple] = {}  # url -> key, for the pages of this build
         self.rendered: list[str] = []  # URLs rendered this build (cache misses)
         self._digests: dict[int, tuple[object, str | None]] = {}
 
-    def key(self, url: str, template: str, context: dict) -> str | None:
-        """None (always render) when the context holds something that cannot be pickled. Each
-        value of the context is digested once per build, however many pages share it."""
-        digest = hashlib.sha256(self.salt + f"{url}\0{template}\0".encode())
+    def key(self, url: str, template: str, context: dict) -> tuple | None:
+        """The template and the digest of each value of the context, by name (the URL is where
+        the key is kept, the salt is the whole cache's); None (always render) when the context
+        holds something that cannot be pickled. Each value is digested once per build, however
+        many pages share it; the key is not hashed again as a whole (a tenth of an edit's
+        rendering at 10,000 stories)."""
+        key = [template]
         for name in sorted(context):
             part = self._digest_of(context[name])
             if part is None:
                 return None
-            digest.update(f"{name}\0{part}\0".encode())
-        return digest.hexdigest()
+            key += (name, part)
+        return tuple(key)
 
     def _digest_of(self, value) -> str | None:
-        own = _stand_in(value)
-        if own is not None:
-            return own
         known = self._digests.get(id(value))
         if known is None or known[0] is not value:
-            known = self._digests[id(value)] = (value, value_digest(value))  # holding value keeps its id
-        return known[1]
+            own = _stand_in(value)
+            known = self._digests[id(value)] = (value, own if own is not None else value_digest(value))
+        return known[1]  # (holding the value keeps its id from being reused)
 
-    def get(self, url: str, key: str | None) -> Kept | None:
+    def get(self, url: str, key: tuple | None) -> Kept | None:
         if key is None:
             return None
         self.keys[url] = key
@@ -168,7 +171,7 @@ class PageCache:
         except OSError:
             return None
 
-    def put(self, url: str, key: str | None) -> None:
+    def put(self, url: str, key: tuple | None) -> None:
         self.rendered.append(url)
         if key is not None:
             self.keys[url] = key

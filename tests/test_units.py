@@ -110,11 +110,11 @@ def test_value_digest_follows_values_not_how_they_are_shared():
     assert value_digest([View()], stand_ins=False) is None
 
 
-def test_a_story_views_digest_follows_every_field_of_its_outlet_and_links():
+def test_a_story_views_digest_follows_every_field_of_its_outlet_links_and_what_it_shares():
     from dataclasses import fields as fields_of, replace
 
     from site_builder.models import Outlet
-    from site_builder.views import StoryLink, StoryView
+    from site_builder.views import ReusedPassage, SharedQuote, StoryLink, StoryView
 
     def link(slug: str) -> StoryLink:
         return StoryLink(slug, f"Judul {slug}", f"stories/{slug}.html", "Tempo", "1 Jan 2020")
@@ -134,6 +134,10 @@ def test_a_story_views_digest_follows_every_field_of_its_outlet_and_links():
         changed += [replace(view, **{place: replace(getattr(view, place), **{f.name: "x"})})
                     for f in fields_of(StoryLink)]
     changed += [replace(view, related=(replace(link("d"), **{f.name: "x"}), link("e"))) for f in fields_of(StoryLink)]
+    quote = SharedQuote(link("d"), None, [("Kami", False)], [("Kami", True)], 0.5)
+    passage = ReusedPassage(link("d"), "Kalimat ini.", "Kalimat itu.", 0.6, "Tempo", 2)
+    changed += [replace(view, shared_quotes=(quote,)), replace(view, shared_quotes=(replace(quote, similarity=0.6),)),
+                replace(view, reused_passages=(passage,)), replace(view, reused_passages=(replace(passage, days_apart=3),))]
     digests = [v.cache_digest for v in changed]
     assert view.cache_digest not in digests and len(set(digests)) == len(digests)
 
