@@ -48,12 +48,13 @@ class StoryMarkers:
     lanes: tuple  # (lane position, outlet, _story_points) for each outlet with stories
 
 
-def story_markers(stories, outlets, t: dict) -> StoryMarkers:
+def story_markers(stories, outlets, t: dict, archive_page: dict[str, str]) -> StoryMarkers:
+    """`archive_page`: the archive page listing each story, by slug."""
     referring = {event_id: len(items) for event_id, items in stories_by_event(stories).items()}
     by_outlet: dict[str, list] = {}
     for story in stories:
         by_outlet.setdefault(story.outlet.key, []).append(story)
-    return StoryMarkers(referring, tuple((lane, outlet, tuple(_story_points(by_outlet[outlet.key], t)))
+    return StoryMarkers(referring, tuple((lane, outlet, tuple(_story_points(by_outlet[outlet.key], t, archive_page)))
                                          for lane, outlet in enumerate(outlets) if outlet.key in by_outlet))
 
 
@@ -101,10 +102,10 @@ def _story_trace(go, outlet, points, lane, colour, t):
         hovertemplate="<b>%{customdata[1]}</b><br>" + outlet.name + ", %{customdata[2]}<extra></extra>")
 
 
-def _story_points(stories, t) -> list[tuple[str, list]]:
+def _story_points(stories, t, archive_page: dict[str, str]) -> list[tuple[str, list]]:
     """One marker per story, linking to it; where the outlet published several stories in one
-    month, one marker for the month, linking to that year's archive, so the chart stays light
-    however many stories there are."""
+    month, one marker for the month, linking to the page of that year's archive that lists the
+    newest of them, so the chart stays light however many stories there are."""
     by_month: dict[tuple[int, int], list] = {}
     for story in stories:
         day = dates.as_datetime(story.article.published).date()
@@ -117,7 +118,8 @@ def _story_points(stories, t) -> list[tuple[str, list]]:
                                              story.published_short]))
         else:
             middle = date(year, month, 15)
-            points.append((middle.isoformat(), [urls.relative(urls.archive(year), urls.TIMELINE),
+            newest = items[-1][1].article.slug
+            points.append((middle.isoformat(), [urls.relative(archive_page[newest], urls.TIMELINE),
                                                 t.fill("chart_story_count", count=len(items)),
                                                 dates.event_label(middle, "month")]))
     return points

@@ -17,6 +17,7 @@ from site_builder.views import StoryView, stories_by_event
 
 
 HOME_STORIES = 20  # the newest stories on the home page; the rest are in the yearly archives
+ARCHIVE_PAGE = 100  # stories on each page of a year's archive (a whole year at 10,000 stories was 0.5 MB)
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,9 @@ def plan_site(content: Content, stories: list[StoryView], prose_bodies,
 
     years = _by_year(newest_first)
     archive_links = [(year, urls.archive(year), len(items)) for year, items in years]
+    archive_pages = [(year, len(items), _in_pages(items)) for year, items in years]
+    archive_page = {story.article.slug: urls.archive(year, number)
+                    for year, _, parts in archive_pages for number, part in enumerate(parts, 1) for story in part}
     pages = [
         Page(urls.HOME, "home.html", {**common, "stories": newest_first[:HOME_STORIES], "total": len(stories),
                                       "archives": archive_links, "prose_pages": content.pages,
@@ -56,11 +60,15 @@ def plan_site(content: Content, stories: list[StoryView], prose_bodies,
         Page(urls.NOT_FOUND, "404.html", common, absolute_links=True),
     ]
     if content.events:
-        chart_context = _chart_context(content, stories, common["t"], results)
+        chart_context = _chart_context(content, stories, common["t"], results, archive_page)
         pages.append(Page(urls.TIMELINE, "timeline.html", {**common, **chart_context}))
-    for year, items in years:
-        pages.append(Page(urls.archive(year), "archive.html",
-                          {**common, "year": year, "stories": items, "archives": archive_links}))
+    for year, total, parts in archive_pages:
+        page_urls = [urls.archive(year, number) for number in range(1, len(parts) + 1)]
+        for number, part in enumerate(parts, 1):
+            pages.append(Page(page_urls[number - 1], "archive.html",
+                              {**common, "year": year, "stories": part, "archives": archive_links, "total": total,
+                               "start": total - (number - 1) * ARCHIVE_PAGE, "number": number,
+                               "page_urls": page_urls}))
     for story in stories:
         pages.append(Page(story.url, "story.html", {**common, "story": story}))
     for page in content.pages:
@@ -90,8 +98,14 @@ def _by_year(newest_first: list[StoryView]) -> list[tuple[int, list[StoryView]]]
     return list(years.items())
 
 
-def _chart_context(content: Content, stories: list[StoryView], t: dict, results: ResultCache | None) -> dict:
-    drawn = (content.events, chart.story_markers(stories, content.outlets, t), content.outlets, t)
+def _in_pages(items: list) -> list[list]:
+    """The items in runs of ARCHIVE_PAGE."""
+    return [items[at:at + ARCHIVE_PAGE] for at in range(0, len(items), ARCHIVE_PAGE)]
+
+
+def _chart_context(content: Content, stories: list[StoryView], t: dict, results: ResultCache | None,
+                   archive_page: dict[str, str]) -> dict:
+    drawn = (content.events, chart.story_markers(stories, content.outlets, t, archive_page), content.outlets, t)
     if results is None:
         figure_json = _figure_json(drawn)
     else:  # the same figure as the last build's unless what it draws changed

@@ -26,8 +26,9 @@ def event(event_id: str) -> str:
     return f"{TIMELINE}#event-{event_id}"
 
 
-def archive(year: int) -> str:
-    return f"archive/{year}.html"
+def archive(year: int, page: int = 1) -> str:
+    """A page of a year's archive: the first at archive/2024.html, the next at archive/2024-2.html."""
+    return f"archive/{year}.html" if page == 1 else f"archive/{year}-{page}.html"
 
 
 def prose(slug: str) -> str:

@@ -132,3 +132,17 @@ def test_several_stories_of_one_outlet_in_a_month_share_one_marker_linking_to_th
     assert march == [["archive/2024.html", "3 berita bulan ini; klik untuk membuka arsip tahunnya", "Maret 2024"]]
     assert tempo["x"][tempo["customdata"].index(march[0])] == "2024-03-15"
     assert all(p[0] in files for p in tempo["customdata"])  # every marker still leads somewhere
+
+
+def test_a_months_marker_links_to_the_archive_page_listing_its_newest_story(make_site, monkeypatch):
+    from site_builder import pages
+
+    monkeypatch.setattr(pages, "ARCHIVE_PAGE", 2)  # 2021, newest first: April 2, April 1 | March 3, 2 | March 1
+    story = "---\ntitle: Berita {n}\noutlet: tempo\npublished: 2021-{month:02d}-{day:02d}\n---\nTrump dan Kim bertemu.\n"
+    extra = {f"content/articles/maret-{n}.md": story.format(n=n, month=3, day=n + 1) for n in range(3)}
+    extra.update({f"content/articles/april-{n}.md": story.format(n=n, month=4, day=n + 1) for n in range(2)})
+    files = render_site(make_site(extra), BufferReporter())
+    tempo = next(t for t in figure(files)["data"] if t.get("name") == "Tempo.co")
+    links = {day: point[0] for day, point in zip(tempo["x"], tempo["customdata"])}
+    assert links["2021-03-15"] == "archive/2021-2.html" and links["2021-04-15"] == "archive/2021.html"
+    assert "maret-2.html" in files["archive/2021-2.html"].decode()

@@ -175,3 +175,27 @@ def test_home_lists_the_newest_stories_and_yearly_archives_list_them_all(make_si
     assert archived == HOME_STORIES + 3 + 2  # every story, the fixture's two included
     for url in (u for u in files if u.startswith("archive/")):
         assert f'href="{url}"' in home
+
+
+def test_a_years_archive_comes_in_pages_that_link_to_each_other(make_site, monkeypatch):
+    from site_builder import pages
+
+    monkeypatch.setattr(pages, "ARCHIVE_PAGE", 2)
+    extra = {f"content/articles/b{i}.md": f"---\ntitle: Berita {i}\noutlet: tempo\npublished: 2021-03-0{1 + i}\n---\nIsi {i}.\n"
+             for i in range(5)}
+    files = render_site(make_site(extra), BufferReporter())
+    year = ["archive/2021.html", "archive/2021-2.html", "archive/2021-3.html"]
+    assert sorted(u for u in files if u.startswith("archive/2021")) == sorted(year)
+    listed = [re.findall(r'href="\.\./stories/(b\d)\.html"', files[url].decode()) for url in year]
+    assert listed == [["b4", "b3"], ["b2", "b1"], ["b0"]]  # newest first, each story once
+    titles = {re.search(r"<title>(.*?)</title>", files[url].decode()).group(1) for url in year}
+    assert len(titles) == 3 and "halaman 2 dari 3" in files["archive/2021-2.html"].decode()
+    for number, url in enumerate(year, 1):
+        page = files[url].decode()
+        pager = page[page.index('class="archive-pages"'):]
+        assert re.findall(r'href="([^"]+)"', pager)[:3] == ["2021.html", "2021-2.html", "2021-3.html"]
+        assert pager.count('aria-current="page"') == 1 and f'aria-current="page">{number}<' in pager
+        assert 'start="' + str(5 - 2 * (number - 1)) + '"' in page
+    home = files["index.html"].decode()
+    assert 'href="archive/2021.html"' in home and "archive/2021-2.html" not in home
+    assert 'class="archive-pages"' not in files["archive/2024.html"].decode()  # one page: no pager
