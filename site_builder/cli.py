@@ -80,6 +80,17 @@ def _positive(text: str) -> int:
     return int(text)
 
 
+def run() -> None:
+    """The `site-builder` command (and `python -m site_builder`): main(), then out of the process
+    at once, as mypy does. Every file the command writes is closed by then and the output is
+    flushed here; what is skipped is Python taking apart, one by one, the millions of objects a
+    build leaves (0.05 s at 10,000 stories, a sixth of what an edit rebuild has left to save)."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     reporter = Reporter(quiet=getattr(args, "quiet", False))

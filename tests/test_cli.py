@@ -57,6 +57,21 @@ def test_python_dash_m_runs_the_cli(make_site):
     assert "content is valid" in result.stdout
 
 
+@pytest.mark.slow
+def test_the_command_leaves_at_once_with_its_output_flushed_and_its_exit_code(make_site):
+    """cli.run ends the process with os._exit: what it printed must still arrive, and the code."""
+    project = make_site()
+    command = [sys.executable, "-m", "site_builder", "build", "--project", str(project.root), "--workers", "2"]
+    built = subprocess.run(command, capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr
+    assert "built " in built.stdout and "base_url: not set" in built.stderr
+    assert (project.root / "_site" / "index.html").is_file()
+    (project.content / "articles" / "kim-sinis.md").write_text("---\ntitle: [\n---\n")
+    failed = subprocess.run(command, capture_output=True, text=True)
+    assert failed.returncode == 1
+    assert failed.stderr.rstrip().endswith("problem(s); nothing was written") and "kim-sinis.md" in failed.stderr
+
+
 class FakeTerminal(io.StringIO):
     def isatty(self) -> bool:
         return True
