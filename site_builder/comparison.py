@@ -45,8 +45,9 @@ def compare(content: Content, stories: list) -> Comparison:
     figures = tuple(_figures(o, [s for s in newest_first if s.outlet.key == o.key], content.lexicon)
                     for o in content.outlets)
     recalled = {m.event.id for s in stories for m in s.events}
+    order = {s.article.slug: i for i, s in enumerate(stories)}
     return Comparison(figures, tuple(e for e in content.events if e.id in recalled), content.lexicon,
-                      tuple(_once(stories, "shared_quotes")), tuple(_once(stories, "reused_passages")))
+                      tuple(_once(stories, order, "shared_quotes")), tuple(_once(stories, order, "reused_passages")))
 
 
 def _figures(outlet: Outlet, stories: list, lexicon) -> OutletFigures:
@@ -91,9 +92,8 @@ def _ranked(counter: Counter) -> list:
     return sorted(counter.items(), key=lambda kv: (-kv[1], getattr(kv[0], "name", kv[0]) or ""))
 
 
-def _once(stories: list, attribute: str) -> list:
-    """Each shared pair once, seen from the earlier story."""
-    order = {s.article.slug: i for i, s in enumerate(stories)}
+def _once(stories: list, order: dict[str, int], attribute: str) -> list:
+    """Each shared pair once, seen from the earlier story (`order`: each story's place, by slug)."""
     return [(s, item) for s in stories for item in getattr(s, attribute)
             if order[item.other.slug] > order[s.article.slug]]
 
