@@ -92,10 +92,7 @@ class PassageKeeper:
         if self.index is None:
             self.index = (load_kept(self.root, KEPT_AS, PassageIndex) if self.root else None) or PassageIndex()
         stories, shingles = self.question
-        missing = self.index.bring_up_to_date(stories, NewStories.of(shingles))
-        if missing:
-            self.index.bring_up_to_date(stories, NewStories.of({**shingles, **self._shingles_of(missing)}))
-        return self.index.found()
+        return _found(self.index, stories, NewStories.of(shingles), lambda keys: NewStories.of(self._shingles_of(keys)))
 
     def _shingles_of(self, keys: list[str]) -> dict[str, tuple[bytes, ...]]:
         """The passage_shingles of the stories with these keys (stories from the store, when the
@@ -123,16 +120,24 @@ def _keep(connection, root: Path) -> None:
         stories = connection.recv()
         if stories is None:
             return
-        new = _received(connection)
-        missing = index.bring_up_to_date(stories, new)
-        if missing:
-            connection.send(("missing", missing))
-            if index.bring_up_to_date(stories, new + _received(connection)):
-                raise ValueError("the build did not give the shingles asked for")
-        connection.send(("found", index.found()))
+
+        def asked_for(keys: list[str]) -> NewStories:
+            connection.send(("missing", keys))
+            return _received(connection)
+
+        connection.send(("found", _found(index, stories, _received(connection), asked_for)))
         save_kept(root, KEPT_AS, index)
     except Exception:  # the build stopped, or this process failed: the build does the work itself
         sys.exit(1)    # (and shows the error, should it fail there too)
+
+
+def _found(index, stories: list[tuple[str, str]], new: NewStories, shingles_for) -> list[SentencePair]:
+    """Brings `index` to `stories`, given the shingles of `new` ones and, for those it lacks and
+    were not given, of shingles_for(their keys); its reused passages then."""
+    missing = index.bring_up_to_date(stories, new)
+    if missing and index.bring_up_to_date(stories, new + shingles_for(missing)):
+        raise ValueError("the shingles asked for were not given")
+    return index.found()
 
 
 def _send(connection, shingles: dict[str, tuple[bytes, ...]]) -> None:
