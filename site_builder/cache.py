@@ -164,7 +164,7 @@ class PageCache:
         if before is None or before[0] != key:
             return None
         try:
-            stamp = file_stamp(os.stat(os.path.join(self.out, url)))
+            stamp = file_stamp(os.stat(f"{self.out}/{url}"))
             if stamp != before[1:]:
                 return None  # the file was changed or replaced since it was written
             return Kept(url, stamp)

@@ -146,9 +146,14 @@ def _story_files(folder: Path, listing: Listing | None) -> list[tuple[str, str, 
             except OSError:
                 found.append((entry.name, entry.path, None))
         return found
-    under = folder.name + "/"
-    return [(name[len(under):], os.path.join(folder, name[len(under):]), stamp) for name, stamp in listing.files.items()
-            if name.startswith(under) and name.endswith(".md") and "/" not in name[len(under):]]
+    under, place = folder.name + "/", os.fspath(folder)
+    found = []
+    for name, stamp in listing.files.items():
+        if name.startswith(under) and name.endswith(".md"):
+            own = name[len(under):]
+            if "/" not in own:
+                found.append((own, f"{place}/{own}", stamp))
+    return found
 
 
 def _markdown_files(folder: Path) -> list[os.DirEntry]:

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from site_builder import fields
+from site_builder import fields, leftovers
 from site_builder.analysis import analyse
 from site_builder.assets import hashed_assets
 from site_builder.analysis.passages import StoryPassages
@@ -123,6 +123,7 @@ def render_site(project: Project, reporter: Reporter, base_url: str | None = Non
     html, errors = render_pages(project, asset_urls, content.site.base_url, pages, caches.pages if caches else None)
     outputs = [*html, *(f.url for f in data_files), *(f.url for f in asset_files)]
     _fail_on(errors + find_collisions(outputs))
+    leftovers.keep(content, prepared, findings, stories, pages, html)
     return {**html, **{f.url: f.data for f in data_files + asset_files}}
 
 
@@ -132,6 +133,7 @@ def load_and_validate(project: Project, reporter: Reporter, base_url: str | None
     """The validated content, and each story prepared (stories.py) by slug. `passages` is asked
     to bring the reused-passage index up to date as soon as the stories are prepared."""
     raw, errors = load_content(project, caches.reads if caches else None, caches.listing if caches else None)
+    leftovers.keep(raw)
     if caches:
         caches.reads = raw.reads()
     content, prepared, invalid, warnings = validate_content(raw, caches.stories if caches else None, workers,

@@ -106,7 +106,7 @@ def _unchanged(out: Path, files: dict[str, bytes | Kept]) -> dict[str, FileStamp
     found = {}
     folder = os.fspath(out)
     for url, data in files.items():
-        stamp = _same_file(os.path.join(folder, url), data)
+        stamp = _same_file(f"{folder}/{url}", data)
         if stamp is not None:
             found[url] = stamp
     return found

@@ -5,6 +5,7 @@ import io
 import re
 import subprocess
 import sys
+import weakref
 
 import pytest
 
@@ -70,6 +71,22 @@ def test_the_command_leaves_at_once_with_its_output_flushed_and_its_exit_code(ma
     failed = subprocess.run(command, capture_output=True, text=True)
     assert failed.returncode == 1
     assert failed.stderr.rstrip().endswith("problem(s); nothing was written") and "kim-sinis.md" in failed.stderr
+
+
+def test_what_a_build_leaves_is_kept_only_when_the_process_ends_after_it(make_site, monkeypatch):
+    """cli.run calls main with leaving=True: leftovers.keep then holds what the build leaves until
+    the process ends. Without it (serve, these tests), a build's objects are freed as ever."""
+    from site_builder import leftovers
+    from site_builder.build import BuildResult, build
+    from site_builder.reporter import BufferReporter
+
+    project = make_site()
+    monkeypatch.setattr(leftovers, "_kept", None)
+    result = weakref.ref(build(project, project.root / "_site", BufferReporter()))
+    assert main(["build", "--project", str(project.root), "--clean"]) == 0
+    assert leftovers._kept is None and result() is None
+    assert main(["build", "--project", str(project.root), "--clean"], leaving=True) == 0
+    assert any(isinstance(left, BuildResult) for group in leftovers._kept for left in group)
 
 
 class FakeTerminal(io.StringIO):
