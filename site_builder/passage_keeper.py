@@ -22,6 +22,8 @@ from site_builder.workers import start_method
 
 KEPT_AS = "passages"  # cache.save_kept's name for the index
 STOP_WAIT = 120  # seconds a helper that is no longer answering gets to end
+ANSWER_WAIT = 60.0  # seconds, and PER_STORY_WAIT for each story, the helper gets to answer; then the work is done here
+PER_STORY_WAIT = 0.005  # (at 10,000 stories, bringing a lost index up to date takes the helper about 2 s)
 
 
 class PassageKeeper:
@@ -76,8 +78,14 @@ class PassageKeeper:
             save_kept(self.root, KEPT_AS, self.index)
 
     def _found_beside(self) -> list[SentencePair] | None:
+        """The helper's answer; None when it stopped, or did not answer in time (a process that
+        hangs, rather than ends, must not hang the build): the work is then done here."""
+        wait = ANSWER_WAIT + PER_STORY_WAIT * len(self.stories)
         try:
             while True:
+                if not self.connection.poll(wait):
+                    self._stop_helper(wait=0)
+                    return None
                 kind, value = self.connection.recv()
                 if kind == "found":
                     return value
@@ -100,9 +108,10 @@ class PassageKeeper:
         wanted = set(keys)
         return {s.key: passage_shingles(s.body.paragraphs) for s in self.stories if s.key in wanted}
 
-    def _stop_helper(self) -> None:
-        """Waits for the helper to end (it may be saving the index), then lets it go."""
-        self.helper.join(timeout=STOP_WAIT)
+    def _stop_helper(self, wait: float = STOP_WAIT) -> None:
+        """Waits for the helper to end (it may be saving the index) up to `wait` seconds, then
+        lets it go."""
+        self.helper.join(timeout=wait)
         if self.helper.is_alive():
             self.helper.kill()
             self.helper.join()

@@ -362,10 +362,11 @@ def test_the_passage_index_kept_beside_the_build_is_saved_for_the_next_one(make_
     assert _reused(project.root / "_site", "kim-sinis") == ["trump-enggan"]
 
 
-@pytest.mark.parametrize("failure", ["exits at once", "fails at work"])
+@pytest.mark.parametrize("failure", ["exits at once", "fails at work", "hangs"])
 def test_a_build_whose_passage_helper_stops_does_the_work_itself(make_site, monkeypatch, failure):
     import multiprocessing
     import os
+    import time
 
     from site_builder import passage_keeper
     from site_builder.analysis.passage_index import PassageIndex
@@ -376,6 +377,10 @@ def test_a_build_whose_passage_helper_stops_does_the_work_itself(make_site, monk
     monkeypatch.setattr(passage_keeper, "start_method", lambda: "fork")  # the child runs the patched code
     if failure == "exits at once":
         monkeypatch.setattr(passage_keeper, "_keep", lambda connection, root: None)
+    elif failure == "hangs":  # alive, holding its end of the pipe, never answering
+        monkeypatch.setattr(passage_keeper, "_keep", lambda connection, root: time.sleep(600))
+        monkeypatch.setattr(passage_keeper, "ANSWER_WAIT", 0.5)
+        monkeypatch.setattr(passage_keeper, "PER_STORY_WAIT", 0.0)
     else:
         builder, real = os.getpid(), PassageIndex.bring_up_to_date
 
