@@ -1,6 +1,7 @@
 """What templates see of a story: the article plus everything derived for display."""
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
@@ -150,18 +151,25 @@ def _reused(findings: SiteFindings, link_of, order, published) -> dict[str, list
 
 
 def _related(story_findings: list[StoryFindings]) -> list[list[int]]:
-    """For each story, the stories sharing most events with it (ties: newest first).
+    """For each story, the RELATED_LIMIT stories sharing most events with it (ties: newest
+    first).
 
-    Uses an index from event to stories, so the cost follows the number of mentions,
-    not the number of pairs of stories.
-    """
+    Stories that recall the same events have the same others to rank, so the ranking is worked
+    out once for each such set of events (a site has few), from an index from event to stories:
+    the cost follows the number of mentions, not the number of pairs of stories (which, for an
+    event many stories recall, grew with the square of their number)."""
     by_event: dict[str, list[int]] = {}
     for index, found in enumerate(story_findings):
         for mention in found.events:
             by_event.setdefault(mention.event.id, []).append(index)
+    ranked_for: dict[tuple[str, ...], list[int]] = {}
     result = []
     for index, found in enumerate(story_findings):
-        shared = Counter(other for m in found.events for other in by_event[m.event.id] if other != index)
-        ranked = sorted(shared, key=lambda other: (-shared[other], -other))
-        result.append(ranked[:RELATED_LIMIT])
+        events = tuple(mention.event.id for mention in found.events)
+        ranked = ranked_for.get(events)
+        if ranked is None:  # the RELATED_LIMIT + 1 best, the story itself among them or not
+            shared = Counter(other for event in events for other in by_event[event])
+            ranked = ranked_for[events] = heapq.nsmallest(RELATED_LIMIT + 1, shared,
+                                                          key=lambda other: (-shared[other], -other))
+        result.append([other for other in ranked if other != index][:RELATED_LIMIT])
     return result

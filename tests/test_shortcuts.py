@@ -210,3 +210,27 @@ def test_stories_packed_for_the_index_keep_or_join_what_each_story_has(stories, 
     rest = {key: shingles for key, shingles in stories.items() if key not in keys}
     assert NewStories.of(first) + NewStories.of(rest) == NewStories.of({**first, **rest})
     assert sum(8 * sum(sizes) for sizes in packed.sizes) == len(packed.data)
+
+
+def _related_by_every_pair(story_events: list[list[str]], limit: int) -> list[list[int]]:
+    """The plain definition: for each story, every other story's count of shared mentions,
+    most first, ties newest (highest place) first."""
+    ranked = []
+    for index, mine in enumerate(story_events):
+        shared = {other: sum(theirs.count(event) for event in mine)
+                  for other, theirs in enumerate(story_events) if other != index}
+        ranked.append(sorted((o for o, n in shared.items() if n), key=lambda o: (-shared[o], -o))[:limit])
+    return ranked
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["e1", "e2", "e3", "e4"]), max_size=3), max_size=25))
+def test_related_stories_are_those_counting_every_pair_finds(story_events):
+    from types import SimpleNamespace
+
+    from site_builder.analysis.events import EventMention
+    from site_builder.views import RELATED_LIMIT, _related
+
+    findings = [SimpleNamespace(events=tuple(EventMention(event(int(e[1:]), ()), "") for e in events))
+                for events in story_events]
+    assert _related(findings) == _related_by_every_pair(story_events, RELATED_LIMIT)
