@@ -53,10 +53,9 @@ def build(project: Project, out: Path, reporter: Reporter, base_url: str | None 
         caches.save(written.stamps)
         stamp.record(reporter.warnings[first_warning:], written.stamps)
     changed = written.changed
-    leftovers.keep(caches, stamp, written)
     result = BuildResult(files, time.perf_counter() - started, changed, tuple(caches.pages.rendered),
                          tuple(caches.stories.analysed))
-    leftovers.keep(result)
+    leftovers.keep(caches, stamp, written, result)
     pages = sum(1 for url in files if url.endswith(".html"))
     return _report(reporter, result, first_warning, f"built {pages} pages ({len(files)} files: {changed} written, "
                                                      f"{len(files) - changed} unchanged) in {result.seconds:.2f} s "

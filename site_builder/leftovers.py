@@ -2,7 +2,7 @@
 
 Python frees an object the moment its last reference goes, one by one. A build at 10,000
 stories leaves a few million objects (articles, analysis, views, pages), freed as the
-pipeline's stages return and as the build hands back its result: about 0.06 s of an edit
+pipeline's stages return and as the build hands back its result: 0.06–0.09 s of an edit
 rebuild, for memory the operating system takes back at once when the process ends.
 
 `site-builder build` ends the process as soon as it is done (cli.run), so it asks for them to

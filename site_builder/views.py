@@ -155,9 +155,9 @@ def _related(story_findings: list[StoryFindings]) -> list[list[int]]:
     first).
 
     Stories that recall the same events have the same others to rank, so the ranking is worked
-    out once for each such set of events (a site has few), from an index from event to stories:
-    the cost follows the number of mentions, not the number of pairs of stories (which, for an
-    event many stories recall, grew with the square of their number)."""
+    out once for each such set of events, from an index from event to stories, instead of once
+    for each story: for an event thousands of stories recall, that grew with the square of their
+    number. The sets are few, as the events are a short list kept by hand (content/events.yaml)."""
     by_event: dict[str, list[int]] = {}
     for index, found in enumerate(story_findings):
         for mention in found.events:
