@@ -57,11 +57,12 @@ class PassageKeeper:
             except OSError:
                 self._stop_helper()
 
-    def reused_passages(self, stories: list[StoryPassages]) -> list[Pair]:
-        """The reused passages among the stories asked about, given here in the site's order: in
-        each pair the earlier sentence first, the pairs in that order too."""
+    def reused_passages(self, order: list[str]) -> list[Pair]:
+        """The reused passages among the stories asked about, whose slugs `order` gives in the
+        site's order: in each pair the earlier sentence first, the pairs in that order too."""
         found = self._found_beside() if self.helper else None
-        return pairs_in_order(stories, found if found is not None else self._found_here())
+        by_slug = {story.slug: story for story in self.stories}
+        return pairs_in_order([by_slug[slug] for slug in order], found if found is not None else self._found_here())
 
     def close(self, save: bool) -> None:
         """At the end of a build: the index is saved if `save` (by the helper as soon as it has

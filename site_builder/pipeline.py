@@ -111,7 +111,7 @@ def render_site(project: Project, reporter: Reporter, base_url: str | None = Non
     prose_bodies = _render_bodies(content.pages, errors)
     _fail_on(errors)
     asset_urls, asset_files = hashed_assets(project.static)
-    reused = passages.reused_passages(_passages_of(content.articles, prepared))
+    reused = passages.reused_passages([article.slug for article in content.articles])
     findings = analyse(content.articles, {slug: p.findings for slug, p in prepared.items()}, reused)
     stories = story_views(content.articles, content.outlets, {slug: p.body for slug, p in prepared.items()},
                           findings, {slug: p.key for slug, p in prepared.items()})
@@ -170,21 +170,13 @@ def validate_content(raw: RawContent, store: StoryStore | None = None, workers: 
         warnings.extend(story.warnings)
     articles = [story.article for story in prepared if story.article]
     if passages and not errors:  # the index comes up to date while the checks across files run
-        passages.ask(_passages_of(articles, {story.article.slug: story for story in prepared if story.article}))
+        passages.ask([StoryPassages(story.key, story.article.slug, story.article.outlet, story.body, story.passages)
+                      for story in prepared if story.article])
     content, invalid = assemble(raw, data, articles)
     errors.extend(invalid)
     if errors:
         content = None
     return content, {story.article.slug: story for story in prepared if story.article}, errors, warnings
-
-
-def _passages_of(articles, prepared: dict[str, PreparedStory]) -> list[StoryPassages]:
-    """The stories as the reused-passage index sees them, in the order of `articles`."""
-    stories = []
-    for article in articles:
-        story = prepared[article.slug]
-        stories.append(StoryPassages(story.key, article.slug, article.outlet, story.body, story.passages))
-    return stories
 
 
 def _render_bodies(items, errors: list[Problem]) -> dict:

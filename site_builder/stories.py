@@ -41,6 +41,12 @@ class Setting:
     def analyser(self) -> Analyser:
         return Analyser(self.gazetteer, self.events, self.lexicon)
 
+    @cached_property
+    def cited(self) -> frozenset[str]:
+        """Slugs of the stories events quote as evidence: the only ones whose Markdown is read
+        once they are prepared (eventdata.check_evidence)."""
+        return frozenset(item.article for event in self.events for item in event.evidence if item.article)
+
     def shared(self) -> Shared:
         """The objects of the site's data that a story's findings refer to, by kind and id; and
         the classes a prepared story is made of, by name (STORED_CLASSES)."""
@@ -153,4 +159,4 @@ def _prepare_in_worker(work: tuple[RawFile, str]) -> tuple[tuple[bytes, bytes | 
     """The story pickled for the store in two parts (stored.split), without its passages; and those."""
     raw, key = work
     story = prepare_story(raw, _setting)
-    return split(replace(story, key=key, passages=None), _shared.dumps), story.passages
+    return split(replace(story, key=key, passages=None), _shared.dumps, _setting.cited), story.passages

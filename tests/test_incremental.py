@@ -498,16 +498,22 @@ def _stored_and_whole(root: Path):
     """Each story of the project's own five as the store gives it back (stored.py) and as prepared."""
     import shutil
 
-    from site_builder.cache import StoryStore
-    from site_builder.load import load_content
     from site_builder.project import Project
-    from site_builder.stories import Setting, prepare_stories
-    from site_builder.validate import validate_data
 
     for name in ("content", "templates", "static"):
         shutil.copytree(Path(__file__).parent.parent / name, root / name)
     project = Project.at(root)
     build(project, project.root / "_site", BufferReporter())
+    return _prepared_both(project)
+
+
+def _prepared_both(project):
+    """Each story of a built project as the store gives it back (stored.py) and as prepared."""
+    from site_builder.cache import StoryStore
+    from site_builder.load import load_content
+    from site_builder.stories import Setting, prepare_stories
+    from site_builder.validate import validate_data
+
     raw, _ = load_content(project)
     data, _, _ = validate_data(raw)
     setting = Setting(frozenset(o.key for o in data.outlets), True, data.gazetteer, data.events, data.lexicon)
@@ -528,6 +534,19 @@ def test_a_stored_story_answers_as_the_story_prepared_afresh(tmp_path):
                      "framing"):
             assert getattr(kept.findings, name) == getattr(made.findings, name), name
     assert any(m.findings.people for m in fresh) and any(m.findings.statements for m in fresh)  # something to compare
+
+
+def test_the_store_keeps_a_storys_markdown_only_where_events_quote_it(make_site):
+    project = make_site()
+    out = project.root / "_site"
+    build(project, out, BufferReporter())
+    add_a_paragraph(project)  # trump-enggan, which events.yaml quotes, now comes from the store ...
+    assert build(project, out, BufferReporter()).analysed == ("kim-sinis",)  # ... and the quote is found in it
+    stored, fresh = _prepared_both(project)
+    markdown = {story.article.slug: story.article.body for story in stored}
+    assert markdown["kim-sinis"] == ""
+    assert "Trump dan Kim bertemu di Singapura pada 2018." in markdown["trump-enggan"]
+    assert {story.article.slug: story.article.body for story in fresh} == markdown  # the same, prepared afresh
 
 
 def test_a_stored_story_names_no_class_for_pickle_to_look_up(tmp_path, make_site):
