@@ -199,25 +199,48 @@ class ResultCache:
     """What a function made of some data (bytes: a line of articles.json, the chart's figure),
     between builds, under the digest of that data (for a story, StoryView.cache_digest, which
     covers the story's file, data and code and everything shown beside it). Holds only what the
-    last build used."""
+    last build used.
+
+    Kept in SHARDS files by digest, each read when a digest in it is first looked up, and
+    written again only when what it holds changed: editing one story rewrites one or two small
+    files instead of every story's line (13 MB at 10,000 stories)."""
+
+    SHARDS = 64
 
     def __init__(self, root: Path, name: str):
         self.root, self.name = root, name
-        self.previous: dict[str, bytes] = load_kept(root, name, dict) or {}
-        self.used: dict[str, bytes] = {}
+        self.previous: list[dict[str, bytes] | None] = [None] * self.SHARDS  # None: not read yet
+        self.used: list[dict[str, bytes]] = [{} for _ in range(self.SHARDS)]
 
     def get(self, digest: str | None, make, value) -> bytes:
         """What was made under `digest`, else make(value) (bytes, remembered under `digest`)."""
         if digest is None:
             return make(value)
-        made = self.previous.get(digest)
+        number = int(digest[:4], 16) % self.SHARDS
+        previous = self.previous[number]
+        if previous is None:
+            previous = self.previous[number] = load_kept(self.root, self._name(number), dict) or {}
+        made = previous.get(digest)
         if made is None:
             made = make(value)
-        self.used[digest] = made
+        self.used[number][digest] = made
         return made
 
     def save(self) -> None:
-        save_kept(self.root, self.name, self.used)
+        for number, used in enumerate(self.used):
+            if used and used.keys() == self.previous[number].keys():
+                continue
+            if used:
+                save_kept(self.root, self._name(number), used)
+            else:  # nothing in it was looked up
+                try:
+                    (self.root / FOLDER / f"{self._name(number)}.pickle").unlink(missing_ok=True)
+                except OSError:
+                    pass
+
+    def _name(self, number: int) -> str:
+        """The shard's name for load_kept and save_kept."""
+        return f"{self.name}/{number:02x}"
 
 
 class Shared:

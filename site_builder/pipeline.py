@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 from site_builder import fields, leftovers
@@ -111,8 +112,8 @@ def render_site(project: Project, reporter: Reporter, base_url: str | None = Non
     prose_bodies = _render_bodies(content.pages, errors)
     _fail_on(errors)
     asset_urls, asset_files = hashed_assets(project.static)
-    reused = passages.reused_passages([article.slug for article in content.articles])
-    findings = analyse(content.articles, {slug: p.findings for slug, p in prepared.items()}, reused)
+    findings = analyse(content.articles, {slug: p.findings for slug, p in prepared.items()},
+                       partial(passages.reused_passages, [article.slug for article in content.articles]))
     stories = story_views(content.articles, content.outlets, {slug: p.body for slug, p in prepared.items()},
                           findings, {slug: p.key for slug, p in prepared.items()})
     pages, data_files = plan_site(content, stories, prose_bodies, caches.results if caches else None)

@@ -239,6 +239,38 @@ def test_the_story_store_keeps_only_what_the_last_build_used(make_site):
     assert build(project, out, BufferReporter(), clean=True).analysed == ("trump-enggan",)
 
 
+def test_the_result_cache_rewrites_only_the_shards_whose_results_changed(tmp_path):
+    import hashlib
+
+    from site_builder.cache import FOLDER, ResultCache
+
+    digests = [hashlib.sha256(str(n).encode()).hexdigest() for n in range(300)]
+    first = ResultCache(tmp_path, "results")
+    assert [first.get(d, str.encode, d) for d in digests] == [d.encode() for d in digests]
+    first.save()
+    folder = tmp_path / FOLDER / "results"
+
+    def inodes() -> dict[str, int]:
+        return {path.name: path.stat().st_ino for path in folder.iterdir()}
+
+    before, made = inodes(), []
+    second = ResultCache(tmp_path, "results")  # the first digest no longer used, one new
+    assert [second.get(d, lambda v: made.append(v) or b"new", d) for d in digests[1:] + ["ab" * 32]] == \
+        [d.encode() for d in digests[1:]] + [b"new"]
+    assert made == ["ab" * 32]
+    second.save()
+    after = inodes()
+    assert len(before) == ResultCache.SHARDS == len(after)
+    assert 1 <= sum(before[name] != after[name] for name in before) <= 2  # the shards of those two digests
+    third, made = ResultCache(tmp_path, "results"), []
+    assert third.get("ab" * 32, made.append, None) == b"new"
+    assert third.get(digests[0], lambda v: made.append(v) or b"again", digests[0]) == b"again"
+    assert made == [digests[0]]  # not kept: the last build did not use it
+    third.save()
+    looked_up = {int(d[:4], 16) % ResultCache.SHARDS for d in ("ab" * 32, digests[0])}
+    assert len(inodes()) == len(looked_up)  # none left with nothing this build used
+
+
 def test_a_build_leaves_no_backlog_for_the_cycle_collector_and_serve_can_reclaim_it(make_site):
     project = make_site()
     gc.collect()

@@ -44,7 +44,7 @@ def _passages(paragraphs):
 
 
 class StoryPassages(NamedTuple):
-    """One story as the index sees it (a tuple: the build makes one for each story, twice)."""
+    """One story as the index sees it (a tuple: the build makes one for each story)."""
     key: str  # changes whenever the story's text does (stories.story_keys)
     slug: str
     outlet: str
