@@ -110,6 +110,18 @@ def test_value_digest_follows_values_not_how_they_are_shared():
     assert value_digest([View()], stand_ins=False) is None
 
 
+def test_value_digest_is_the_same_whatever_was_digested_before():
+    from site_builder.cache import value_digest
+
+    short, long = ("Kim",), ("Trump dan Kim bertemu di Singapura pada 2018.",) * 50
+    for stand_ins in (False, True):
+        first = value_digest(short, stand_ins=stand_ins)
+        assert value_digest(long, stand_ins=stand_ins) != first
+        assert value_digest(short, stand_ins=stand_ins) == first  # nothing left of the long value
+        assert value_digest((long, lambda: None), stand_ins=stand_ins) is None
+        assert value_digest(short, stand_ins=stand_ins) == first  # nor of one that could not be digested
+
+
 def test_a_story_views_digest_follows_every_field_of_its_outlet_links_and_what_it_shares():
     from dataclasses import fields as fields_of, replace
 
