@@ -41,9 +41,10 @@ class Comparison:
 
 
 def compare(content: Content, stories: list) -> Comparison:
-    newest_first = list(reversed(stories))
-    figures = tuple(_figures(o, [s for s in newest_first if s.outlet.key == o.key], content.lexicon)
-                    for o in content.outlets)
+    by_outlet: dict[str, list] = {o.key: [] for o in content.outlets}  # newest first
+    for story in reversed(stories):
+        by_outlet[story.outlet.key].append(story)
+    figures = tuple(_figures(o, by_outlet[o.key], content.lexicon) for o in content.outlets)
     recalled = {m.event.id for s in stories for m in s.events}
     order = {s.article.slug: i for i, s in enumerate(stories)}
     return Comparison(figures, tuple(e for e in content.events if e.id in recalled), content.lexicon,
