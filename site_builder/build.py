@@ -22,7 +22,7 @@ class BuildResult:
     seconds: float
     changed: int  # files written; the others were left as they were
     rendered: tuple[str, ...]  # pages rendered from templates; the others came from the cache
-    analysed: tuple[str, ...]  # stories prepared; the others came from the cache
+    analysed: tuple[str, ...]  # slugs of the stories prepared, sorted; the others came from the cache
 
 
 def build(project: Project, out: Path, reporter: Reporter, base_url: str | None = None,
@@ -54,7 +54,7 @@ def build(project: Project, out: Path, reporter: Reporter, base_url: str | None 
         stamp.record(reporter.warnings[first_warning:], written.stamps)
     changed = written.changed
     result = BuildResult(files, time.perf_counter() - started, changed, tuple(caches.pages.rendered),
-                         tuple(caches.stories.analysed))
+                         tuple(sorted(caches.stories.analysed)))
     leftovers.keep(caches, stamp, written, result)
     pages = sum(1 for url in files if url.endswith(".html"))
     return _report(reporter, result, first_warning, f"built {pages} pages ({len(files)} files: {changed} written, "

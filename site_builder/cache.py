@@ -17,7 +17,7 @@ import sys
 import tempfile
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import IO
+from typing import IO, NamedTuple
 
 from site_builder import __version__
 from site_builder.write import Kept, file_stamp
@@ -277,7 +277,11 @@ class Shared:
     def loads(self, data: bytes):
         """The value, or None when the data cannot be read back (written by other code, or
         referring to data the site no longer has)."""
-        unpickler = pickle.Unpickler(io.BytesIO(data))
+        return self.load(io.BytesIO(data))
+
+    def load(self, stream: IO[bytes]):
+        """As `loads`, the value pickled next in `stream`."""
+        unpickler = pickle.Unpickler(stream)
         unpickler.persistent_load = self.objects.__getitem__  # a reference is a (kind, id) tuple
         try:
             return unpickler.load()
@@ -295,99 +299,141 @@ class _ReferencePickler(pickle.Pickler):
 
 
 class StoryStore:
-    """Each story's PreparedStory (front matter, Markdown and analysis) between builds, pickled
-    (Shared.dumps) in two parts (stored.split: its facts, and the rest), under the story's key
-    (stories.story_keys: its path and text, the data it is analysed with and the code).
+    """Each story's PreparedStory (front matter, Markdown and analysis) between builds, in two
+    parts (stored.py: its facts, and the rest), under the story's key (stories.story_keys: its
+    path and text, the data it is analysed with and the code).
 
-    Kept in SHARDS pairs of files by key, so that editing one story rewrites two small files: one
-    of facts, read for every build, and one of rests, read only when a story's rest is asked for.
-    New stories are written out as they come rather than held in memory. Holds only what the last
-    build used."""
+    Kept in SHARDS pairs of files by key (shard_of), so that editing one story rewrites two
+    small files. A shard's facts file, read for every build, holds its keys, then the facts of
+    all its stories as one pickle (Shared.dumps of a list, as a worker process makes it for the
+    stories of one shard): read back in one go, the names of fields and classes come once a
+    shard rather than once a story (a third quicker than a pickle per story at 10,000 stories).
+    Its rest file holds a (key, pickled rest) record per story, read only when a story's rest
+    is asked for. New rests are written out as they come rather than held in memory. Holds only
+    what the last build used."""
 
     SHARDS = 64
-    PARTS = ("facts", "rest")
 
     def __init__(self, root: Path):
         self.folder = root / FOLDER / "stories"
-        self.stored: list[set[str]] = [set() for _ in range(self.SHARDS)]  # keys in each shard's files
-        self.kept: list[set[str]] = [set() for _ in range(self.SHARDS)]  # of those, the ones this build used
-        self.new: dict[tuple[str, int], IO[bytes]] = {}  # (part, shard) -> its next file, being written
+        self.shared: Shared | None = None  # what facts are pickled with (given to load)
+        self.stored: list[tuple[str, ...]] = [()] * self.SHARDS  # keys in each shard's facts file
+        self.kept: list[dict[str, object]] = [{} for _ in range(self.SHARDS)]  # of those, the facts this build used
+        self.new: dict[int, list[NewFacts]] = {}  # shard -> facts of stories prepared this build
+        self.new_rests: dict[int, IO[bytes]] = {}  # shard -> its next rest file, being written
         self.rests: dict[int, dict[str, bytes]] = {}  # shard -> its rests, once one was asked for
         self.analysed: list[str] = []  # slugs prepared this build (not found in the store)
+
+    @classmethod
+    def shard_of(cls, key: str) -> int:
+        """The number of the shard a story's key goes in."""
+        return int(key[:4], 16) % cls.SHARDS
 
     def _shard(self, number: int, part: str = "facts") -> Path:
         return self.folder / f"{number:02x}.{part}.pickle"
 
-    def _number(self, key: str) -> int:
-        return int(key[:4], 16) % self.SHARDS
-
-    def load(self, keys: list[str], read) -> list:
-        """For each key, read(its index, the facts the store holds under it, a function that
-        reads its rest), or None where the store holds nothing or `read` returns None."""
+    def load(self, keys: list[str], shared: Shared) -> list:
+        """For each key, (the facts the store holds under it, read back with `shared`, and a
+        function that gives the bytes of its rest), or None where the store holds nothing."""
+        self.shared = shared
         found: list = [None] * len(keys)
         wanted: dict[int, list[int]] = {}
         for index, key in enumerate(keys):
-            wanted.setdefault(self._number(key), []).append(index)
+            wanted.setdefault(self.shard_of(key), []).append(index)
         for number, indexes in sorted(wanted.items()):
-            shard = dict(_records(self._shard(number)))
-            self.stored[number] = set(shard)
+            facts = self._facts(number, {keys[index] for index in indexes})
             for index in indexes:
-                facts = shard.get(keys[index])
-                if facts is not None:
-                    found[index] = read(index, facts, partial(self.rest, keys[index]))
-                    if found[index] is not None:
-                        self.kept[number].add(keys[index])
+                story = facts.get(keys[index])
+                if story is not None:
+                    found[index] = (story, partial(self.rest, keys[index]))
+                    self.kept[number][keys[index]] = story
         return found
+
+    def _facts(self, number: int, wanted: set[str]) -> dict[str, object]:
+        """Key -> facts of the shard's stories; read back only if one of them is `wanted`."""
+        try:
+            with open(self._shard(number), "rb", buffering=0) as file:
+                stream = io.BytesIO(file.readall())
+            keys = pickle.load(stream)
+        except (OSError, *UNREADABLE):
+            return {}
+        if not isinstance(keys, tuple):
+            return {}
+        self.stored[number] = keys
+        if wanted.isdisjoint(keys):
+            return {}
+        facts = self.shared.load(stream)
+        if not isinstance(facts, list) or len(facts) != len(keys):
+            return {}
+        return dict(zip(keys, facts))
 
     def rest(self, key: str) -> bytes | None:
         """What the store holds of a story besides its facts (None if nothing)."""
-        number = self._number(key)
+        number = self.shard_of(key)
         if number not in self.rests:
             self.rests[number] = dict(_records(self._shard(number, "rest")))
         return self.rests[number].get(key)
 
-    def put(self, key: str, parts: tuple[bytes, bytes | None], slug: str | None) -> None:
-        """A story just prepared: its facts and its rest (stored.split)."""
-        if slug is not None:
-            self.analysed.append(slug)
-        number = self._number(key)
+    def put(self, number: int, facts: NewFacts, rests: list[bytes | None], slugs: list[str | None]) -> None:
+        """Stories just prepared, all of shard `number`: their facts (NewFacts), the pickled rest
+        of each (stored.rest_of) and, for those that are articles, their slugs."""
+        self.analysed.extend(slug for slug in slugs if slug is not None)
+        self.new.setdefault(number, []).append(facts)
         try:
-            for part, data in zip(self.PARTS, parts):
-                if (part, number) not in self.new:
-                    self.folder.mkdir(parents=True, exist_ok=True)
-                    self.new[part, number] = tempfile.NamedTemporaryFile(dir=self.folder, delete=False)
-                pickle.dump((key, data), self.new[part, number], protocol=pickle.HIGHEST_PROTOCOL)
+            if number not in self.new_rests:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                self.new_rests[number] = tempfile.NamedTemporaryFile(dir=self.folder, delete=False)
+            for key, data in zip(facts.keys, rests):
+                pickle.dump((key, data), self.new_rests[number], protocol=pickle.HIGHEST_PROTOCOL)
         except OSError:
             pass  # a cache that cannot be written only makes the next build slower
 
     def save(self) -> None:
         """Keep what this build used, rewriting only the shards that changed."""
         for number in range(self.SHARDS):
-            kept, added = self.kept[number], ("facts", number) in self.new
+            kept, new = self.kept[number], self.new.get(number)
             try:
-                if not kept and not added:
-                    for part in self.PARTS:
+                if not kept and not new:
+                    for part in ("facts", "rest"):
                         self._shard(number, part).unlink(missing_ok=True)  # nothing in it was used
-                elif added or kept != self.stored[number]:
-                    for part in self.PARTS:
-                        self._rewrite(number, part)
+                elif new or len(kept) != len(self.stored[number]):
+                    self._rewrite(number, kept, new or [])
             except OSError:
                 pass
-        self.new = {}
-        shards = {self._shard(number, part).name for number in range(self.SHARDS) for part in self.PARTS}
+        self.new, self.new_rests = {}, {}
+        shards = {self._shard(number, part).name for number in range(self.SHARDS) for part in ("facts", "rest")}
         for path in self.folder.glob("*"):
             if path.name not in shards:  # left by a build that was stopped before it got here
                 path.unlink(missing_ok=True)
 
-    def _rewrite(self, number: int, part: str) -> None:
-        """The shard's new stories, and those of its old ones this build used."""
-        path = self._shard(number, part)
-        stream = self.new.get((part, number)) or tempfile.NamedTemporaryFile(dir=self.folder, delete=False)
+    def _rewrite(self, number: int, kept: dict[str, object], new: list[NewFacts]) -> None:
+        """The shard's new stories, and those of its old ones this build used. New facts from
+        one worker and nothing kept (every shard, in a first build) are written as they came;
+        otherwise they are pickled again together."""
+        keys = (*kept, *(key for facts in new for key in facts.keys))
+        if not kept and len(new) == 1:
+            data = new[0].data
+        else:
+            data = self.shared.dumps([*kept.values(), *(story for facts in new for story in facts.stories)])
+        with tempfile.NamedTemporaryFile(dir=self.folder, delete=False) as stream:
+            pickle.dump(keys, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            stream.write(data)
+        os.replace(stream.name, self._shard(number))
+        path = self._shard(number, "rest")
+        stream = self.new_rests.get(number) or tempfile.NamedTemporaryFile(dir=self.folder, delete=False)
         with stream:
             for key, data in _records(path):
-                if key in self.kept[number]:
+                if key in kept:
                     pickle.dump((key, data), stream, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(stream.name, path)
+
+
+class NewFacts(NamedTuple):
+    """The facts of stories just prepared (stored.facts_of), as pickled (Shared.dumps of the list)
+    and as read back, under their keys."""
+    keys: list[str]
+    data: bytes
+    stories: list
 
 
 def _records(path: Path):

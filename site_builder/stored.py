@@ -4,8 +4,8 @@ The site-wide work (listings, the outlet comparison, the chart, shared quotes, l
 stories) needs of every story only its front matter, word count, lead, statements, sources,
 photo credits, events and framing counts. Those are the story's *facts*, loaded for every stored
 story; its Markdown is not among them (only the stories events quote as evidence keep it: three
-quarters of the facts' bytes at 10,000 stories, read for nothing). The rest (the body's HTML and paragraphs, all its quotes, the people and places it names)
-is loaded only when asked for: when its page is rendered again, its line of articles.json made
+quarters of the facts' bytes at 10,000 stories, read for nothing). The rest (the body's HTML and
+paragraphs, all its quotes, the people and places it names) is loaded only when asked for: when its page is rendered again, its line of articles.json made
 again or its paragraphs read for a reused passage. At 10,000 stories, editing one, that is a
 handful of stories instead of all of them.
 
@@ -87,36 +87,31 @@ class StoredFindings(FindingsText):
         return StoredFindings, (self.statements, self.sources, self.photo_credits, self.events, self.framing)
 
 
-def split(story, dumps, cited: frozenset[str] = frozenset()) -> tuple[bytes, bytes | None]:
-    """A PreparedStory as its facts and its rest, each pickled with `dumps`. The article's
-    Markdown, rendered by now, is left out unless its slug is `cited` (Setting.cited)."""
+def facts_of(story, cited: frozenset[str] = frozenset()):
+    """A PreparedStory as the store keeps its facts: without its rest (rest_of) and, unless its
+    slug is `cited` (Setting.cited), without the article's Markdown, rendered by now."""
     if story.body is None:
-        return dumps(story), None
-    body, found, article = story.body, story.findings, story.article
-    facts = replace(story, article=article if article.slug in cited else replace(article, body=""),
-                    body=StoredBody(body.words, body.lead),
-                    findings=StoredFindings(found.statements, found.sources, found.photo_credits, found.events,
-                                            found.framing))
-    return dumps(facts), dumps(rest_of(story))
-
-
-def stored(facts: bytes, fetch, loads, redo):
-    """The PreparedStory from `split`'s facts; its rest, fetch()-ed and read when asked for
-    (redo() makes it again when it is not there or does not read back). None when the facts do
-    not read back."""
-    story = loads(facts)
-    if story is None or story.body is None:
         return story
-    rest = Rest(fetch, loads, redo)
-    story.body.rest = story.findings.rest = rest
+    body, found, article = story.body, story.findings, story.article
+    return replace(story, article=article if article.slug in cited else replace(article, body=""),
+                   body=StoredBody(body.words, body.lead),
+                   findings=StoredFindings(found.statements, found.sources, found.photo_credits, found.events,
+                                           found.framing))
+
+
+def stored(story, fetch, loads, redo):
+    """The PreparedStory of the facts the store gave back (facts_of), its rest fetch()-ed and
+    read with `loads` when asked for (redo() makes it again when it is not there or does not
+    read back)."""
+    if story.body is not None:
+        story.body.rest = story.findings.rest = Rest(fetch, loads, redo)
     return story
 
 
-def whole(data: tuple[bytes, bytes | None], loads):
-    """The PreparedStory from `split`'s parts, all of it loaded now (a story just prepared)."""
-    facts, rest_data = data
-    story = loads(facts)
-    if story is None or story.body is None:
+def whole(story, rest_data: bytes | None, loads):
+    """The PreparedStory of its facts (facts_of) and its pickled rest (rest_of), all of it
+    loaded now (a story just prepared)."""
+    if story.body is None:
         return story
     rest, found = loads(rest_data), story.findings
     return replace(story, body=RenderedBody(rest.html, story.body.words, rest.paragraphs),

@@ -18,11 +18,11 @@ from site_builder.analysis.events import EventMention
 from site_builder.analysis.passages import passage_shingles
 from site_builder.analysis.quotes import Quote
 from site_builder.analysis.sources import SourceMention
-from site_builder.cache import Shared, code_digest
+from site_builder.cache import NewFacts, Shared, StoryStore, code_digest
 from site_builder.errors import Problem, SiteError
 from site_builder.load import RawFile, StoryFile
 from site_builder.markdown import RenderedBody, render_markdown
-from site_builder.stored import RestParts, StoredBody, StoredFindings, rest_of, split, stored, whole
+from site_builder.stored import RestParts, StoredBody, StoredFindings, facts_of, rest_of, stored, whole
 from site_builder.models import Article, Event, Gazetteer, Image
 from site_builder.validate import validate_article
 from site_builder.workers import map_in_order
@@ -110,12 +110,12 @@ def prepare_stories(files: tuple[StoryFile, ...], setting: Setting, store=None,
     two parts (stored.py): a story from the store loads its rest only when that is asked for."""
     keys = story_keys(files, setting)
     shared = setting.shared()
-
-    def from_store(index: int, facts: bytes, fetch_rest) -> PreparedStory | None:
-        return stored(facts, fetch_rest, shared.loads, partial(_rest_again, files[index], setting))
-
-    prepared = store.load(keys, from_store) if store else [None] * len(keys)
-    work = []
+    prepared: list = [None] * len(keys)
+    for index, found in enumerate(store.load(keys, shared) if store else ()):
+        if found is not None:
+            facts, fetch_rest = found
+            prepared[index] = stored(facts, fetch_rest, shared.loads, partial(_rest_again, files[index], setting))
+    work: dict[int, list[tuple[int, RawFile]]] = {}  # store shard -> the stories in it to prepare
     for i, found in enumerate(prepared):
         if found is None:
             problems: list[Problem] = []
@@ -123,12 +123,17 @@ def prepare_stories(files: tuple[StoryFile, ...], setting: Setting, store=None,
             if raw is None:
                 prepared[i] = PreparedStory(None, errors=tuple(problems))
             else:
-                work.append((i, raw))
-    fresh = map_in_order(_prepare_in_worker, [(raw, keys[i]) for i, raw in work], workers, _remember, (setting,))
-    for (i, _), (data, passages) in zip(work, fresh):
-        prepared[i] = replace(whole(data, shared.loads), passages=passages)
+                work.setdefault(StoryStore.shard_of(keys[i]), []).append((i, raw))
+    shards = sorted(work)
+    fresh = map_in_order(_prepare_in_worker, [[(raw, keys[i]) for i, raw in work[number]] for number in shards],
+                         workers, _remember, (setting,), size=sum(len(stories) for stories in work.values()))
+    for number, (data, rests, passages) in zip(shards, fresh):
+        facts = shared.loads(data)
+        for (i, _), story, rest, found in zip(work[number], facts, rests, passages):
+            prepared[i] = replace(whole(story, rest, shared.loads), passages=found)
         if store:
-            store.put(keys[i], data, prepared[i].article and prepared[i].article.slug)
+            store.put(number, NewFacts([keys[i] for i, _ in work[number]], data, facts), rests,
+                      [prepared[i].article and prepared[i].article.slug for i, _ in work[number]])
     if store:
         store.save()
     return prepared
@@ -155,8 +160,11 @@ def _remember(setting: Setting) -> None:
     _setting, _shared = setting, setting.shared()
 
 
-def _prepare_in_worker(work: tuple[RawFile, str]) -> tuple[tuple[bytes, bytes | None], tuple[bytes, ...] | None]:
-    """The story pickled for the store in two parts (stored.split), without its passages; and those."""
-    raw, key = work
-    story = prepare_story(raw, _setting)
-    return split(replace(story, key=key, passages=None), _shared.dumps, _setting.cited), story.passages
+def _prepare_in_worker(work: list[tuple[RawFile, str]]) -> tuple[bytes, list[bytes | None], list]:
+    """Stories of one store shard (each file with its key), prepared for the store: the facts of
+    all of them pickled as one list (stored.facts_of, without their passages), the rest of each
+    pickled on its own (stored.rest_of); and the passages of each."""
+    stories = [prepare_story(raw, _setting) for raw, _ in work]
+    facts = [facts_of(replace(story, key=key, passages=None), _setting.cited) for story, (_, key) in zip(stories, work)]
+    rests = [_shared.dumps(rest_of(story)) if story.body is not None else None for story in stories]
+    return _shared.dumps(facts), rests, [story.passages for story in stories]

@@ -13,11 +13,12 @@ from concurrent.futures.process import BrokenProcessPool
 PARALLEL_FROM = 200  # fewer items than this are quicker to do here than to start a pool for
 
 
-def map_in_order(function, items, workers: int, initializer, initargs: tuple):
+def map_in_order(function, items, workers: int, initializer, initargs: tuple, size: int | None = None):
     """Yields function(item) for each item, in order, computed in `workers` processes, each
-    started with initializer(*initargs); here, in this process, when there are few items or one
-    worker. Results are handed on as they come, not gathered first."""
-    if workers <= 1 or len(items) < PARALLEL_FROM:
+    started with initializer(*initargs); here, in this process, when there are few items (or
+    `size`, what they hold, is small) or one worker. Results are handed on as they come, not
+    gathered first."""
+    if workers <= 1 or (len(items) if size is None else size) < PARALLEL_FROM:
         yield from _here(function, items, initializer, initargs)
         return
     chunk = max(1, len(items) // (workers * 8))

@@ -224,8 +224,8 @@ def test_the_story_store_keeps_only_what_the_last_build_used(make_site):
     shards = project.root / FOLDER / "stories"
 
     def stored_per_shard() -> list[int]:
-        counts = {part: [len(list(_records(path))) for path in sorted(shards.glob(f"*.{part}.pickle"))]
-                  for part in ("facts", "rest")}
+        counts = {"facts": [len(_facts_file(path)[0]) for path in sorted(shards.glob("*.facts.pickle"))],
+                  "rest": [len(list(_records(path))) for path in sorted(shards.glob("*.rest.pickle"))]}
         assert counts["facts"] == counts["rest"] and len(list(shards.iterdir())) == 2 * len(counts["facts"])
         return counts["facts"]
 
@@ -552,6 +552,15 @@ def _prepared_both(project):
     return prepare_stories(raw.articles, setting, StoryStore(project.root)), prepare_stories(raw.articles, setting)
 
 
+def _facts_file(path: Path) -> tuple[tuple[str, ...], bytes]:
+    """A story store shard's facts file: its keys, and the pickle of their facts."""
+    import io
+    import pickle
+
+    stream = io.BytesIO(path.read_bytes())
+    return pickle.load(stream), stream.read()
+
+
 def test_a_stored_story_answers_as_the_story_prepared_afresh(tmp_path):
     from site_builder.stored import StoredBody, StoredFindings
 
@@ -566,6 +575,47 @@ def test_a_stored_story_answers_as_the_story_prepared_afresh(tmp_path):
                      "framing"):
             assert getattr(kept.findings, name) == getattr(made.findings, name), name
     assert any(m.findings.people for m in fresh) and any(m.findings.statements for m in fresh)  # something to compare
+
+
+def test_a_shard_holding_kept_and_new_stories_reads_back_as_prepared_afresh(make_site, monkeypatch):
+    from site_builder.cache import FOLDER, StoryStore
+
+    monkeypatch.setattr(StoryStore, "SHARDS", 1)  # both stories in one shard
+    project = make_site()
+    out = project.root / "_site"
+    build(project, out, BufferReporter())
+    facts = project.root / FOLDER / "stories" / "00.facts.pickle"
+    first_keys, _ = _facts_file(facts)
+    add_a_paragraph(project)
+    assert build(project, out, BufferReporter()).analysed == ("kim-sinis",)
+    keys, _ = _facts_file(facts)  # trump-enggan's facts, kept, and kim-sinis's new ones
+    assert len(keys) == 2 and len(set(keys) & set(first_keys)) == 1
+    stored, fresh = _prepared_both(project)
+    for kept, made in zip(stored, fresh):
+        assert kept.article == made.article and kept.key == made.key
+        assert (kept.body.html, kept.findings.statements, kept.findings.people) == \
+            (made.body.html, made.findings.statements, made.findings.people)
+    assert on_disk(out) == render_site(project, BufferReporter())
+
+
+@pytest.mark.parametrize("damage", ["not a pickle", "cut short", "not a list"])
+def test_a_facts_file_that_does_not_read_back_means_its_stories_are_prepared_again(make_site, damage):
+    import pickle
+
+    from site_builder.cache import FOLDER
+
+    project = make_site()
+    out = project.root / "_site"
+    build(project, out, BufferReporter())
+    for shard in (project.root / FOLDER / "stories").glob("*.facts.pickle"):
+        keys, data = _facts_file(shard)
+        damaged = {"not a pickle": b"not a pickle", "cut short": data[:len(data) // 2],
+                   "not a list": pickle.dumps("facts")}[damage]
+        shard.write_bytes(damaged if damage == "not a pickle" else pickle.dumps(keys) + damaged)
+    assert build(project, out, BufferReporter()).analysed == ("kim-sinis", "trump-enggan")
+    add_a_paragraph(project)
+    assert build(project, out, BufferReporter()).analysed == ("kim-sinis",)  # trump-enggan stored again
+    assert on_disk(out) == render_site(project, BufferReporter())
 
 
 def test_the_store_keeps_a_storys_markdown_only_where_events_quote_it(make_site):
@@ -594,7 +644,9 @@ def test_a_stored_story_names_no_class_for_pickle_to_look_up(tmp_path, make_site
         shards = sorted((root / FOLDER / "stories").glob("*.pickle"))
         assert len(shards) >= 2
         for shard in shards:
-            for _, data in _records(shard):
+            stored = [_facts_file(shard)[1]] if shard.name.endswith(".facts.pickle") else \
+                [data for _, data in _records(shard)]
+            for data in stored:
                 ops = list(pickletools.genops(data)) if data else []
                 assert ops and any(op.name == "BINPERSID" for op, _, _ in ops)
                 texts = []  # the strings pushed so far: a STACK_GLOBAL takes the last two (or memoized ones)
