@@ -24,8 +24,14 @@ def json_line(record) -> bytes:
 
 def json_lines(lines: list[bytes]) -> bytes:
     """A long list as stable bytes, one record (json_line) per line: quick to write (no
-    indentation to compute) and to compare from one build to the next."""
-    return b"[\n" + b",\n".join(lines) + (b"\n" if lines else b"") + b"]\n"
+    indentation to compute) and to compare from one build to the next. The brackets go on the
+    first and last lines, so that the whole (13 MB at 10,000 stories) is put together once."""
+    if not lines:
+        return b"[\n]\n"
+    pieces = list(lines)
+    pieces[0] = b"[\n" + pieces[0]
+    pieces[-1] += b"\n]\n"
+    return b",\n".join(pieces)
 
 
 def script_json(data) -> Markup:

@@ -106,13 +106,12 @@ def story_views(articles, outlets, bodies, findings: SiteFindings, source_keys=N
     related = _related([findings.stories[a.slug] for a in articles])
     shared = _shared_quotes(findings, link_of)
     reused = _reused(findings, link_of, order, {a.slug: a.published for a in articles})
-    return [
+    source_keys, last = source_keys or {}, len(links) - 1
+    return [  # fields in order (StoryView): 10,000 of them at 10,000 stories
         StoryView(a, outlet_by_key[a.outlet], bodies[a.slug], links[i].url, findings.stories[a.slug],
-                  previous=links[i - 1] if i > 0 else None,
-                  next=links[i + 1] if i + 1 < len(links) else None,
-                  related=tuple(links[j] for j in related[i]),
-                  shared_quotes=tuple(shared.get(a.slug, ())), reused_passages=tuple(reused.get(a.slug, ())),
-                  source_key=(source_keys or {}).get(a.slug, ""))
+                  links[i - 1] if i > 0 else None, links[i + 1] if i < last else None,
+                  tuple([links[j] for j in related[i]]), tuple(shared.get(a.slug, ())),
+                  tuple(reused.get(a.slug, ())), source_keys.get(a.slug, ""))
         for i, a in enumerate(articles)
     ]
 

@@ -173,3 +173,16 @@ def test_a_library_is_known_by_its_installed_version_not_by_when_it_was_installe
     assert _installed("fakelib", "fakelib") == first
     (tmp_path / "fakelib-1.0.dist-info").rename(tmp_path / "fakelib-1.1.dist-info")
     assert _installed("fakelib", "fakelib") != first
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 3])
+def test_json_lines_is_a_json_list_with_one_record_per_line(count):
+    import json
+
+    from site_builder.structured import json_line, json_lines
+
+    records = [{"slug": f"cerita-{i}", "words": i} for i in range(count)]
+    data = json_lines([json_line(r) for r in records])
+    assert json.loads(data) == records
+    assert data.decode().split("\n") == ["[", *(json.dumps(r, sort_keys=True) + "," for r in records[:-1]),
+                                         *(json.dumps(r, sort_keys=True) for r in records[-1:]), "]", ""]
