@@ -30,7 +30,7 @@ class Article:
     title: str
     outlet: str
     published: datetime | date  # a date alone when the time is unknown
-    body: str  # Markdown; once the story is prepared, "" unless events cite it (stored.split)
+    body: str  # Markdown; once the story is prepared, "" unless events cite it (stored.facts_of)
     body_line: int
     authors: tuple[str, ...] = ()
     editors: tuple[str, ...] = ()

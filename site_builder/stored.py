@@ -5,9 +5,10 @@ stories) needs of every story only its front matter, word count, lead, statement
 photo credits, events and framing counts. Those are the story's *facts*, loaded for every stored
 story; its Markdown is not among them (only the stories events quote as evidence keep it: three
 quarters of the facts' bytes at 10,000 stories, read for nothing). The rest (the body's HTML and
-paragraphs, all its quotes, the people and places it names) is loaded only when asked for: when its page is rendered again, its line of articles.json made
-again or its paragraphs read for a reused passage. At 10,000 stories, editing one, that is a
-handful of stories instead of all of them.
+paragraphs, all its quotes, the people and places it names) is loaded only when asked for: when
+its page is rendered again, its line of articles.json made again or its paragraphs read for a
+reused passage. At 10,000 stories, editing one, that is a handful of stories instead of all of
+them.
 
 StoredBody and StoredFindings answer the questions markdown.RenderedBody and
 analysis.StoryFindings answer, so nothing else needs to know which it has.

@@ -107,7 +107,9 @@ def prepare_stories(files: tuple[StoryFile, ...], setting: Setting, store=None,
 
     Stories travel pickled, from the store and from worker processes, with references to the
     setting's people, places, sources and events instead of copies of them (cache.Shared), in
-    two parts (stored.py): a story from the store loads its rest only when that is asked for."""
+    two parts (stored.py): a story from the store loads its rest only when that is asked for.
+    The stories to prepare go to the workers a store shard at a time, so that the facts of a
+    shard's new stories come back as one pickle (cache.StoryStore)."""
     keys = story_keys(files, setting)
     shared = setting.shared()
     prepared: list = [None] * len(keys)
