@@ -10,7 +10,7 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-PARALLEL_FROM = 200  # fewer items than this are quicker to do here than to start a pool for
+PARALLEL_FROM = 200  # less work than this (items, or the `size` they hold) is quicker here than in a new pool
 
 
 def map_in_order(function, items, workers: int, initializer, initargs: tuple, size: int | None = None):
