@@ -609,9 +609,9 @@ def test_a_facts_file_that_does_not_read_back_means_its_stories_are_prepared_aga
     build(project, out, BufferReporter())
     for shard in (project.root / FOLDER / "stories").glob("*.facts.pickle"):
         keys, data = _facts_file(shard)
-        damaged = {"not a pickle": b"not a pickle", "cut short": data[:len(data) // 2],
-                   "not a list": pickle.dumps("facts")}[damage]
-        shard.write_bytes(damaged if damage == "not a pickle" else pickle.dumps(keys) + damaged)
+        shard.write_bytes({"not a pickle": b"not a pickle",
+                           "cut short": pickle.dumps(keys) + data[:len(data) // 2],
+                           "not a list": pickle.dumps(keys) + pickle.dumps("facts")}[damage])
     assert build(project, out, BufferReporter()).analysed == ("kim-sinis", "trump-enggan")
     add_a_paragraph(project)
     assert build(project, out, BufferReporter()).analysed == ("kim-sinis",)  # trump-enggan stored again
