@@ -7,6 +7,7 @@ import re
 from itertools import combinations
 from unittest.mock import patch
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -234,3 +235,79 @@ def test_related_stories_are_those_counting_every_pair_finds(story_events):
     findings = [SimpleNamespace(events=tuple(EventMention(event(int(e[1:]), ()), "") for e in events))
                 for events in story_events]
     assert _related(findings) == _related_by_every_pair(story_events, RELATED_LIMIT)
+
+
+# Lines of prose, and lines that Markdown reads as something else: every character that starts
+# inline markup or that the parser rewrites, and every way a line can start a block or a break.
+PROSE_LINE = st.lists(st.sampled_from(VOCABULARY + ["“Kami", "siap,”", "\"kata\"", "O'Brien", "(AS)", "2.397", "-",
+                                                    "ujarnya.", "—", "!", "?", "#1", "$", "%", "~", "=", "+", ":"]),
+                      min_size=1, max_size=8).map(" ".join)
+MARKUP = ["*", "_", "`", "[", "]", "(x)", "<", ">", "&", "\\", "![", "\t", "\r", "\x00", "\u00a0", "\u2028", "\x85",
+          "\x0c", "*a*", "_a_", "**a**", "`a`", "[a](b)", "![a](b)", "<http://a.b>", "<b>a</b>", "&amp;", "&#35;",
+          "\\*", "a\\", "*a", "a*", "\x7f", "\x01", "\x1f"]
+LINE_START = ["", "", "", "# ", "> ", "- ", "+ ", "* ", "1. ", "2) ", "    ", " ", "=", "---", "***", "```", "~~~",
+              "<div>", "[a]: /b", "1", "\u00a0", "'", "“", "(", "\ufeff"]
+LINE_END = ["", "", "", "  ", " ", "\\", "\u00a0", "\t"]
+PLAIN_LINE = PROSE_LINE.filter(lambda line: line[0].isalpha())
+
+
+@st.composite
+def markdown_bodies(draw):
+    """Paragraphs of plain prose, with up to two of the things above put in."""
+    lines = draw(st.lists(st.one_of(PLAIN_LINE, st.just("")), min_size=1, max_size=6))
+    for _ in range(draw(st.integers(0, 2))):
+        at = draw(st.integers(0, len(lines) - 1))
+        where = draw(st.sampled_from(["inside", "start", "end", "line"]))
+        if where == "inside":  # as a word of its own, or within a word
+            words = lines[at].split(" ")
+            cut = draw(st.integers(0, len(words)))
+            joiner = draw(st.sampled_from([" ", ""]))
+            lines[at] = joiner.join([" ".join(words[:cut]), draw(st.sampled_from(MARKUP)), " ".join(words[cut:])])
+        elif where == "start":
+            lines[at] = draw(st.sampled_from(LINE_START)) + lines[at]
+        elif where == "end":
+            lines[at] += draw(st.sampled_from(LINE_END))
+        else:
+            lines.insert(at, draw(st.sampled_from(["", " ", "===", "---", "\u00a0"])))
+    return "\n".join(lines)
+
+
+def rendered_both_ways(body: str) -> bool:
+    """Whether the body takes the plain way; if so, it must give what the parser gives."""
+    from site_builder.markdown import _render_parsed, _render_plain, plain_paragraphs
+
+    plain = plain_paragraphs(body)
+    if plain is not None:
+        assert (_render_plain(plain), []) == _render_parsed(body, "a.md", 1)
+    return plain is not None
+
+
+@pytest.mark.parametrize("piece", MARKUP)
+def test_each_piece_of_markup_renders_as_the_parser_renders_it(piece):
+    for body in (f"Kim {piece} Trump", f"Kim{piece}Trump", f"Kim {piece}", f"Kim{piece}\nTrump", f"{piece}Kim",
+                 f"Kim bertemu\n\n{piece} Trump"):
+        rendered_both_ways(body)
+
+
+@pytest.mark.parametrize("start", LINE_START)
+def test_each_start_of_a_line_renders_as_the_parser_renders_it(start):
+    for body in (f"{start}Kim bertemu Trump.", f"Kim bertemu\n{start}Trump.", f"Kim bertemu\n\n{start}Trump."):
+        rendered_both_ways(body)
+
+
+@pytest.mark.parametrize("end", LINE_END)
+def test_each_end_of_a_line_renders_as_the_parser_renders_it(end):
+    for body in (f"Kim bertemu{end}", f"Kim bertemu{end}\nTrump.", f"Kim bertemu{end}\n\nTrump."):
+        rendered_both_ways(body)
+
+
+@settings(max_examples=500, deadline=None)
+@given(markdown_bodies())
+def test_plain_prose_renders_as_the_markdown_parser_renders_it(body):
+    rendered_both_ways(body)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(PLAIN_LINE, min_size=1, max_size=3).map("\n".join), max_size=6).map("\n\n".join))
+def test_prose_without_markup_takes_the_plain_way(body):
+    assert rendered_both_ways(body)
