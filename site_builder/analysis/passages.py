@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from site_builder.analysis.shared import Item, Pair, packed_shingles, words
+from site_builder.analysis.shared import Item, Pair, packed, word_shingles, words
 from site_builder.analysis.text import sentences
 
 PASSAGE_SIMILARITY = 0.5  # shared shingles over the shorter sentence's shingles
@@ -32,14 +32,15 @@ def passage_sentences(paragraphs) -> list[str]:
 
 def passage_shingles(paragraphs) -> tuple[bytes, ...]:
     """For each of passage_sentences, its distinct shingles without its quotes, sorted and packed."""
-    return tuple(packed_shingles(unquoted, SHINGLE_SIZE) for _, unquoted in _passages(paragraphs))
+    return tuple(packed(word_shingles(unquoted, SHINGLE_SIZE)) for _, unquoted in _passages(paragraphs))
 
 
 def _passages(paragraphs):
+    """Each passage sentence, with the words of its text without quotes."""
     for paragraph in paragraphs:
         for sentence in sentences(paragraph):
-            unquoted = QUOTED.sub(" ", sentence)
-            if len(words(unquoted)) >= MIN_WORDS:
+            unquoted = words(QUOTED.sub(" ", sentence))
+            if len(unquoted) >= MIN_WORDS:
                 yield sentence, unquoted
 
 

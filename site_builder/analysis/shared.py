@@ -44,7 +44,12 @@ def shingle_hashes(text: str, size: int) -> set[int]:
     """The text's runs of `size` words, each as a 64-bit number: Python's hash of the run's word
     numbers. Unlike the hash of a string, the hash of numbers is the same in every process, so
     these can be cached with the story (the cache is keyed by the Python version too)."""
-    numbers = [_number(word) for word in words(text)]
+    return word_shingles(words(text), size)
+
+
+def word_shingles(tokens: list[str], size: int) -> set[int]:
+    """shingle_hashes of a text whose `words` are given."""
+    numbers = list(map(_number, tokens))
     return set(map(hash, zip(*(numbers[k:] for k in range(size)))))
 
 
@@ -81,7 +86,11 @@ def candidate_pairs(items: list[Item], item_shingles: list, at_least: int = 1) -
 def packed_shingles(text: str, size: int) -> bytes:
     """The text's distinct shingles, sorted and packed: kept with a story between builds, and read
     back as numbers with memoryview(...).cast("q")."""
-    return array("q", sorted(shingle_hashes(text, size))).tobytes()
+    return packed(shingle_hashes(text, size))
+
+
+def packed(shingles: set[int]) -> bytes:
+    return array("q", sorted(shingles)).tobytes()
 
 
 def shared_quotes(items: list[Item], item_shingles: list | None = None) -> list[Pair]:
