@@ -76,6 +76,22 @@ def test_terms_match_at_word_start_with_indonesian_suffixes():
     assert not matches_rule("kontentara", (("tentara",),))
 
 
+def test_terms_match_letters_that_case_fold_to_them_as_regular_expressions_do():
+    """Python's re, ignoring case, matches "s" to the long s "ſ" and "K" to the Kelvin sign, which
+    str.lower() leaves as they are: a story holding such letters is searched sentence by sentence,
+    with no shortcut that lowers it first."""
+    from datetime import date
+
+    from site_builder.models import Event
+
+    rule = (("surat",), ("kim",))
+    sentence = "Trump mengirim ſurat kepada \u212aim."
+    assert matches_rule(sentence, rule)
+    letter = Event("e1", date(2019, 1, 1), "day", "T", "T", "letters", 0, "", "", (rule,), ())
+    found = events_in(["Pembuka berita.", sentence], [letter])
+    assert [(m.event.id, m.evidence) for m in found] == [("e1", sentence)]
+
+
 def test_sentences_split_after_closing_quotes():
     text = "“Visi ini sangat berani,” kata Biegun. Donald Trump bertemu Kim. Lalu \"pergi.\" Selesai."
     assert list(sentences(text)) == ["“Visi ini sangat berani,” kata Biegun.", "Donald Trump bertemu Kim.",

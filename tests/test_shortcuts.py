@@ -22,7 +22,7 @@ from site_builder.markdown import RenderedBody
 from site_builder.models import Event
 
 VOCABULARY = ["Trump", "Kim", "bertemu", "Singapura", "Hanoi", "KTT", "rudal", "diluncurkan", "Korea",
-              "Utara", "Zona", "Demiliterisasi", "surat", "nuklir", "tentaranya", "tentara", "Moon"]
+              "Utara", "Zona", "Demiliterisasi", "surat", "nuklir", "tentaranya", "tentara", "Moon", "ſurat", "KİM"]
 SENTENCE = st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=12).map(lambda w: " ".join(w) + ".")
 PARAGRAPH = st.lists(SENTENCE, min_size=1, max_size=4).map(" ".join)
 TERMS = st.lists(st.sampled_from(VOCABULARY + ["Zona Demiliterisasi", "Korea Utara", "tentara"]),

@@ -24,7 +24,9 @@ class AnyCase:
 
     def __init__(self, terms, tail: str = ""):
         self.ignorecase = alternation(terms, tail, re.IGNORECASE)
-        self.lowered = alternation([t.lower() for t in terms], tail) if all(map(str.isascii, terms)) else None
+        ascii_terms = all(map(str.isascii, terms))
+        self.terms_lowered = tuple(t.lower() for t in terms) if ascii_terms else None
+        self.lowered = alternation(self.terms_lowered, tail) if ascii_terms else None
 
     def finditer(self, text: str):
         lowered = _lowered(text) if self.lowered is not None else None
@@ -32,7 +34,15 @@ class AnyCase:
 
     def search(self, text: str):
         lowered = _lowered(text) if self.lowered is not None else None
-        return self.ignorecase.search(text) if lowered is None else self.lowered.search(lowered)
+        if lowered is None:
+            return self.ignorecase.search(text)
+        return self.lowered.search(lowered) if self.may_occur(lowered) else None
+
+    def may_occur(self, lowered: str) -> bool:
+        """False only when no term can match in the text of which `lowered` is lowered_text: none
+        is in it, even within a word. Telling that is far quicker than searching (most searches
+        find nothing)."""
+        return self.terms_lowered is None or any(map(lowered.__contains__, self.terms_lowered))
 
 
 def alternation(terms, tail: str = "", flags=0) -> re.Pattern:
@@ -44,12 +54,14 @@ def alternation(terms, tail: str = "", flags=0) -> re.Pattern:
 _NOT_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
-@lru_cache(maxsize=4096)  # a sentence is searched for the terms of many events
-def _lowered(text: str) -> str | None:
+def lowered_text(text: str) -> str | None:
     """text.lower(), when the only letters with a case in the text are ASCII ones; else None."""
     if text.isascii() or all(c.lower() == c == c.upper() for c in set(_NOT_ASCII.findall(text))):
         return text.lower()
     return None
+
+
+_lowered = lru_cache(maxsize=4096)(lowered_text)  # a sentence is searched for the terms of many events
 
 
 @lru_cache(maxsize=4096)
@@ -66,3 +78,8 @@ def has_any(text: str, terms) -> bool:
 def matches_rule(text: str, rule) -> bool:
     """A rule is a tuple of term groups; every group must have one of its terms in the text."""
     return all(has_any(text, group) for group in rule)
+
+
+def may_match_rule(lowered: str | None, rule) -> bool:
+    """False only when the rule cannot match in a text of which `lowered` is lowered_text (AnyCase.may_occur)."""
+    return lowered is None or all(any_pattern(tuple(group)).may_occur(lowered) for group in rule)
