@@ -83,8 +83,12 @@ def run(command: list[str], cwd: Path | None = None) -> tuple[float, int]:
     return seconds, peak
 
 
+def our_build(root: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "site_builder", "build", "--project", str(root), "--quiet", *extra]
+
+
 def ours(root: Path, *extra: str) -> tuple[float, int]:
-    return run([sys.executable, "-m", "site_builder", "build", "--project", str(root), "--quiet", *extra])
+    return run(our_build(root, *extra))
 
 
 def measure(label: str, action, repeat: int) -> dict:
@@ -104,8 +108,7 @@ def our_suite(root: Path, count: int, repeat: int) -> list[dict]:
     stories = sorted((root / "content" / "articles").glob("*.md"))
 
     def cold(_):
-        shutil.rmtree(root / "_site", ignore_errors=True)
-        return ours(root, "--clean")
+        return from_scratch(root / "_site", our_build(root, "--clean"))
 
     def edit(i):
         story = stories[(i * 7919) % len(stories)]
@@ -207,16 +210,28 @@ def pelican_site(source: Path, target: Path) -> Path:
     return target
 
 
+def from_scratch(output: Path, command: list[str], cwd: Path | None = None) -> tuple[float, int]:
+    """A build with its output folder removed first, as every cold build here starts: without it,
+    Hugo and Pelican rewrite the files of their last build in place, while a build into an empty
+    folder makes every file anew. Where the file system is ext4 without a journal (as on the
+    machine of the README's figures), making files just after many were removed costs kernel time
+    (its allocator steps over recently deleted inodes one by one): Hugo at 10,000 stories took
+    4.5 s with its output kept and 6.4-9.3 s with it removed just before."""
+    shutil.rmtree(output, ignore_errors=True)
+    return run(command, cwd=cwd)
+
+
 def others(source: Path, work: Path, repeat: int) -> dict[str, dict]:
     found = {}
     if shutil.which("hugo"):
         site = hugo_site(source, work / "hugo")
-        found["Hugo"] = measure("Hugo cold build", lambda _: run(["hugo", "--quiet", "-d", "public"], cwd=site), repeat)
+        found["Hugo"] = measure("Hugo cold build", lambda _: from_scratch(
+            site / "public", ["hugo", "--quiet", "-d", "public"], site), repeat)
     pelican = Path(sys.executable).parent / "pelican"
     if pelican.exists() or shutil.which("pelican"):
         site = pelican_site(source, work / "pelican")
         command = [str(pelican) if pelican.exists() else "pelican", "content", "-o", "output", "-s", "pelicanconf.py", "-q"]
-        found["Pelican"] = measure("Pelican cold build", lambda _: run(command, cwd=site), repeat)
+        found["Pelican"] = measure("Pelican cold build", lambda _: from_scratch(site / "output", command, site), repeat)
     return found
 
 
