@@ -120,6 +120,18 @@ def test_all_capital_aliases_match_only_in_capitals():
     assert [m.item.id for m in index.find("Dikutip dari RT, warga satu rt berkumpul")] == ["rt"]
 
 
+def test_letters_that_lower_to_themselves_but_match_ignoring_case_are_counted():
+    """Python's re, ignoring case, matches "s" to the long s "ſ", which str.lower() leaves as it is:
+    such text (content is untrusted) once stopped the build with a traceback."""
+    from site_builder.analysis import framing_counts
+    from site_builder.models import Source
+
+    text = "Dikutip dari Reuterſ, ſanksi baru dibahas di KTT."
+    index = AliasIndex([Source("reuters", "Reuters", ("Reuters",), "wire", "UK")])
+    assert [m.item.id for m in index.find(text)] == ["reuters"]
+    assert framing_counts(("sanksi", "ktt", "rudal"), [text]) == (1, 1, 0)
+
+
 def test_shared_quote_needs_the_same_speaker_and_different_outlets():
     a = Item("s1", "tempo", "Kami akan terus memperkuat pertahanan negara kami", "kim")
     b = Item("s2", "medcom", "Kami akan terus memperkuat pertahanan negeri kami", "kim")

@@ -8,7 +8,7 @@ from site_builder.analysis.names import AliasIndex
 from site_builder.analysis.quotes import Quote, QuoteFinder
 from site_builder.analysis.shared import Item, shared_quotes
 from site_builder.analysis.sources import SourceFinder, SourceMention
-from site_builder.analysis.text import any_pattern
+from site_builder.analysis.text import any_pattern, term_matched
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,8 @@ def framing_counts(terms: tuple[str, ...], paragraphs) -> tuple[int, ...]:
     per_term = {term: 0 for term in terms}
     by_text = {term.lower(): term for term in terms}
     for match in any_pattern(tuple(terms)).finditer("\n".join(paragraphs)):
-        per_term[by_text[match.group(0).lower()]] += 1
+        found = match.group(0)
+        per_term[by_text.get(found.lower()) or term_matched(found, terms)] += 1
     return tuple(per_term.values())
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from site_builder.analysis.text import AnyCase, alternation
+from site_builder.analysis.text import AnyCase, alternation, term_matched
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,7 @@ class AliasIndex:
     def __init__(self, items):
         self.by_alias: dict[str, object] = {}
         exact, folded = [], []
+        self.folded = folded
         for item in items:
             for alias in item.aliases:
                 key = alias if alias.isupper() else alias.lower()
@@ -33,9 +34,13 @@ class AliasIndex:
             for match in pattern.finditer(text):
                 start, end = match.span()
                 alias = text[start:end]
-                item = self.by_alias.get(alias) or self.by_alias.get(alias.lower())
+                item = self.by_alias.get(alias) or self.by_alias.get(alias.lower()) or self._folded_alias(alias)
                 found.append(Mention(start, end, item))
         return _without_overlaps(found)
+
+    def _folded_alias(self, found: str):
+        """The item of the alias found in text whose letters lower to other letters than the alias's."""
+        return self.by_alias[term_matched(found, self.folded).lower()]
 
     def at_start(self, text: str, slack: int = 2):
         """The item named at the very start of `text` (after at most `slack` characters)."""

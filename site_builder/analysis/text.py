@@ -71,6 +71,16 @@ def any_pattern(terms: tuple[str, ...]) -> AnyCase:
     return AnyCase(terms)
 
 
+def term_matched(found: str, terms) -> str | None:
+    """The term of `terms` that a search ignoring case found as the text `found`, for when
+    str.lower() does not tell: Python's re, ignoring case, matches "s" to the long s "ſ", which
+    lowers to itself."""
+    for term in sorted(set(terms), key=lambda t: (-len(t), t)):  # in the order alternation tries them
+        if re.fullmatch(re.escape(term), found, re.IGNORECASE):
+            return term
+    return None
+
+
 def has_any(text: str, terms) -> bool:
     return any_pattern(tuple(terms)).search(text) is not None
 
