@@ -43,6 +43,9 @@ def parse_lexicon(raw: RawFile | None):
         if not errs and any(group.id == clean["id"] for group in groups):
             errors.append(Problem(raw.path, doc.line("groups", index, "id"), f"groups.{clean['id']}.id",
                                   "another group has this id; give each group its own"))
+        elif not errs and not clean["terms"]:
+            errors.append(Problem(raw.path, doc.line("groups", index, "terms"), f"groups.{clean['id']}.terms",
+                                  "list at least one term, e.g. terms: [diplomasi, perundingan]"))
         elif not errs:
             groups.append(TermGroup(**clean))
     return tuple(groups), errors, warnings
