@@ -81,7 +81,7 @@ def _framing(lexicon, stories: list, words: int) -> dict:
     totals = [sum(column) for column in zip(*(s.findings.framing for s in stories))]
     framing, at = {}, 0
     for group in lexicon:
-        terms = list(dict.fromkeys(group.terms))  # as analysis.framing_counts counts them
+        terms = list(dict.fromkeys(group.terms))  # as analysis.framing.framing_counts counts them
         per_term = dict(zip(terms, totals[at:at + len(terms)] if totals else [0] * len(terms)))
         at += len(terms)
         total = sum(per_term.values())

@@ -123,7 +123,7 @@ def test_all_capital_aliases_match_only_in_capitals():
 def test_letters_that_lower_to_themselves_but_match_ignoring_case_are_counted():
     """Python's re, ignoring case, matches "s" to the long s "ſ", which str.lower() leaves as it is:
     such text (content is untrusted) once stopped the build with a traceback."""
-    from site_builder.analysis import framing_counts
+    from site_builder.analysis.framing import framing_counts
     from site_builder.models import Source
 
     text = "Dikutip dari Reuterſ, ſanksi baru dibahas di KTT."

@@ -311,3 +311,56 @@ def test_plain_prose_renders_as_the_markdown_parser_renders_it(body):
 @given(st.lists(st.lists(PLAIN_LINE, min_size=1, max_size=3).map("\n".join), max_size=6).map("\n\n".join))
 def test_prose_without_markup_takes_the_plain_way(body):
     assert rendered_both_ways(body)
+
+
+# Terms that overlap in every way: one within another at a word start, one starting another,
+# the same term in two groups, differing only in case, with a space or a hyphen.
+FRAMING_TERMS = ["kim", "kim jong", "jong un", "un", "tentara", "tentaranya", "ra", "nuklir", "denuklirisasi",
+                 "KTT", "ktt", "a-b", "b", "hubungan baik", "baik", "ſanksi", "sanksi"]
+FRAMING_TEXT = st.lists(st.sampled_from(["Kim", "Jong", "Un", "tentaranya", "TENTARA", "ra", "nuklir", "denuklirisasi",
+                                         "KTT", "a-b", "b", "hubungan", "baik", "ſanksi", "Sanksi", "dan", ".", ","]),
+                        max_size=15).map(" ".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(FRAMING_TERMS), min_size=1, max_size=4), min_size=1, max_size=4),
+       st.lists(FRAMING_TEXT, min_size=1, max_size=3))
+def test_framing_counted_in_one_search_is_what_a_search_per_group_counts(groups, paragraphs):
+    from types import SimpleNamespace
+
+    from site_builder.analysis.framing import FramingCounter, framing_counts
+
+    counter = FramingCounter([SimpleNamespace(terms=tuple(terms)) for terms in groups])
+    assert counter.counts(paragraphs) == tuple(count for terms in groups for count in framing_counts(terms, paragraphs))
+
+
+@pytest.mark.parametrize("first, second, text", [
+    ("kim jong", "jong un", "Kim Jong Un"),  # one starts at a word start within the other
+    ("kim jong un", "jong", "Kim Jong Un"),  # one starts with the other from a word start within it
+    ("tentaranya", "tentara", "tentaranya"),  # one starts with the other
+    ("a-b", "b", "a-b"),  # a word starts after a hyphen
+    ("ktt", "KTT", "KTT"),  # the same term in any case
+    ("sanksi", "ſanksi", "ſanksi"),  # letters beyond ASCII
+])
+def test_terms_of_two_groups_that_can_overlap_are_searched_apart(first, second, text):
+    from types import SimpleNamespace
+
+    from site_builder.analysis.framing import FramingCounter, framing_counts
+
+    for groups in (((first,), (second,)), ((second,), (first,))):
+        counter = FramingCounter([SimpleNamespace(terms=terms) for terms in groups])
+        assert counter.together is None
+        assert counter.counts([text]) == framing_counts(groups[0], [text]) + framing_counts(groups[1], [text])
+
+
+def test_the_project_lexicon_is_counted_in_one_search():
+    from pathlib import Path
+
+    from site_builder.analysis.framing import FramingCounter
+    from site_builder.lexicon import parse_lexicon
+    from site_builder.load import RawFile
+
+    path = Path(__file__).resolve().parent.parent / "content" / "lexicon.yaml"
+    groups, errors, _ = parse_lexicon(RawFile("content/lexicon.yaml", path.read_text()))
+    assert groups and not errors
+    assert FramingCounter(groups).together is not None

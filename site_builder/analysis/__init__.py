@@ -4,11 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from site_builder.analysis.events import EventMention, events_in
+from site_builder.analysis.framing import FramingCounter
 from site_builder.analysis.names import AliasIndex
 from site_builder.analysis.quotes import Quote, QuoteFinder
 from site_builder.analysis.shared import Item, shared_quotes
 from site_builder.analysis.sources import SourceFinder, SourceMention
-from site_builder.analysis.text import any_pattern, term_matched
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,7 @@ class Analyser:
     def __init__(self, gazetteer, events, lexicon: tuple = ()):
         self.events = events
         self.lexicon = lexicon
+        self.framing = FramingCounter(lexicon)
         self.quotes = QuoteFinder(gazetteer)
         self.sources = SourceFinder(gazetteer)
         self.people = AliasIndex(gazetteer.people)
@@ -60,18 +61,8 @@ class Analyser:
             events=events_in(paragraphs, self.events),
             people=_counted(self.people, paragraphs),
             places=_counted(self.places, paragraphs),
-            framing=tuple(count for group in self.lexicon for count in framing_counts(group.terms, paragraphs)),
+            framing=self.framing.counts(paragraphs),
         )
-
-
-def framing_counts(terms: tuple[str, ...], paragraphs) -> tuple[int, ...]:
-    """Matches of each term, in the order given, found in one pass over the paragraphs."""
-    per_term = {term: 0 for term in terms}
-    by_text = {term.lower(): term for term in terms}
-    for match in any_pattern(tuple(terms)).finditer("\n".join(paragraphs)):
-        found = match.group(0)
-        per_term[by_text.get(found.lower()) or term_matched(found, terms)] += 1
-    return tuple(per_term.values())
 
 
 def _counted(index: AliasIndex, paragraphs) -> tuple[Named, ...]:
