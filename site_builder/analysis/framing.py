@@ -50,8 +50,8 @@ class FramingCounter:
 
 def _apart(groups: tuple[tuple[str, ...], ...]) -> bool:
     """Whether no two terms of different groups can match overlapping text. Terms match at the
-    start of a word, so two can only where one starts, at the other's start or at a word start
-    within it, with what the other has from there on, or that starts with it. Terms with letters
+    start of a word, so two can only where one starts at the other's start or at a word start
+    within it, and from there the one is the start of the other (in any case). Terms with letters
     beyond ASCII are taken to overlap (ignoring case, "ſ" matches "s")."""
     terms = [(number, term.lower()) for number, group in enumerate(groups) for term in group]
     if not all(term.isascii() for _, term in terms):

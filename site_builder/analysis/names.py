@@ -19,12 +19,12 @@ class AliasIndex:
     def __init__(self, items):
         self.by_alias: dict[str, object] = {}
         exact, folded = [], []
-        self.folded = folded
         for item in items:
             for alias in item.aliases:
                 key = alias if alias.isupper() else alias.lower()
                 self.by_alias.setdefault(key, item)
                 (exact if alias.isupper() else folded).append(alias)
+        self.folded = folded  # the aliases matched in any case
         self.patterns = [p for p in (alternation(exact, _END) if exact else None,
                                      AnyCase(folded, _END) if folded else None) if p]
 
