@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import gc
+import pickle
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
@@ -17,7 +18,7 @@ from site_builder import fields, leftovers
 from site_builder.analysis import analyse
 from site_builder.assets import hashed_assets
 from site_builder.analysis.passages import StoryPassages
-from site_builder.cache import PageCache, ResultCache, StoryStore, load_kept, save_kept
+from site_builder.cache import PageCache, ResultCache, StoryStore, load_kept, save_kept, value_digest
 from site_builder.errors import Problem, SiteError
 from site_builder.load import RawContent, Reads, load_content
 from site_builder.markdown import render_markdown
@@ -109,7 +110,7 @@ def render_site(project: Project, reporter: Reporter, base_url: str | None = Non
     content, prepared = load_and_validate(project, reporter, base_url, strict, caches, workers, passages)
     reporter.progress(f"analysing {len(content.articles)} stories")
     errors: list[Problem] = []
-    prose_bodies = _render_bodies(content.pages, errors)
+    prose_bodies = _render_bodies(content.pages, errors, caches.results if caches else None)
     _fail_on(errors)
     asset_urls, asset_files = hashed_assets(project.static)
     findings = analyse(content.articles, {slug: p.findings for slug, p in prepared.items()},
@@ -180,12 +181,24 @@ def validate_content(raw: RawContent, store: StoryStore | None = None, workers: 
     return content, {story.article.slug: story for story in prepared if story.article}, errors, warnings
 
 
-def _render_bodies(items, errors: list[Problem]) -> dict:
+def _render_bodies(items, errors: list[Problem], results: ResultCache | None = None) -> dict:
+    """Each prose page's RenderedBody, by slug; kept in `results` between builds (a page with
+    links or headings needs the Markdown parser, which a build need not import otherwise)."""
     bodies = {}
     for item in items:
-        bodies[item.slug], problems = render_markdown(item.body, item.source, item.body_line)
+        source = (item.body, item.source, item.body_line)
+        if results is None:
+            rendered = render_markdown(*source)
+        else:
+            rendered = pickle.loads(results.get(value_digest(source, b"prose", stand_ins=False), _pickled_markdown,
+                                                source))
+        bodies[item.slug], problems = rendered
         errors.extend(problems)
     return bodies
+
+
+def _pickled_markdown(source: tuple[str, str, int]) -> bytes:
+    return pickle.dumps(render_markdown(*source), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _fail_on(problems: list[Problem]) -> None:

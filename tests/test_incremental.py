@@ -296,6 +296,25 @@ def test_articles_json_makes_lines_only_for_stories_that_changed(make_site, monk
     assert json.loads((out / "data/articles.json").read_bytes())[1]["words"] > 0
 
 
+def test_a_rebuild_needs_the_markdown_parser_only_for_bodies_that_changed_and_have_markup(make_site, monkeypatch):
+    from site_builder import markdown
+
+    page = "---\ntitle: Metodologi\n---\n## Cara kami menghitung\n\nLihat [data](data/articles.json).\n"
+    project = make_site({"content/pages/metodologi.md": page})
+    out = project.root / "_site"
+    parsed = []
+    original = markdown._render_parsed
+    monkeypatch.setattr(markdown, "_render_parsed", lambda body, *rest: parsed.append(body) or original(body, *rest))
+    build(project, out, BufferReporter())
+    assert len(parsed) == 2 and page.split("---\n", 2)[2] in parsed  # and trump-enggan, which has a link
+    first = (out / "metodologi.html").read_bytes()
+    add_a_paragraph(project)  # to kim-sinis, which is plain prose
+    parsed.clear()
+    build(project, out, BufferReporter())
+    assert parsed == []  # the page's rendering was kept
+    assert (out / "metodologi.html").read_bytes() == first and b"<h2" in first and b'href="data/articles.json"' in first
+
+
 def test_templates_compiled_once_are_reused_and_their_errors_still_name_the_line(make_site, monkeypatch, capsys):
     project = make_site()
     out = project.root / "_site"
