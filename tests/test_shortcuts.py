@@ -364,3 +364,25 @@ def test_the_project_lexicon_is_counted_in_one_search():
     groups, errors, _ = parse_lexicon(RawFile("content/lexicon.yaml", path.read_text()))
     assert groups and not errors
     assert FramingCounter(groups).together is not None
+
+
+CITING = st.lists(st.sampled_from(["Dikutip", "dari", "dikutip dari", "menurut", "Menurut", "kepada", "KEPADA", "kepadaAP",
+                                   "xmenurut", "laporan", "Reuters", "Reuterſ", "AP", "ap", "KCNA", "Yonhap", "ſumber",
+                                   "sumber", "Kim", "kata", "bahwa", ",", "."]),
+                  min_size=1, max_size=14).map(" ".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(CITING, min_size=1, max_size=3))
+def test_sources_cited_without_looking_at_sentences_with_no_cue_are_those_found_looking_at_all(paragraphs):
+    from site_builder.analysis.sources import SourceFinder
+    from site_builder.models import Gazetteer, Source
+
+    gazetteer = Gazetteer(sources=(Source("reuters", "Reuters", ("Reuters",), "wire", "UK"),
+                                   Source("ap", "AP", ("AP",), "wire", "US"),
+                                   Source("kcna", "KCNA", ("KCNA",), "state media", "DPRK"),
+                                   Source("yonhap", "Yonhap", ("Yonhap",), "wire", "ROK")),
+                          cues=("dikutip dari", "menurut", "kepada", "laporan", "sumber"))
+    quick, every = SourceFinder(gazetteer), SourceFinder(gazetteer)
+    every._may_cite = lambda sentence: True
+    assert quick.cited(paragraphs) == every.cited(paragraphs)

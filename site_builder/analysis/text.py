@@ -38,6 +38,11 @@ class AnyCase:
             return self.ignorecase.search(text)
         return self.lowered.search(lowered) if self.may_occur(lowered) else None
 
+    def may_be_in(self, text: str) -> bool:
+        """False only when no term can match in `text`, nor in any part of it (may_occur)."""
+        lowered = _lowered(text) if self.terms_lowered is not None else None
+        return lowered is None or self.may_occur(lowered)
+
     def may_occur(self, lowered: str) -> bool:
         """False only when no term can match in the text of which `lowered` is lowered_text: none
         is in it, even within a word. Telling that is far quicker than searching (most searches
