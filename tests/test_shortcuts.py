@@ -386,3 +386,22 @@ def test_sources_cited_without_looking_at_sentences_with_no_cue_are_those_found_
     quick, every = SourceFinder(gazetteer), SourceFinder(gazetteer)
     every._may_cite = lambda sentence: True
     assert quick.cited(paragraphs) == every.cited(paragraphs)
+
+
+QUOTING = st.lists(st.sampled_from(["Ana", "Ana Putri", "Bo", "Bo Lee", "\"Kami siap", "berunding\"", "“Kami", "tidak mundur”",
+                                    "'musuh'", "kata", "ujarnya", "menurut", "mengatakan", ",", ".", "Jakarta", "\"Bo\""]),
+                   min_size=1, max_size=14).map(" ".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(QUOTING, min_size=1, max_size=4))
+def test_speakers_found_with_the_names_each_paragraph_was_searched_for_are_those_found_searching_again(paragraphs):
+    from site_builder.analysis.quotes import QuoteFinder
+    from site_builder.models import Gazetteer, Person
+
+    gazetteer = Gazetteer(people=(Person("ana", "Ana Putri", ("Ana Putri", "Ana"), "Menteri", "other"),
+                                  Person("bo", "Bo Lee", ("Bo Lee", "Bo"), "Duta besar", "ROK")),
+                          reporting_verbs=("kata", "ujar"), introducing=("mengatakan", "menurut"))
+    finder = QuoteFinder(gazetteer)
+    people_in = [finder.people.find(paragraph) for paragraph in paragraphs]
+    assert finder.find(paragraphs, people_in) == finder.find(paragraphs)

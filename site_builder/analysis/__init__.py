@@ -50,25 +50,27 @@ class Analyser:
         self.framing = FramingCounter(lexicon)
         self.quotes = QuoteFinder(gazetteer)
         self.sources = SourceFinder(gazetteer)
-        self.people = AliasIndex(gazetteer.people)
+        self.people = self.quotes.people  # one index of people's names for both
         self.places = AliasIndex(gazetteer.places)
 
     def story(self, paragraphs, credit: str, wires) -> StoryFindings:
+        people_in = [self.people.find(paragraph) for paragraph in paragraphs]  # the quotes' speakers need them too
         return StoryFindings(
-            quotes=tuple(self.quotes.find(paragraphs)),
+            quotes=tuple(self.quotes.find(paragraphs, people_in)),
             sources=tuple(self.sources.cited(paragraphs, wires)),
             photo_credits=tuple(self.sources.credits(credit)),
             events=events_in(paragraphs, self.events),
-            people=_counted(self.people, paragraphs),
-            places=_counted(self.places, paragraphs),
+            people=_counted(people_in),
+            places=_counted([self.places.find(paragraph) for paragraph in paragraphs]),
             framing=self.framing.counts(paragraphs),
         )
 
 
-def _counted(index: AliasIndex, paragraphs) -> tuple[Named, ...]:
+def _counted(mentions_in) -> tuple[Named, ...]:
+    """The items named, most mentioned first, from the mentions (names.Mention) in each paragraph."""
     counts: dict = {}
-    for paragraph in paragraphs:
-        for mention in index.find(paragraph):
+    for mentions in mentions_in:
+        for mention in mentions:
             counts[mention.item] = counts.get(mention.item, 0) + 1
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].name))
     return tuple(Named(item, count) for item, count in ranked)

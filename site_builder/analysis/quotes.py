@@ -38,13 +38,17 @@ class QuoteFinder:
                                  rf"|(?P<name2>[^,.]{{0,60}}?)\s+(?P<intro2>{intro})\s*,?\s*(?:bahwa\s*)?:?\s*$",
                                  re.IGNORECASE)
 
-    def find(self, paragraphs) -> list[Quote]:
+    def find(self, paragraphs, people_in=None) -> list[Quote]:
+        """`people_in`: self.people.find of each paragraph, where already at hand (a paragraph
+        without quotes is searched for the same names as it is)."""
         quotes, last_person = [], None
         for number, paragraph in enumerate(paragraphs):
             spans = [(m.start(), m.end(), next(g for g in m.groups() if g is not None))
                      for m in _QUOTES.finditer(paragraph)]
-            outside = _blank_spans(paragraph, spans)
-            mentions = [m for m in self.people.find(outside)]
+            if spans or people_in is None:
+                mentions = self.people.find(_blank_spans(paragraph, spans))
+            else:
+                mentions = people_in[number]
             for start, end, inner in spans:
                 before_here = [m.item for m in mentions if m.start < start]
                 recent = before_here[-1] if before_here else last_person
