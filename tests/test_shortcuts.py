@@ -405,3 +405,13 @@ def test_speakers_found_with_the_names_each_paragraph_was_searched_for_are_those
     finder = QuoteFinder(gazetteer)
     people_in = [finder.people.find(paragraph) for paragraph in paragraphs]
     assert finder.find(paragraphs, people_in) == finder.find(paragraphs)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab '\"“”‘’\n.", max_size=40))
+def test_quotes_are_found_where_the_single_quote_check_put_first_finds_them(text):
+    from site_builder.analysis.quotes import _QUOTES
+
+    check_first = re.compile(r"“([^”]+)”|\"([^\"]+)\"|‘([^’]+)’|(?<!\w)'([^'\n]{2,80}?)'(?!\w)")
+    assert [(m.span(), m.groups()) for m in _QUOTES.finditer(text)] == \
+        [(m.span(), m.groups()) for m in check_first.finditer(text)]
