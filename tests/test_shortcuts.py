@@ -415,3 +415,12 @@ def test_quotes_are_found_where_the_single_quote_check_put_first_finds_them(text
     check_first = re.compile(r"“([^”]+)”|\"([^\"]+)\"|‘([^’]+)’|(?<!\w)'([^'\n]{2,80}?)'(?!\w)")
     assert [(m.span(), m.groups()) for m in _QUOTES.finditer(text)] == \
         [(m.span(), m.groups()) for m in check_first.finditer(text)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="aB1 .!?\"”’'“(\n\t", max_size=40))
+def test_sentences_split_where_looking_back_first_splits_them(text):
+    from site_builder.analysis.text import _SENTENCE_END
+
+    looking_back_first = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’']))\s+(?=[\"“‘'(]?[A-Z0-9])")
+    assert _SENTENCE_END.split(text) == looking_back_first.split(text)
