@@ -424,3 +424,13 @@ def test_sentences_split_where_looking_back_first_splits_them(text):
 
     looking_back_first = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’']))\s+(?=[\"“‘'(]?[A-Z0-9])")
     assert _SENTENCE_END.split(text) == looking_back_first.split(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.text(alphabet="APKa(-. ", min_size=1, max_size=4), min_size=1, max_size=6),
+       st.text(alphabet="APKa(-. xX\n", max_size=40), st.sampled_from(["", r"(?![\w-])"]))
+def test_terms_by_first_character_match_what_the_alternation_matches(terms, text, tail):
+    from site_builder.analysis.text import alternation, alternation_by_first
+
+    assert [m.span() for m in alternation_by_first(terms, tail).finditer(text)] == \
+        [m.span() for m in alternation(terms, tail).finditer(text)]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from site_builder.analysis.text import AnyCase, alternation, term_matched
+from site_builder.analysis.text import AnyCase, alternation_by_first, term_matched
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class AliasIndex:
                 self.by_alias.setdefault(key, item)
                 (exact if alias.isupper() else folded).append(alias)
         self.folded = folded  # the aliases matched in any case
-        self.patterns = [p for p in (alternation(exact, _END) if exact else None,
+        self.patterns = [p for p in (alternation_by_first(exact, _END) if exact else None,
                                      AnyCase(folded, _END) if folded else None) if p]
 
     def find(self, text: str) -> list[Mention]:
