@@ -52,9 +52,14 @@ class AnyCase:
         return self.terms_lowered is None or any(map(lowered.__contains__, self.terms_lowered))
 
 
+def longest_first(terms) -> list[str]:
+    """The distinct terms in the order an alternation of them tries them: longest first."""
+    return sorted(set(terms), key=lambda t: (-len(t), t))
+
+
 def alternation(terms, tail: str = "", flags=0) -> re.Pattern:
     """The terms, each at the start of a word, longest first, then `tail`."""
-    ordered = sorted(set(terms), key=lambda t: (-len(t), t))
+    ordered = longest_first(terms)
     return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, ordered)) + ")" + tail, flags)
 
 
@@ -63,7 +68,7 @@ def alternation_by_first(terms, tail: str = "") -> re.Pattern:
     through to the characters the terms start with (the look back at the word start comes after
     the first character): a tenth of the time for names in capitals (AP, KCNA, DMZ), whose first
     letters are rare in news text. Slower for lower-case terms, whose first letters are not."""
-    ordered = sorted(set(terms), key=lambda t: (-len(t), t))
+    ordered = longest_first(terms)
     branches = []
     for first in dict.fromkeys(term[0] for term in ordered):  # longest first within each, as alternation has them
         rests = "|".join(re.escape(term[1:]) for term in ordered if term[0] == first)
@@ -95,7 +100,7 @@ def term_matched(found: str, terms) -> str | None:
     """The term of `terms` that a search ignoring case found as the text `found`, for when
     str.lower() does not tell: Python's re, ignoring case, matches "s" to the long s "ſ", which
     lowers to itself."""
-    for term in sorted(set(terms), key=lambda t: (-len(t), t)):  # in the order alternation tries them
+    for term in longest_first(terms):
         if re.fullmatch(re.escape(term), found, re.IGNORECASE):
             return term
     return None
