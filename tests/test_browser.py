@@ -25,6 +25,20 @@ def test_every_page_loads_cleanly_at_phone_width(browser, served):
         assert scroll <= 0, f"{url} scrolls sideways by {scroll}px at 360px"
 
 
+def test_tables_fit_their_box_on_phones_and_desktops(browser, served):
+    """A table wider than its box hides columns (and the end of its caption) behind a sideways
+    scroll that nothing on the page hints at: on phones the tables stack, row by row."""
+    _, base = served
+    for url in ("outlets.html", "timeline.html"):
+        for width in (360, 390, 1280):
+            page, _ = visit(browser, base + url, width)
+            boxes = page.evaluate("[...document.querySelectorAll('.table-scroll')]"
+                                  ".map(e => [e.querySelector('caption').textContent, e.scrollWidth - e.clientWidth])")
+            page.close()
+            assert len(boxes) >= (5 if url == "outlets.html" else 1)
+            assert [(caption, over) for caption, over in boxes if over > 0] == [], (url, width)
+
+
 def test_chart_draws_one_marker_per_event_and_per_story(browser, served):
     folder, base = served
     expected = len(json.loads((folder / "data/events.json").read_text())) + \

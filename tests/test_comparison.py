@@ -62,7 +62,9 @@ def test_key_findings_state_what_the_data_shows(site):
 
 def test_events_matrix_links_each_hit_to_the_evidence_in_the_story(site):
     html = site["outlets.html"].decode()
-    for href in re.findall(r'<td class="hit"><a href="([^"]+)"', html):
+    hits = re.findall(r'<td class="hit" data-label="[^"]+"><a href="([^"]+)"', html)
+    assert hits
+    for href in hits:
         page, anchor = href.split("#")
         assert f'id="{anchor}"' in site[page].decode(), href
 
@@ -73,7 +75,8 @@ def test_a_new_outlet_appears_everywhere_with_no_code_change(make_site):
     project = make_site({"content/outlets.yaml": OUTLETS_YAML + antara, "content/articles/pakta.md": story})
     files = render_site(project, BufferReporter())
     html = files["outlets.html"].decode()
-    assert html.count('<th scope="row">ANTARA</th>') == 3  # voices, sources and events rows
+    assert html.count('<th scope="row">ANTARA</th>') == 2  # voices and sources rows
+    assert '<th scope="col" class="outlet-col">ANTARA</th>' in html  # the events matrix's column
     assert 'href="#outlet-antara">ANTARA</a>' in html  # the glance row
     assert 'id="outlet-antara"' in html  # the profile
     assert any(o["outlet"] == "antara" for o in json.loads(files["data/outlets.json"]))
