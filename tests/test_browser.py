@@ -30,7 +30,7 @@ def test_tables_fit_their_box_on_phones_and_desktops(browser, served):
     scroll that nothing on the page hints at: on phones the tables stack, row by row."""
     _, base = served
     for url in ("outlets.html", "timeline.html"):
-        for width in (360, 390, 1280):
+        for width in (320, 360, 390, 1280):
             page, _ = visit(browser, base + url, width)
             boxes = page.evaluate("[...document.querySelectorAll('.table-scroll')]"
                                   ".map(e => [e.querySelector('caption').textContent, e.scrollWidth - e.clientWidth])")
