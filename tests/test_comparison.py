@@ -69,6 +69,20 @@ def test_events_matrix_links_each_hit_to_the_evidence_in_the_story(site):
         assert f'id="{anchor}"' in site[page].decode(), href
 
 
+def contents_and_sections(html: str) -> tuple[list[str], list[str]]:
+    """The targets of the page's own contents list, and the ids of its section headings."""
+    contents = html.split('<nav class="page-toc"')[1].split("</nav>")[0]
+    return re.findall(r'href="#([^"]+)"', contents), re.findall(r'<h2 id="([^"]+)"', html)
+
+
+def test_the_contents_list_every_section_of_the_page_in_order(site, make_site):
+    targets, sections = contents_and_sections(site["outlets.html"].decode())
+    assert len(sections) == 8 and targets == sections
+    no_events = make_site({"content/events.yaml": None})  # fewer sections: no events matrix, no shared quotes
+    targets, sections = contents_and_sections(render_site(no_events, BufferReporter())["outlets.html"].decode())
+    assert "events-matrix-heading" not in sections and targets == sections
+
+
 def test_a_new_outlet_appears_everywhere_with_no_code_change(make_site):
     antara = "antara:\n  name: ANTARA\n  domain: antaranews.com\n  group: LKBN Antara\n  medium: kantor berita\n"
     story = "---\ntitle: Pakta\noutlet: antara\npublished: 2024-06-19\n---\nTrump dan Kim bertemu di Singapura.\n"
