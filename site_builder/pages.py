@@ -47,13 +47,16 @@ def plan_site(content: Content, stories: list[StoryView], prose_bodies,
     common = {"site": site, "t": Strings(site.strings), "nav": nav}
 
     years = _by_year(newest_first)
-    archive_links = [(year, urls.archive(year), len(items)) for year, items in years]
+    archive_links = [(year, urls.archive(year)) for year, _ in years]
+    archive_counts = {year: len(items) for year, items in years}  # on the home page only: on an archive
+    # page they would make each story added to one year change the archive pages of every year
     archive_pages = [(year, len(items), _in_pages(items)) for year, items in years]
     archive_page = {story.article.slug: urls.archive(year, number)
                     for year, _, parts in archive_pages for number, part in enumerate(parts, 1) for story in part}
     pages = [
         Page(urls.HOME, "home.html", {**common, "stories": newest_first[:HOME_STORIES], "total": len(stories),
-                                      "archives": archive_links, "prose_pages": content.pages,
+                                      "archives": archive_links, "archive_counts": archive_counts,
+                                      "prose_pages": content.pages,
                                       "has_timeline": bool(content.events)}),
         Page(urls.OUTLETS, "outlets.html", {**common, "comparison": comparison,
                                             "key_findings": key_findings(comparison, common["t"])}),

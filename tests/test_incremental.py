@@ -103,6 +103,21 @@ def test_the_output_is_the_same_whatever_the_number_of_workers(make_site, monkey
     assert on_disk(project.root / "two") == on_disk(project.root / "one")
 
 
+def test_adding_a_story_leaves_the_archive_pages_of_other_years_as_they_were(make_site):
+    """A newsroom adds stories every day: an archive page shows the years, not each year's count
+    (the home page does), so that a story added to one year does not change every archive page."""
+    project = make_site()
+    out = project.root / "_site"
+    build(project, out, BufferReporter())
+    (project.content / "articles" / "baru.md").write_text(
+        "---\ntitle: Berita Baru\noutlet: tempo\npublished: 2024-12-01\n---\nIsi berita baru.\n")
+    result = build(project, out, BufferReporter())
+    assert "archive/2024.html" in result.rendered and "index.html" in result.rendered
+    assert "archive/2020.html" not in result.rendered
+    assert "2 berita" in (out / "archive" / "2024.html").read_text()  # the year's own count, in its heading
+    assert "(2)" in (out / "index.html").read_text()  # the home page's list of years has the counts
+
+
 def test_a_page_changed_by_hand_in_the_output_is_rendered_again(make_site):
     project = make_site()
     out = project.root / "_site"
