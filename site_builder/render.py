@@ -7,7 +7,7 @@ from pathlib import Path
 import jinja2
 from jinja2 import pass_context
 
-from site_builder import dates, structured, urls
+from site_builder import dates, numerals, structured, urls
 from site_builder.errors import Problem, SiteError
 from site_builder.pages import Page
 from site_builder.project import Project
@@ -36,6 +36,10 @@ def make_environment(project: Project, asset_urls: dict[str, str], base_url: str
             raise SiteError(f"static file {name!r} not found in {project.display(project.static)}/")
         return link(ctx, asset_urls[name])
 
+    @pass_context
+    def number(ctx, value, digits: int = 0) -> str:
+        return numerals.number(value, digits, ctx["site"].language)
+
     env.globals.update(link=link, asset=asset,
                        absolute=lambda target: urls.absolute(target, base_url),
                        urls=urls, news_article=structured.news_article)
@@ -43,7 +47,7 @@ def make_environment(project: Project, asset_urls: dict[str, str], base_url: str
                        date_iso=dates.iso, date_full=dates.iso_full,
                        event_date=lambda e: dates.event_label(e.date, e.precision),
                        event_iso=lambda e: dates.event_iso(e.date, e.precision),
-                       groupby_speaker=_by_speaker)
+                       groupby_speaker=_by_speaker, number=number)
     return env
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from site_builder import dates, fields, urls
+from site_builder import dates, fields, numerals, urls
 from site_builder.frontmatter import split_front_matter
 from site_builder.load import RawFile
 from site_builder.markdown import render_markdown
@@ -186,3 +188,19 @@ def test_json_lines_is_a_json_list_with_one_record_per_line(count):
     assert json.loads(data) == records
     assert data.decode().split("\n") == ["[", *(json.dumps(r, sort_keys=True) + "," for r in records[:-1]),
                                          *(json.dumps(r, sort_keys=True) for r in records[-1:]), "]", ""]
+
+
+@pytest.mark.parametrize("value, digits, language, expected", [
+    (10234, 0, "id", "10.234"), (11.5, 1, "id", "11,5"), (0.0, 1, "id", "0,0"), (1234567.25, 2, "id", "1.234.567,25"),
+    (10234, 0, "en", "10,234"), (11.5, 1, "en-GB", "11.5"), (999, 0, "id", "999"), (10234.5, 1, "fr", "10234.5"),
+])
+def test_numbers_are_written_as_the_sites_language_writes_them(value, digits, language, expected):
+    assert numerals.number(value, digits, language) == expected
+
+
+@given(st.floats(min_value=0, max_value=1e12, allow_nan=False), st.integers(min_value=0, max_value=3))
+def test_an_indonesian_number_reads_back_as_the_number(value, digits):
+    written = numerals.number(value, digits, "id")
+    assert float(written.replace(".", "").replace(",", ".")) == float(f"{value:.{digits}f}")
+    whole = written.split(",")[0]
+    assert all(len(group) == 3 for group in whole.split(".")[1:]) and 1 <= len(whole.split(".")[0]) <= 3
