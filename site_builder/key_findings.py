@@ -7,9 +7,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from site_builder.comparison import Comparison
+from site_builder.strings import Strings
 
 
-def key_findings(comparison: Comparison, t: dict) -> list[str]:
+def key_findings(comparison: Comparison, t: Strings) -> list[str]:
+    """Counts are written with t.number: at thousands of stories they pass 999."""
     makers = (_only_outlet_cites, _most_statements, _sides, _shared_quotes, _reused, _most_recalled)
     return [sentence for make in makers for sentence in make(comparison, t)]
 
@@ -19,7 +21,7 @@ def _names(items) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " dan " + items[-1]
 
 
-def _only_outlet_cites(c: Comparison, t: dict) -> list[str]:
+def _only_outlet_cites(c: Comparison, t: Strings) -> list[str]:
     citing = defaultdict(list)
     for figures in c.outlets:
         for source, _ in figures.sources:
@@ -33,52 +35,54 @@ def _only_outlet_cites(c: Comparison, t: dict) -> list[str]:
     return sentences
 
 
-def _most_statements(c: Comparison, t: dict) -> list[str]:
+def _most_statements(c: Comparison, t: Strings) -> list[str]:
     total = sum(f.statements for f in c.outlets)
     if not total:
         return []
     top = max(f.statements for f in c.outlets)
     leaders = [f.outlet.name for f in c.outlets if f.statements == top]
     silent = [f.outlet.name for f in c.outlets if f.stories and not f.statements]
-    sentences = [t.fill("finding_most_statements", outlets=_names(leaders), count=top, total=total)]
+    sentences = [t.fill("finding_most_statements", outlets=_names(leaders), count=t.number(top), total=t.number(total))]
     if silent:
         sentences.append(t.fill("finding_no_statements", outlets=_names(silent)))
     return sentences
 
 
-def _sides(c: Comparison, t: dict) -> list[str]:
+def _sides(c: Comparison, t: Strings) -> list[str]:
     sides = Counter()
     for figures in c.outlets:
         sides.update(figures.sides)
     total = sum(sides.values())
     if not total:
         return []
-    return [t.fill("finding_sides", total=total, us=sides.get("US", 0), dprk=sides.get("DPRK", 0))]
+    return [t.fill("finding_sides", total=t.number(total), us=t.number(sides.get("US", 0)),
+                   dprk=t.number(sides.get("DPRK", 0)))]
 
 
-def _shared_quotes(c: Comparison, t: dict) -> list[str]:
+def _shared_quotes(c: Comparison, t: Strings) -> list[str]:
     pairs, reworded = Counter(), Counter()
     for story, quote in c.shared_quotes:
         key = (story.outlet.name, quote.other.outlet_name, quote.speaker.name if quote.speaker else "")
         pairs[key] += 1
         reworded[key] += any(differs for _, differs in quote.mine + quote.theirs)
-    return [t.fill("finding_shared_quotes", a=a, b=b, count=n, speaker=speaker or t["speaker_unknown"],
-                                              reworded=reworded[(a, b, speaker)])
+    return [t.fill("finding_shared_quotes", a=a, b=b, count=t.number(n), speaker=speaker or t["speaker_unknown"],
+                   reworded=t.number(reworded[(a, b, speaker)]))
             for (a, b, speaker), n in sorted(pairs.items())]
 
 
-def _reused(c: Comparison, t: dict) -> list[str]:
+def _reused(c: Comparison, t: Strings) -> list[str]:
     pairs = Counter()
     days = {}
     for story, passage in c.reused_passages:
         later, earlier = passage.other.outlet_name, story.outlet.name
         pairs[(later, earlier)] += 1
         days[(later, earlier)] = passage.days_apart
-    return [t.fill("finding_reused", later=later, earlier=earlier, count=n, days=days[(later, earlier)])
+    return [t.fill("finding_reused", later=later, earlier=earlier, count=t.number(n),
+                   days=t.number(days[(later, earlier)]))
             for (later, earlier), n in sorted(pairs.items())]
 
 
-def _most_recalled(c: Comparison, t: dict) -> list[str]:
+def _most_recalled(c: Comparison, t: Strings) -> list[str]:
     if not c.events:
         return []
     counts = {e.id: sum(1 for f in c.outlets if e.id in f.events) for e in c.events}

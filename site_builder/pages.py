@@ -44,7 +44,7 @@ def plan_site(content: Content, stories: list[StoryView], prose_bodies,
     if content.events:
         nav.append(NavItem(site.string("nav_timeline"), urls.TIMELINE))
     nav += [NavItem(p.nav_title or p.title, urls.prose(p.slug)) for p in content.pages]
-    common = {"site": site, "t": Strings(site.strings), "nav": nav}
+    common = {"site": site, "t": Strings(site.strings, site.language), "nav": nav}
 
     years = _by_year(newest_first)
     archive_links = [(year, urls.archive(year)) for year, _ in years]
@@ -119,7 +119,7 @@ def _chart_context(content: Content, stories: list[StoryView], t: dict, results:
         last=dates.event_label(figures["last"].date, figures["last"].precision), warm=figures["warm"],
         hostile=figures["hostile"], half_life=figures["half_life"], high_month=figures["high"][0],
         high=f"{figures['high'][1]:+.2f}".replace(".", ","), low_month=figures["low"][0],
-        low=f"{figures['low'][1]:+.2f}".replace(".", ","), stories=figures["stories"],
+        low=f"{figures['low'][1]:+.2f}".replace(".", ","), stories=t.number(figures["stories"]),
         outlets=len({s.outlet.key for s in stories}))
     return {"events": _event_rows(content, stories), "figure_json": Markup(figure_json.decode()),
             "chart_summary": sentence}

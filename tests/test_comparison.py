@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import OUTLETS_YAML
 from htmltext import read_html
 
@@ -102,3 +103,19 @@ def test_a_new_outlet_appears_everywhere_with_no_code_change(make_site):
     assert 'id="outlet-antara"' in html  # the profile
     assert any(o["outlet"] == "antara" for o in json.loads(files["data/outlets.json"]))
     assert "3 media, satu topik" in " ".join(read_html(html).lines)
+
+
+def test_key_findings_write_counts_past_999_as_indonesian_does():
+    from types import SimpleNamespace
+
+    from site_builder.key_findings import key_findings
+    from site_builder.strings import Strings
+
+    strings = yaml.safe_load((REPO / "content" / "site.yaml").read_text("utf-8"))["strings"]
+    outlets = [SimpleNamespace(outlet=SimpleNamespace(name=name), statements=n, stories=["x"], sources=(),
+                               sides={"US": n // 2, "DPRK": n - n // 2}, events={})
+               for name, n in (("Tempo.co", 1200), ("Kompas TV", 800))]
+    comparison = SimpleNamespace(outlets=outlets, shared_quotes=(), reused_passages=(), events=())
+    text = " ".join(key_findings(comparison, Strings(strings, "id")))
+    assert "terbanyak: 1.200 dari 2.000 pernyataan" in text and "Dari 2.000 pernyataan" in text
+    assert "1.200 dari 2.000" not in " ".join(key_findings(comparison, Strings(strings, "en")))
