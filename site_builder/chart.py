@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from site_builder import dates, urls
+from site_builder.strings import Strings
 from site_builder.views import stories_by_event
 
 # Okabe–Ito colours and distinct marker shapes, one per kind: readable with colour-blindness.
@@ -58,17 +59,18 @@ def story_markers(stories, outlets, t: dict, archive_page: dict[str, str]) -> St
                                          for lane, outlet in enumerate(outlets) if outlet.key in by_outlet))
 
 
-def build_figure(events, markers: StoryMarkers, outlets, t: dict) -> dict:
+def build_figure(events, markers: StoryMarkers, outlets, t: Strings) -> dict:
     """The figure as plain data (data, layout, config), with stable keys and no random ids."""
     import plotly.graph_objects as go
 
     referring = markers.referring
     fig = go.Figure()
-    index = [(m, engagement_index(events, m)) for m in month_starts()]
-    fig.add_trace(go.Scatter(
-        x=[m.isoformat() for m, v in index if v is not None], y=[v for _, v in index if v is not None],
+    index = [(m, v) for m, v in ((m, engagement_index(events, m)) for m in month_starts()) if v is not None]
+    fig.add_trace(go.Scatter(  # hover text written here: Plotly would show "Jun 2018: 0.35", in English
+        x=[m.isoformat() for m, _ in index], y=[v for _, v in index],
+        text=[f'{dates.event_label(m, "month")}: {t.number(v, 2)}' for m, v in index],
         mode="lines", name=t["chart_index"], line={"color": "#555555", "width": 2, "shape": "spline"},
-        hovertemplate="%{x|%b %Y}: %{y:.2f}<extra>" + t["chart_index"] + "</extra>"))
+        hovertemplate="%{text}<extra>" + t["chart_index"] + "</extra>"))
     for kind, (colour, symbol) in KIND_STYLE.items():
         chosen = [e for e in events if e.kind == kind]
         if chosen:

@@ -146,3 +146,13 @@ def test_a_months_marker_links_to_the_archive_page_listing_its_newest_story(make
     links = {day: point[0] for day, point in zip(tempo["x"], tempo["customdata"])}
     assert links["2021-03-15"] == "archive/2021-2.html" and links["2021-04-15"] == "archive/2021.html"
     assert "maret-2.html" in files["archive/2021-2.html"].decode()
+
+
+def test_the_index_line_hovers_in_indonesian(site):
+    index = figure(site)["data"][0]
+    assert index["name"] == "Indeks keterlibatan" and len(index["text"]) == len(index["x"]) > 12
+    months = "Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember"
+    for text, x, y in zip(index["text"], index["x"], index["y"]):
+        month, value = text.split(": ")
+        assert re.fullmatch(rf"({months}) {x[:4]}", month) and value == f"{y:.2f}".replace(".", ",")
+    assert "%{y" not in index["hovertemplate"] and "%{x" not in index["hovertemplate"]
