@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from site_builder import dates, urls
+from site_builder import dates, numerals, urls
 from site_builder.strings import Strings
 from site_builder.views import stories_by_event
 
@@ -80,7 +80,20 @@ def build_figure(events, markers: StoryMarkers, outlets, t: Strings) -> dict:
     fig.update_layout(_layout(events, outlets, t))
     figure = fig.to_plotly_json()
     return {"data": figure["data"], "layout": figure["layout"],
-            "config": {"responsive": True, "scrollZoom": False, "displayModeBar": False, "locale": "id"}}
+            "config": {"responsive": True, "scrollZoom": False, "displayModeBar": False, "locale": "id"},
+            "locale": _locale(t.language)}
+
+
+def _locale(language: str) -> dict:
+    """The "id" locale for plotly.js (Plotly.register, in chart.js), which the basic bundle lacks:
+    the axis's dates in Indonesian ("Mei 2025", not "May 2025") and numbers with the site
+    language's separators."""
+    thousands, decimal = numerals.separators(language)
+    return {"moduleType": "locale", "name": "id", "dictionary": {},
+            "format": {"days": [dates.DAYS[-1], *dates.DAYS[:-1]],  # plotly's weeks start on Sunday
+                       "shortDays": [day[:3] for day in (dates.DAYS[-1], *dates.DAYS[:-1])],
+                       "months": list(dates.MONTHS), "shortMonths": [month[:3] for month in dates.MONTHS],
+                       "date": "%d/%m/%Y", "decimal": decimal, "thousands": thousands or " "}}
 
 
 def _event_trace(go, events, kind, colour, symbol, referring, t):

@@ -7,9 +7,13 @@ SEPARATORS = {"id": (".", ","), "en": (",", ".")}  # language -> (thousands, dec
 OTHERWISE = ("", ".")  # a language not listed: no grouping, a decimal point
 
 
+def separators(language: str) -> tuple[str, str]:
+    """(thousands, decimal) of the language; tags like "id-ID" count as their language."""
+    return SEPARATORS.get(language.split("-")[0].lower(), OTHERWISE)
+
+
 def number(value: float, digits: int = 0, language: str = "id") -> str:
-    """`value` with `digits` decimals and the language's separators (language tags like "id-ID"
-    count as their language)."""
-    thousands, decimal = SEPARATORS.get(language.split("-")[0].lower(), OTHERWISE)
+    """`value` with `digits` decimals and the language's separators."""
+    thousands, decimal = separators(language)
     text = f"{value:,.{digits}f}"  # Python writes 1,234.5
     return text.replace(",", "\0").replace(".", decimal).replace("\0", thousands)

@@ -53,6 +53,9 @@
       });
     }
     holder.classList.add("is-drawn");
+    if (figure.locale) {
+      window.Plotly.register(figure.locale); // Indonesian month names and separators (chart.py)
+    }
     window.Plotly.newPlot(holder, figure.data, figure.layout, figure.config).then(function (plot) {
       plot.on("plotly_click", function (event) {
         var point = event.points && event.points[0];

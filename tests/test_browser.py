@@ -56,6 +56,19 @@ def test_chart_draws_one_marker_per_event_and_per_story(browser, served):
         assert markers == expected
 
 
+def test_the_charts_dates_are_in_indonesian(browser, served):
+    """plotly.js writes its axis in English unless a locale is registered (chart.py, chart.js)."""
+    _, base = served
+    page, report = visit(browser, base + "timeline.html", 1280)
+    page.wait_for_selector(".cartesianlayer .scatterlayer .points path")
+    page.click(".updatemenu-button >> text=2025")
+    page.wait_for_timeout(500)
+    ticks = page.evaluate("[...document.querySelectorAll('.xtick text')].map(t => t.textContent)")
+    page.close()
+    assert report["console"] == []
+    assert "Mei 2025" in ticks and not any("May" in tick for tick in ticks), ticks
+
+
 def test_pages_open_from_disk_with_styles_and_working_links(browser, served):
     folder, _ = served
     for url in html_pages(folder):
