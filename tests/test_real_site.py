@@ -199,3 +199,10 @@ def test_a_years_archive_comes_in_pages_that_link_to_each_other(make_site, monke
     home = files["index.html"].decode()
     assert 'href="archive/2021.html"' in home and "archive/2021-2.html" not in home
     assert 'class="archive-pages"' not in files["archive/2024.html"].decode()  # one page: no pager
+
+
+def test_a_long_storys_length_is_written_as_indonesian_does(make_site):
+    words = " ".join(["kata"] * 1234)
+    story = f"---\ntitle: Panjang\noutlet: tempo\npublished: 2024-05-01\n---\n{words}.\n"
+    files = render_site(make_site({"content/articles/panjang.md": story}), BufferReporter())
+    assert "1.234 kata" in files["stories/panjang.html"].decode()
