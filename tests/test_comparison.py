@@ -72,7 +72,8 @@ def test_events_matrix_links_each_hit_to_the_evidence_in_the_story(site):
 
 def test_the_framing_table_writes_its_decimals_as_indonesian_does(site):
     html = site["outlets.html"].decode()
-    cells = [cell for row in table_rows(html, "Kemunculan kata per 1.000 kata, menurut kelompok kata") for cell in row[1:]]
+    rows = table_rows(html, "Kemunculan kata per 1.000 kata, menurut kelompok kata")
+    cells = [cell for row in rows for cell in row[1:]]
     assert len(cells) == 5 * 4
     assert all(re.fullmatch(r"\d{1,3}(\.\d{3})*,\d", cell) for cell in cells), cells  # 11,5 not 11.5
 
