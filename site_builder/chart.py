@@ -89,9 +89,9 @@ def _locale(language: str) -> dict:
     the axis's dates in Indonesian ("Mei 2025", not "May 2025") and numbers with the site
     language's separators."""
     thousands, decimal = numerals.separators(language)
+    days = [dates.DAYS[-1], *dates.DAYS[:-1]]  # plotly's weeks start on Sunday
     return {"moduleType": "locale", "name": "id", "dictionary": {},
-            "format": {"days": [dates.DAYS[-1], *dates.DAYS[:-1]],  # plotly's weeks start on Sunday
-                       "shortDays": [day[:3] for day in (dates.DAYS[-1], *dates.DAYS[:-1])],
+            "format": {"days": days, "shortDays": [day[:3] for day in days],
                        "months": list(dates.MONTHS), "shortMonths": [month[:3] for month in dates.MONTHS],
                        "date": "%d/%m/%Y", "decimal": decimal, "thousands": thousands or " "}}
 

@@ -12,8 +12,9 @@ def separators(language: str) -> tuple[str, str]:
     return SEPARATORS.get(language.split("-")[0].lower(), OTHERWISE)
 
 
-def number(value: float, digits: int = 0, language: str = "id") -> str:
-    """`value` with `digits` decimals and the language's separators."""
+def number(value: float, digits: int = 0, language: str = "id", signed: bool = False) -> str:
+    """`value` with `digits` decimals and the language's separators; with `signed`, a + before
+    a positive value (and zero), as Python's format does."""
     thousands, decimal = separators(language)
-    text = f"{value:,.{digits}f}"  # Python writes 1,234.5
+    text = f"{value:{'+' if signed else ''},.{digits}f}"  # Python writes 1,234.5
     return text.replace(",", "\0").replace(".", decimal).replace("\0", thousands)

@@ -118,8 +118,8 @@ def _chart_context(content: Content, stories: list[StoryView], t: dict, results:
         events=figures["events"], first=dates.event_label(figures["first"].date, figures["first"].precision),
         last=dates.event_label(figures["last"].date, figures["last"].precision), warm=figures["warm"],
         hostile=figures["hostile"], half_life=figures["half_life"], high_month=figures["high"][0],
-        high=f"{figures['high'][1]:+.2f}".replace(".", ","), low_month=figures["low"][0],
-        low=f"{figures['low'][1]:+.2f}".replace(".", ","), stories=t.number(figures["stories"]),
+        high=t.number(figures["high"][1], 2, signed=True), low_month=figures["low"][0],
+        low=t.number(figures["low"][1], 2, signed=True), stories=t.number(figures["stories"]),
         outlets=len({s.outlet.key for s in stories}))
     return {"events": _event_rows(content, stories), "figure_json": Markup(figure_json.decode()),
             "chart_summary": sentence}

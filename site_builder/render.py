@@ -7,7 +7,7 @@ from pathlib import Path
 import jinja2
 from jinja2 import pass_context
 
-from site_builder import dates, numerals, structured, urls
+from site_builder import dates, structured, urls
 from site_builder.errors import Problem, SiteError
 from site_builder.pages import Page
 from site_builder.project import Project
@@ -38,7 +38,7 @@ def make_environment(project: Project, asset_urls: dict[str, str], base_url: str
 
     @pass_context
     def number(ctx, value, digits: int = 0) -> str:
-        return numerals.number(value, digits, ctx["site"].language)
+        return ctx["t"].number(value, digits)  # the page's strings know the site's language
 
     env.globals.update(link=link, asset=asset,
                        absolute=lambda target: urls.absolute(target, base_url),

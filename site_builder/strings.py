@@ -12,9 +12,9 @@ class Strings(dict):
         super().__init__(strings)
         self.language = language  # how numbers are written (numerals.py)
 
-    def number(self, value: float, digits: int = 0) -> str:
+    def number(self, value: float, digits: int = 0, signed: bool = False) -> str:
         """A figure to fill a string with, written as the site's language writes numbers."""
-        return numerals.number(value, digits, self.language)
+        return numerals.number(value, digits, self.language, signed)
 
     def __missing__(self, key):
         raise SiteError(Problem(WHERE, None, f"strings.{key}", "missing; add this UI string under strings:"))

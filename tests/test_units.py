@@ -198,6 +198,13 @@ def test_numbers_are_written_as_the_sites_language_writes_them(value, digits, la
     assert numerals.number(value, digits, language) == expected
 
 
+def test_a_signed_number_keeps_pythons_sign():
+    assert [numerals.number(v, 2, "id", signed=True) for v in (0.35, -0.35, 0.0, -0.001)] == \
+        ["+0,35", "-0,35", "+0,00", "-0,00"]
+    assert [numerals.number(v, 2, "id", signed=True) for v in (0.35, -0.35, 0.0, -0.001)] == \
+        [f"{v:+.2f}".replace(".", ",") for v in (0.35, -0.35, 0.0, -0.001)]
+
+
 @given(st.floats(min_value=0, max_value=1e12, allow_nan=False), st.integers(min_value=0, max_value=3))
 def test_an_indonesian_number_reads_back_as_the_number(value, digits):
     written = numerals.number(value, digits, "id")
