@@ -17,7 +17,7 @@ from pathlib import Path
 
 from site_builder.analysis.passages import NewStories, SentencePair, StoryPassages, pairs_in_order, passage_shingles
 from site_builder.analysis.shared import Pair
-from site_builder.cache import load_kept, save_kept
+from site_builder.cache import forget_kept, load_kept, save_kept
 from site_builder.workers import start_method
 
 KEPT_AS = "passages"  # cache.save_kept's name for the index
@@ -75,8 +75,11 @@ class PassageKeeper:
                 except OSError:
                     pass
             self._stop_helper()
-        elif save and self.index is not None and self.root is not None:
-            save_kept(self.root, KEPT_AS, self.index)
+        elif self.index is not None and self.root is not None:
+            if save:
+                save_kept(self.root, KEPT_AS, self.index)
+            else:  # brought up to date with the stories of a build that failed
+                forget_kept(self.root, KEPT_AS)
 
     def _found_beside(self) -> list[SentencePair] | None:
         """The helper's answer; None when it stopped, or did not answer in time (a process that

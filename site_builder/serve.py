@@ -10,7 +10,7 @@ import json
 import threading
 from pathlib import Path
 
-from site_builder import urls
+from site_builder import cache, urls
 from site_builder.build import build
 from site_builder.errors import SiteError
 from site_builder.pipeline import reclaim_cycles
@@ -138,6 +138,7 @@ def serve(project: Project, out: Path, reporter: Reporter, host: str, port: int,
     """Build, serve and rebuild until interrupted (Ctrl-C)."""
     import watchfiles
 
+    cache.remember_between_builds()  # each rebuild reads back only the cache files that changed
     preview = Preview(project, out, base_url, reporter)
     before = inputs_digest(project)
     preview.rebuild()

@@ -776,3 +776,76 @@ def test_the_story_files_the_stamp_found_are_those_load_would_find_itself(make_s
     assert [f.path for f in found.articles] == ["content/articles/kim-sinis.md", "content/articles/trump-enggan.md"]
     assert found.articles == looked.articles and problems == problems_looking == []
     assert found.started == stamp.started < looked.started  # trusted as of the first look (racy files)
+
+
+def test_the_file_memory_gives_back_what_a_file_held_only_while_it_is_that_file(tmp_path):
+    from site_builder.cache import FileMemory, load_pickle, save_pickle
+
+    memory = FileMemory()
+    path = tmp_path / "kept.pickle"
+    path.write_bytes(b"first")
+    with path.open("rb") as stream:
+        memory.put(path, _stamp_of(stream), {"held": "first"})
+    assert memory.get(path) == {"held": "first"}
+    other = tmp_path / "other"
+    other.write_bytes(b"other")  # another writer replaces the file: another inode
+    other.replace(path)
+    assert memory.get(path) is None
+    path.unlink()
+    assert memory.get(path) is None
+    # load_pickle and save_pickle use the process's memory, when there is one
+    save_pickle(path, {"n": 1})
+    assert load_pickle(path) == {"n": 1}
+
+
+def _stamp_of(stream):
+    import os
+
+    from site_builder.write import file_stamp
+
+    return file_stamp(os.fstat(stream.fileno()))
+
+
+def test_a_process_that_builds_again_reads_back_only_the_cache_files_that_changed(make_site, monkeypatch):
+    """As serve does: the build cache's files are remembered between builds, and each build
+    still equals a clean one: after edits, after another process wrote the cache, and after a
+    build that failed once the passage index had taken in its stories."""
+    from site_builder import cache
+    from site_builder.errors import SiteError
+
+    project = make_site()
+    out = project.root / "_site"
+    facts_read = []
+    read_facts = cache.StoryStore._read_facts
+    monkeypatch.setattr(cache.StoryStore, "_read_facts", lambda self, path, wanted: (
+        path.exists() and facts_read.append(path.name), read_facts(self, path, wanted))[1])
+    memory = cache.FileMemory()
+    monkeypatch.setattr(cache, "memory", memory)
+
+    def build_and_check(step: str) -> None:
+        facts_read.clear()
+        build(project, out, BufferReporter())
+        assert on_disk(out) == render_site(project, BufferReporter()), f"after {step}"
+
+    build_and_check("the first build")
+    add_a_paragraph(project)
+    build_and_check("an edit")
+    assert facts_read == []  # the other story's facts came from memory
+    monkeypatch.setattr(cache, "memory", None)  # another process builds, and rewrites the cache's files
+    add_a_paragraph(project, "trump-enggan")
+    build(project, out, BufferReporter())
+    monkeypatch.setattr(cache, "memory", memory)
+    add_a_paragraph(project)
+    build_and_check("an edit after another process wrote the cache")
+    assert facts_read  # the facts files the other process wrote were read again
+    template = project.templates / "story.html"
+    good = template.read_text()
+    template.write_text(good.replace("{% block main %}", "{% block main %}{{ no_such_name }}", 1))
+    add_a_paragraph(project, "trump-enggan")
+    with pytest.raises(SiteError):  # at rendering: the passage index had taken in the edit
+        build(project, out, BufferReporter())
+    assert memory.get(project.root / cache.FOLDER / "passages.pickle") is None  # not the file's index now
+    template.write_text(good)
+    (project.content / "articles" / "trump-enggan.md").write_text(
+        (project.content / "articles" / "trump-enggan.md").read_text().replace("\nParagraf tambahan", "\nParagraf"))
+    build_and_check("a build after one that failed")
