@@ -31,24 +31,42 @@ class OutletFigures:
         return self.stories[0] if self.stories else None
 
 
+SHARED_SHOWN = 10  # shared quotes, and reused passages, the comparison shows in full (the newest)
+
+
 @dataclass(frozen=True)
 class Comparison:
     outlets: tuple[OutletFigures, ...]
     events: tuple  # the events any story recalls, in date order
     lexicon: tuple
-    shared_quotes: tuple  # (StoryView, SharedQuote) once per pair
-    reused_passages: tuple  # (StoryView, ReusedPassage) once per pair, earlier story first
+    shared_quotes: tuple  # (StoryView, SharedQuote) once per pair, earlier story first: the newest SHARED_SHOWN
+    reused_passages: tuple  # (StoryView, ReusedPassage) likewise
+    quote_pairs: tuple = ()  # every shared quote, counted: (outlet, other outlet, speaker's name, pairs, reworded)
+    passage_pairs: tuple = ()  # every reused passage, counted: (later outlet, earlier outlet, pairs, days apart)
+
+    @property
+    def shared_quote_count(self) -> int:
+        return sum(pairs for _, _, _, pairs, _ in self.quote_pairs)
+
+    @property
+    def reused_passage_count(self) -> int:
+        return sum(pairs for _, _, pairs, _ in self.passage_pairs)
 
 
 def compare(content: Content, stories: list) -> Comparison:
+    """Shared quotes and reused passages are counted, outlet by outlet, and only the newest are
+    kept in full: with wire copy, their number grows faster than the stories' (2,571 reused
+    passages among 200 synthetic stories made a 1.8 MB page); each story's page shows its own."""
     by_outlet: dict[str, list] = {o.key: [] for o in content.outlets}  # newest first
     for story in reversed(stories):
         by_outlet[story.outlet.key].append(story)
     figures = tuple(_figures(o, by_outlet[o.key], content.lexicon) for o in content.outlets)
     recalled = {m.event.id for s in stories for m in s.events}
     order = {s.article.slug: i for i, s in enumerate(stories)}
+    quotes, passages = _once(stories, order, "shared_quotes"), _once(stories, order, "reused_passages")
     return Comparison(figures, tuple(e for e in content.events if e.id in recalled), content.lexicon,
-                      tuple(_once(stories, order, "shared_quotes")), tuple(_once(stories, order, "reused_passages")))
+                      tuple(quotes[-SHARED_SHOWN:]), tuple(passages[-SHARED_SHOWN:]),
+                      _quote_pairs(quotes), _passage_pairs(passages))
 
 
 def _figures(outlet: Outlet, stories: list, lexicon) -> OutletFigures:
@@ -99,3 +117,24 @@ def _once(stories: list, order: dict[str, int], attribute: str) -> list:
             if order[item.other.slug] > order[s.article.slug]]
 
 
+
+
+def _quote_pairs(pairs: list) -> tuple:
+    """Shared quotes by the two outlets and the speaker, with how many were reworded."""
+    counted, reworded = Counter(), Counter()
+    for story, quote in pairs:
+        key = (story.outlet.name, quote.other.outlet_name, quote.speaker.name if quote.speaker else "")
+        counted[key] += 1
+        reworded[key] += any(differs for _, differs in quote.mine + quote.theirs)
+    return tuple((*key, count, reworded[key]) for key, count in sorted(counted.items()))
+
+
+def _passage_pairs(pairs: list) -> tuple:
+    """Reused passages by the outlet that published later and the one that published first, with
+    the days between the last two stories counted."""
+    counted, days = Counter(), {}
+    for story, passage in pairs:
+        key = (passage.other.outlet_name, story.outlet.name)
+        counted[key] += 1
+        days[key] = passage.days_apart
+    return tuple((*key, count, days[key]) for key, count in sorted(counted.items()))

@@ -60,26 +60,14 @@ def _sides(c: Comparison, t: Strings) -> list[str]:
 
 
 def _shared_quotes(c: Comparison, t: Strings) -> list[str]:
-    pairs, reworded = Counter(), Counter()
-    for story, quote in c.shared_quotes:
-        key = (story.outlet.name, quote.other.outlet_name, quote.speaker.name if quote.speaker else "")
-        pairs[key] += 1
-        reworded[key] += any(differs for _, differs in quote.mine + quote.theirs)
-    return [t.fill("finding_shared_quotes", a=a, b=b, count=t.number(n), speaker=speaker or t["speaker_unknown"],
-                   reworded=t.number(reworded[(a, b, speaker)]))
-            for (a, b, speaker), n in sorted(pairs.items())]
+    return [t.fill("finding_shared_quotes", a=a, b=b, count=t.number(count), speaker=speaker or t["speaker_unknown"],
+                   reworded=t.number(reworded))
+            for a, b, speaker, count, reworded in c.quote_pairs]
 
 
 def _reused(c: Comparison, t: Strings) -> list[str]:
-    pairs = Counter()
-    days = {}
-    for story, passage in c.reused_passages:
-        later, earlier = passage.other.outlet_name, story.outlet.name
-        pairs[(later, earlier)] += 1
-        days[(later, earlier)] = passage.days_apart
-    return [t.fill("finding_reused", later=later, earlier=earlier, count=t.number(n),
-                   days=t.number(days[(later, earlier)]))
-            for (later, earlier), n in sorted(pairs.items())]
+    return [t.fill("finding_reused", later=later, earlier=earlier, count=t.number(count), days=t.number(days))
+            for later, earlier, count, days in c.passage_pairs]
 
 
 def _most_recalled(c: Comparison, t: Strings) -> list[str]:

@@ -116,7 +116,33 @@ def test_key_findings_write_counts_past_999_as_indonesian_does():
     outlets = [SimpleNamespace(outlet=SimpleNamespace(name=name), statements=n, stories=["x"], sources=(),
                                sides={"US": n // 2, "DPRK": n - n // 2}, events={})
                for name, n in (("Tempo.co", 1200), ("Kompas TV", 800))]
-    comparison = SimpleNamespace(outlets=outlets, shared_quotes=(), reused_passages=(), events=())
+    comparison = SimpleNamespace(outlets=outlets, events=(), quote_pairs=(("Kompas TV", "Tempo.co", "Kim", 1500, 2),),
+                                 passage_pairs=(("Tempo.co", "Kompas TV", 2048, 3),))
     text = " ".join(key_findings(comparison, Strings(strings, "id")))
     assert "terbanyak: 1.200 dari 2.000 pernyataan" in text and "Dari 2.000 pernyataan" in text
+    assert "1.500 kutipan Kim yang sama" in text and "2.048 kalimat yang hampir sama" in text
     assert "1.200 dari 2.000" not in " ".join(key_findings(comparison, Strings(strings, "en")))
+
+
+def test_the_comparison_shows_the_newest_shared_passages_and_counts_them_all(site, monkeypatch):
+    """With wire copy, shared quotes and passages grow faster than the stories: the page shows the
+    newest in full and counts every one, in its note and its key findings."""
+    from site_builder import comparison
+
+    def shown(page: str, kind: str) -> int:
+        return page.count(f'class="compare-title">{kind} ')
+
+    html = site["outlets.html"].decode()
+    quotes, passages = shown(html, "Kutipan yang sama"), shown(html, "Kalimat yang hampir sama")
+    assert quotes >= 2 and passages >= 2 and "Di sini yang terbaru saja" not in html  # the five stories': all
+    monkeypatch.setattr(comparison, "SHARED_SHOWN", 1)
+    capped = render_site(Project.at(REPO), BufferReporter(), base_url="https://user.github.io/repo/")["outlets.html"]
+    capped = capped.decode()
+    assert shown(capped, "Kutipan yang sama") == 1 and shown(capped, "Kalimat yang hampir sama") == 1
+    assert (f"Di sini yang terbaru saja: 1 dari {quotes} kutipan yang sama dan 1 dari {passages} kalimat"
+            in " ".join(read_html(capped).lines))
+
+    def findings(page: str) -> str:
+        return page.split('id="findings-heading"')[1].split("</section>")[0]
+
+    assert findings(capped) == findings(html)  # written from every pair, shown or not
