@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 
 from site_builder import cache, urls
-from site_builder.build import build
+from site_builder.build import BuildResult, build
 from site_builder.errors import SiteError
 from site_builder.pipeline import reclaim_cycles
 from site_builder.project import Project
@@ -61,10 +61,13 @@ class Preview:
         self.build_number = 0
         self.error: str | None = None
         self.lock = threading.Lock()
+        cache.remember_between_builds()  # each rebuild reads back only the cache files that changed
 
-    def rebuild(self) -> None:
+    def rebuild(self) -> BuildResult | None:
+        """Builds; the result, or None when the build failed (`error` says why)."""
+        result = None
         try:
-            build(self.project, self.out, self.reporter, self.base_url)
+            result = build(self.project, self.out, self.reporter, self.base_url)
             error = None
         except SiteError as exc:
             for problem in exc.problems:
@@ -74,6 +77,7 @@ class Preview:
             self.build_number += 1
             self.error = error
         reclaim_cycles()  # after the browser was told: a pause it does not wait for
+        return result
 
     def status(self) -> bytes:
         with self.lock:
@@ -138,7 +142,6 @@ def serve(project: Project, out: Path, reporter: Reporter, host: str, port: int,
     """Build, serve and rebuild until interrupted (Ctrl-C)."""
     import watchfiles
 
-    cache.remember_between_builds()  # each rebuild reads back only the cache files that changed
     preview = Preview(project, out, base_url, reporter)
     before = inputs_digest(project)
     preview.rebuild()

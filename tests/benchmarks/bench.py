@@ -4,7 +4,8 @@
 
 For each size it times, in new processes, a cold full build, a rebuild with no change, a rebuild after
 editing one story, one after adding a story and one after editing a story with the last site removed
-(as in CI, where the build cache is restored but not the output), each repeated and reported as median (min-max), with
+(as in CI, where the build cache is restored but not the output), and edits rebuilt by the preview
+server's process (serving.py), each repeated and reported as median (min-max), with
 peak memory (proportional set size of the build's processes together); then checks that the site after those rebuilds is byte-identical to a clean build.
 Hugo (Debian package `hugo`) and Pelican (PyPI: `pelican markdown`) build the same stories when they
 are installed; our time is printed as a ratio to theirs. It also times a cold build of the project's
@@ -61,14 +62,14 @@ def tree_memory(root: int) -> int:
     return total
 
 
-def run(command: list[str], cwd: Path | None = None) -> tuple[float, int]:
+def run(command: list[str], cwd: Path | None = None, output: list[str] | None = None) -> tuple[float, int]:
     """Seconds, and peak memory (KiB) of the process and its workers together, sampled every
-    100 ms, of one command in a new process."""
+    100 ms, of one command in a new process; what it prints is appended to `output`, if given."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}  # works from a checkout without installing
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: our modules compiled once, not in every run
-    with tempfile.TemporaryFile("w+") as errors:
+    with tempfile.TemporaryFile("w+") as errors, tempfile.TemporaryFile("w+") as printed:
         started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=printed, stderr=errors)
         peak = 0
         while True:
             peak = max(peak, tree_memory(process.pid))
@@ -81,6 +82,9 @@ def run(command: list[str], cwd: Path | None = None) -> tuple[float, int]:
         if process.returncode != 0:
             errors.seek(0)
             raise SystemExit(f"failed: {' '.join(command)}\n{errors.read()}")
+        if output is not None:
+            printed.seek(0)
+            output.append(printed.read())
     return seconds, peak
 
 
@@ -131,11 +135,23 @@ def our_suite(root: Path, count: int, repeat: int) -> list[dict]:
     results.append(measure("edit one story", edit, repeat))
     results.append(measure("add one story", add, repeat))
     results.append(measure("edit, no _site (CI)", edit_without_output, repeat))
+    results.append(edits_while_serving(root, repeat))
     ours(root, "--out", str(root / "clean-build"), "--clean")
     identical = same_trees(root / "_site", root / "clean-build")
     print(f"  {count} stories: after the rebuilds, _site is {'byte-identical to' if identical else 'DIFFERENT from'} "
           "a clean build")
     return results
+
+
+def edits_while_serving(root: Path, repeat: int) -> dict:
+    """Rebuilds after editing a story in `site-builder serve`'s process (serving.py), which builds
+    again and again: no new process, and the build cache's files kept in memory while unchanged.
+    Peak memory is the whole run's (the server's first build included)."""
+    printed: list[str] = []
+    _, peak = run([sys.executable, str(Path(__file__).parent / "serving.py"), str(root), str(repeat)], output=printed)
+    times = json.loads(printed[0])
+    return {"label": "edit while serving", "median": statistics.median(times), "min": min(times),
+            "max": max(times), "rss": peak}
 
 
 def five_story_cold_start(repeat: int) -> dict:
@@ -270,7 +286,8 @@ def main() -> None:
         for name, r in compared.items():
             print(f"  ours / {name}: {cold / r['median']:.2f}")
         print(f"  no change / cold: {results[1]['median'] / cold:.1%}   edit one / cold: {results[2]['median'] / cold:.1%}   "
-              f"add one / cold: {results[3]['median'] / cold:.1%}   edit without _site / cold: {results[4]['median'] / cold:.1%}")
+              f"add one / cold: {results[3]['median'] / cold:.1%}   edit without _site / cold: {results[4]['median'] / cold:.1%}   "
+              f"edit while serving / cold: {results[5]['median'] / cold:.1%}")
     sizes = sorted(per_story)
     if len(sizes) > 1:
         print(f"\nms per story, {sizes[-1]} vs {sizes[-2]}: {per_story[sizes[-1]] / per_story[sizes[-2]]:.2f}x")
