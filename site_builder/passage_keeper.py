@@ -57,12 +57,14 @@ class PassageKeeper:
             except OSError:
                 self._stop_helper()
 
-    def reused_passages(self, order: list[str]) -> list[Pair]:
+    def reused_passages(self, order: list[str], sentences_of=None) -> list[Pair]:
         """The reused passages among the stories asked about, whose slugs `order` gives in the
-        site's order: in each pair the earlier sentence first, the pairs in that order too."""
+        site's order: in each pair the earlier sentence first, the pairs in that order too
+        (passages.pairs_in_order, which `sentences_of` is handed to)."""
         found = self._found_beside() if self.helper else None
         by_slug = {story.slug: story for story in self.stories}
-        return pairs_in_order([by_slug[slug] for slug in order], found if found is not None else self._found_here())
+        return pairs_in_order([by_slug[slug] for slug in order], found if found is not None else self._found_here(),
+                              sentences_of)
 
     def close(self, save: bool) -> None:
         """At the end of a build: the index is saved if `save` (by the helper as soon as it has

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 import pickle
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -17,7 +18,7 @@ from pathlib import Path
 from site_builder import fields, leftovers
 from site_builder.analysis import analyse
 from site_builder.assets import hashed_assets
-from site_builder.analysis.passages import StoryPassages
+from site_builder.analysis.passages import StoryPassages, passage_sentences
 from site_builder.cache import PageCache, ResultCache, StoryStore, load_kept, save_kept, value_digest
 from site_builder.errors import Problem, SiteError
 from site_builder.load import RawContent, Reads, load_content
@@ -114,7 +115,8 @@ def render_site(project: Project, reporter: Reporter, base_url: str | None = Non
     _fail_on(errors)
     asset_urls, asset_files = hashed_assets(project.static)
     findings = analyse(content.articles, {slug: p.findings for slug, p in prepared.items()},
-                       partial(passages.reused_passages, [article.slug for article in content.articles]))
+                       partial(passages.reused_passages, [article.slug for article in content.articles],
+                               partial(_kept_passage_sentences, caches.results) if caches else None))
     stories = story_views(content.articles, content.outlets, {slug: p.body for slug, p in prepared.items()},
                           findings, {slug: p.key for slug, p in prepared.items()})
     pages, data_files = plan_site(content, stories, prose_bodies, caches.results if caches else None)
@@ -195,6 +197,19 @@ def _render_bodies(items, errors: list[Problem], results: ResultCache | None = N
         bodies[item.slug], problems = rendered
         errors.extend(problems)
     return bodies
+
+
+def _kept_passage_sentences(results: ResultCache, story: StoryPassages) -> list[str]:
+    """A story's passage sentences, kept in `results` under its key (which covers its text) for
+    as long as it is in a reused passage: at 10,000 stories with 2,677 reused passages, splitting
+    the 1,221 stories in them into sentences again (loading their paragraphs from the store)
+    took 0.7 s of every edit."""
+    digest = hashlib.sha256(b"passage sentences\0" + story.key.encode()).hexdigest()
+    return pickle.loads(results.get(digest, _pickled_sentences, story))
+
+
+def _pickled_sentences(story: StoryPassages) -> bytes:
+    return pickle.dumps(passage_sentences(story.body.paragraphs), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _pickled_markdown(source: tuple[str, str, int]) -> bytes:

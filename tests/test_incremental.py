@@ -409,6 +409,24 @@ def _share_a_sentence(project, slugs=("kim-sinis", "trump-enggan")) -> None:
         story.write_text(story.read_text() + "\n" + SHARED_SENTENCE + "\n")
 
 
+def test_the_sentences_of_stories_in_reused_passages_are_kept_not_split_again(make_site, monkeypatch):
+    from site_builder import pipeline
+
+    project = make_site()
+    out = project.root / "_site"
+    _share_a_sentence(project)
+    split = []
+    original = pipeline.passage_sentences
+    monkeypatch.setattr(pipeline, "passage_sentences", lambda paragraphs: split.append(1) or original(paragraphs))
+    build(project, out, BufferReporter())
+    assert len(split) == 2 and _reused(out, "kim-sinis") == ["trump-enggan"]
+    story = project.content / "articles" / "trump-enggan.md"
+    story.write_text(story.read_text() + "\nSatu paragraf lagi.\n")
+    build(project, out, BufferReporter())
+    assert len(split) == 3  # only the edited story's, whose key changed
+    assert on_disk(out) == render_site(project, BufferReporter())
+
+
 def test_the_passage_index_kept_beside_the_build_is_saved_for_the_next_one(make_site):
     from site_builder.analysis.passage_index import PassageIndex
     from site_builder.cache import load_kept

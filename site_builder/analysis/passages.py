@@ -93,16 +93,19 @@ class SentencePair(NamedTuple):
     similarity: float
 
 
-def pairs_in_order(stories: list[StoryPassages], found: list[SentencePair]) -> list[Pair]:
+def pairs_in_order(stories: list[StoryPassages], found: list[SentencePair], sentences_of=None) -> list[Pair]:
     """The reused passages `found` among `stories` (in the site's order), each with the earlier
-    sentence first, the pairs in that order too."""
+    sentence first, the pairs in that order too. `sentences_of(story)` gives a story's
+    passage_sentences (by default, from its paragraphs; a build keeps them between builds, as
+    a story in a pair needs them every time)."""
     story_at = {story.key: (index, story) for index, story in enumerate(stories)}
     texts: dict[str, list[str]] = {}  # story key -> its passage_sentences, for the stories in pairs
+    sentences_of = sentences_of or (lambda story: passage_sentences(story.body.paragraphs))
 
     def place_and_item(key: str, place: int) -> tuple[tuple[int, int], Item]:
         index, story = story_at[key]
         if key not in texts:
-            texts[key] = passage_sentences(story.body.paragraphs)
+            texts[key] = sentences_of(story)
         return (index, place), Item(story.slug, story.outlet, texts[key][place])
 
     ordered = []
