@@ -70,7 +70,7 @@ class FileMemory:
     """What this process last read from, or wrote to, each file of the build cache, with that
     file's stamp (write.file_stamp) then. A process that builds again and again (serve.py) need
     not read back what it already holds while the file is still the one it read or wrote: at
-    10,000 stories, unpickling the stories' facts and the other caches took a quarter of each
+    10,000 stories, unpickling the stories' facts and the other caches took a seventh of each
     rebuild. A file another process wrote since has another inode (every writer here replaces
     the file) and is read again.
 
@@ -274,10 +274,10 @@ def forget_kept(root: Path, name: str) -> None:
 
 
 class ResultCache:
-    """What a function made of some data (bytes: a line of articles.json, the chart's figure),
-    between builds, under the digest of that data (for a story, StoryView.cache_digest, which
-    covers the story's file, data and code and everything shown beside it). Holds only what the
-    last build used.
+    """What a function made of some data (bytes: a line of articles.json, the chart's figure, the
+    sentences of a story in a reused passage), between builds, under the digest of that data (for
+    a story's line, StoryView.cache_digest, which covers the story's file, data and code and
+    everything shown beside it). Holds only what the last build used.
 
     Kept in SHARDS files by digest, each read when a digest in it is first looked up, and
     written again only when what it holds changed: editing one story rewrites one or two small

@@ -117,8 +117,6 @@ def _once(stories: list, order: dict[str, int], attribute: str) -> list:
             if order[item.other.slug] > order[s.article.slug]]
 
 
-
-
 def _quote_pairs(pairs: list) -> tuple:
     """Shared quotes by the two outlets and the speaker, with how many were reworded."""
     counted, reworded = Counter(), Counter()
