@@ -5,9 +5,9 @@
 copies the project's templates, static files and data files, and writes N stories with realistic
 Indonesian paragraphs, several outlets, dates across 2018-2025, quotes and event mentions. Sentences
 name made-up people and places, as real news does, so that most runs of four words are rare; one
-story in twelve is wire copy, taking two paragraphs and the statement (and its speaker) quoted in a recent story
-(often another outlet's), so that the analysis across stories has shared quotes and reused
-passages to find at every size (at 10,000 stories, about 300 and 2,700).
+story in twelve is wire copy, taking two paragraphs and the statement (and its speaker) quoted in
+a recent story (often another outlet's), so that the analysis across stories has shared quotes and
+reused passages to find at every size (847 and 2,466 among 10,000 stories, 92 and 317 among 1,000).
 """
 from __future__ import annotations
 
