@@ -304,6 +304,10 @@ class ResultCache:
         self.used[number][digest] = made
         return made
 
+    def get_value(self, digest: str, make, value):
+        """As `get`, for what make(value) gives that is not bytes: kept pickled."""
+        return pickle.loads(self.get(digest, partial(_pickled, make), value))
+
     def save(self) -> None:
         for number, used in enumerate(self.used):
             if used and used.keys() == self.previous[number].keys():
@@ -319,6 +323,10 @@ class ResultCache:
     def _name(self, number: int) -> str:
         """The shard's name for load_kept and save_kept."""
         return f"{self.name}/{number:02x}"
+
+
+def _pickled(make, value) -> bytes:
+    return pickle.dumps(make(value), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 class Shared:
@@ -416,7 +424,7 @@ class StoryStore:
         """Key -> facts of the shard's stories; read back only if one of them is `wanted`."""
         path = self._shard(number)
         known = memory.get(path) if memory else None  # (keys, facts by key, or None: not read back)
-        if known is None or known[1] is None and not wanted.isdisjoint(known[0]):
+        if known is None or (known[1] is None and not wanted.isdisjoint(known[0])):
             known = self._read_facts(path, wanted)
         keys, facts = known
         self.stored[number] = keys

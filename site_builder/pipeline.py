@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import pickle
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
@@ -192,8 +191,7 @@ def _render_bodies(items, errors: list[Problem], results: ResultCache | None = N
         if results is None:
             rendered = render_markdown(*source)
         else:
-            rendered = pickle.loads(results.get(value_digest(source, b"prose", stand_ins=False), _pickled_markdown,
-                                                source))
+            rendered = results.get_value(value_digest(source, b"prose", stand_ins=False), _markdown_of, source)
         bodies[item.slug], problems = rendered
         errors.extend(problems)
     return bodies
@@ -205,15 +203,15 @@ def _kept_passage_sentences(results: ResultCache, story: StoryPassages) -> list[
     the 1,221 stories in them into sentences again (loading their paragraphs from the store)
     took 0.7 s of every edit."""
     digest = hashlib.sha256(b"passage sentences\0" + story.key.encode()).hexdigest()
-    return pickle.loads(results.get(digest, _pickled_sentences, story))
+    return results.get_value(digest, _sentences_of, story)
 
 
-def _pickled_sentences(story: StoryPassages) -> bytes:
-    return pickle.dumps(passage_sentences(story.body.paragraphs), protocol=pickle.HIGHEST_PROTOCOL)
+def _sentences_of(story: StoryPassages) -> list[str]:
+    return passage_sentences(story.body.paragraphs)
 
 
-def _pickled_markdown(source: tuple[str, str, int]) -> bytes:
-    return pickle.dumps(render_markdown(*source), protocol=pickle.HIGHEST_PROTOCOL)
+def _markdown_of(source: tuple[str, str, int]):
+    return render_markdown(*source)
 
 
 def _fail_on(problems: list[Problem]) -> None:
