@@ -13,12 +13,12 @@ from site_builder import cache, leftovers
 from site_builder.project import Project
 from site_builder.reporter import Reporter
 from site_builder.stamp import Stamp
-from site_builder.write import Kept, check_output_folder, write_site
+from site_builder.write import SiteWriter, check_output_folder
 
 
 @dataclass(frozen=True)
 class BuildResult:
-    files: dict[str, bytes | Kept]  # URL -> bytes (Kept: as the last build wrote it); the whole site
+    urls: tuple[str, ...]  # of every file of the site, sorted; none when it was up to date
     seconds: float
     changed: int  # files written; the others were left as they were
     rendered: tuple[str, ...]  # pages rendered from templates; the others came from the cache
@@ -37,28 +37,32 @@ def build(project: Project, out: Path, reporter: Reporter, base_url: str | None 
     if earlier_warnings is not None:  # nothing changed since the last build: it stands as it is
         for warning in earlier_warnings:
             reporter.warning(warning)
-        result = BuildResult({}, time.perf_counter() - started, 0, (), ())
+        result = BuildResult((), time.perf_counter() - started, 0, (), ())
         return _report(reporter, result, first_warning, f"{out} is up to date: nothing changed since the last "
                                                          f"build (checked in {result.seconds:.2f} s)")
     from site_builder.pipeline import Caches, cycle_collector_paused, render_site  # Jinja, Markdown, analysis
 
     with cycle_collector_paused():
         caches = Caches.open(project.root, out.resolve(), workers, stamp.content)
+        writer = None
         try:
-            files = render_site(project, reporter, base_url, strict, caches, workers)
-            written = write_site(out, files, project.root / cache.FOLDER / "spare")
+            writer = SiteWriter(out, project.root / cache.FOLDER / "spare")
+            render_site(project, reporter, base_url, strict, caches, workers, into=writer)
+            written = writer.finish()
         except BaseException:
+            if writer is not None:
+                writer.discard()
             caches.close()
             raise
         caches.save(written.stamps)
         stamp.record(reporter.warnings[first_warning:], written.stamps)
-    changed = written.changed
-    result = BuildResult(files, time.perf_counter() - started, changed, tuple(caches.pages.rendered),
+    changed, urls = written.changed, tuple(sorted(written.stamps))
+    result = BuildResult(urls, time.perf_counter() - started, changed, tuple(caches.pages.rendered),
                          tuple(sorted(caches.stories.analysed)))
     leftovers.keep(caches, stamp, written, result)
-    pages = sum(1 for url in files if url.endswith(".html"))
-    return _report(reporter, result, first_warning, f"built {pages} pages ({len(files)} files: {changed} written, "
-                                                     f"{len(files) - changed} unchanged) in {result.seconds:.2f} s "
+    pages = sum(1 for url in urls if url.endswith(".html"))
+    return _report(reporter, result, first_warning, f"built {pages} pages ({len(urls)} files: {changed} written, "
+                                                     f"{len(urls) - changed} unchanged) in {result.seconds:.2f} s "
                                                      f"into {out}")
 
 

@@ -3,7 +3,7 @@
     content/ --load--> raw files --validate--> data files
       --prepare, story by story (stories.py)--> articles, bodies, findings
       --analyse across stories--> shared quotes, reused passages
-      --views/pages--> list of Page --render--> bytes   (build.py writes them, atomically)
+      --views/pages--> list of Page --render--> bytes   (written as they come, swapped in at the end: write.py)
 """
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ from site_builder.stamp import Listing
 from site_builder.stories import PreparedStory, Setting, prepare_stories
 from site_builder.validate import assemble, validate_data
 from site_builder.views import story_views
-from site_builder.write import Kept
+from site_builder.write import Kept, SiteWriter
 
 
 @dataclass
@@ -94,11 +94,20 @@ def reclaim_cycles() -> None:
     gc.collect()
 
 
+class Files(dict):
+    """The site in memory, URL -> bytes (or write.Kept): where render_site puts the files it
+    makes unless it is given a write.SiteWriter, which writes them as they come instead."""
+
+    def add(self, url: str, data: bytes | Kept) -> None:
+        self[url] = data
+
+
 @cycle_collector_paused()
 def render_site(project: Project, reporter: Reporter, base_url: str | None = None, strict: bool = False,
-                caches: Caches | None = None, workers: int = 1) -> dict[str, bytes | Kept]:
+                caches: Caches | None = None, workers: int = 1, into: Files | SiteWriter | None = None):
     """Everything up to the bytes of each file (or write.Kept, for a page the last build wrote as it
-    would be now); raises SiteError listing every problem.
+    would be now), each handed to `into` as it is made; returns `into` (by default, new Files).
+    Raises SiteError listing every problem, once every page was tried.
 
     With `caches`, stories whose file and data did not change since the last build are not
     prepared again, and pages whose template and context did not change are kept from the last
@@ -123,11 +132,15 @@ def render_site(project: Project, reporter: Reporter, base_url: str | None = Non
     if caches:
         caches.pages = PageCache(project.root, caches.out, project.templates,
                                  {"assets": asset_urls, "base_url": content.site.base_url})
-    html, errors = render_pages(project, asset_urls, content.site.base_url, pages, caches.pages if caches else None)
+    into = Files() if into is None else into
+    html, errors = render_pages(project, asset_urls, content.site.base_url, pages, into,
+                                caches.pages if caches else None)
     outputs = [*html, *(f.url for f in data_files), *(f.url for f in asset_files)]
     _fail_on(errors + find_collisions(outputs))
-    leftovers.keep(content, prepared, findings, stories, pages, html)
-    return {**html, **{f.url: f.data for f in data_files + asset_files}}
+    for file in data_files + asset_files:
+        into.add(file.url, file.data)
+    leftovers.keep(content, prepared, findings, stories, pages)
+    return into
 
 
 def load_and_validate(project: Project, reporter: Reporter, base_url: str | None = None, strict: bool = False,

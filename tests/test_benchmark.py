@@ -29,7 +29,7 @@ def test_corpus_is_the_same_for_a_given_size_and_builds_without_a_problem(tmp_pa
     reporter = BufferReporter()
     result = build(Project.at(first), first / "_site", reporter, base_url="https://example.org/bench/", strict=True)
     assert reporter.warnings == []
-    assert sum(1 for url in result.files if url.startswith("stories/")) == 30
+    assert sum(1 for url in result.urls if url.startswith("stories/")) == 30
 
 
 def test_benchmark_runs_every_measurement_and_checks_the_rebuilt_site(tmp_path):

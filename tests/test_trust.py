@@ -226,6 +226,34 @@ def test_a_spare_or_output_changed_by_hand_is_put_right(tmp_path):
     assert _tree(out) == three
 
 
+@pytest.mark.parametrize("with_spare", [True, False])
+def test_the_writer_writes_each_changed_file_as_it_comes_and_swaps_them_in_at_the_end(tmp_path, with_spare):
+    from site_builder.write import SiteWriter, write_site
+
+    out, spare = tmp_path / "_site", (tmp_path / ".site-cache" / "spare" if with_spare else None)
+    one, two, three = _sites()
+    write_site(out, one, spare)
+    write_site(out, two, spare)
+    writer = SiteWriter(out, spare)
+    assert (writer.folder == spare) is with_spare
+    writer.add("a.html", b"a3")  # changed: on disk at once, beside the output
+    assert (writer.folder / "a.html").read_bytes() == b"a3" and _tree(out) == two
+    for url, data in three.items():
+        if url != "a.html":
+            writer.add(url, data)
+    assert (writer.folder / "e/z.html").read_bytes() == b"z3" and _tree(out) == two
+    writer.finish()
+    assert _tree(out) == three
+
+    writer = SiteWriter(out, spare)  # a build that fails after writing some files
+    writer.add("a.html", b"never")
+    writer.discard()
+    assert _tree(out) == three
+    assert sorted(p.name for p in tmp_path.iterdir()) == ([".site-cache", "_site"] if with_spare else ["_site"])
+    write_site(out, one, spare)
+    assert _tree(out) == one
+
+
 def test_without_a_one_step_exchange_the_site_is_still_swapped_in_whole(tmp_path, monkeypatch):
     from site_builder import write
 
