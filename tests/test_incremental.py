@@ -144,7 +144,7 @@ def test_a_build_with_nothing_changed_stops_at_the_stamp_and_repeats_its_warning
     project = make_site()
     out = project.root / "_site"
     age(project)
-    first = build(project, out, BufferReporter())
+    build(project, out, BufferReporter())
     reporter = BufferReporter()
     again = build(project, out, reporter)
     assert again.urls == () and again.changed == 0 and again.rendered == ()
@@ -546,7 +546,7 @@ def test_a_story_file_the_store_lost_is_read_when_its_work_is_needed(make_site, 
     project = make_site()
     out = project.root / "_site"
     age(project)
-    first = build(project, out, BufferReporter())
+    build(project, out, BufferReporter())
     shutil.rmtree(project.root / FOLDER / "stories")
     (out / "index.html").write_text("broken by hand")
     read = _files_read(monkeypatch)
