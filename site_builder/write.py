@@ -1,6 +1,8 @@
 """Write the built site atomically: into a folder beside the output, then swap it in.
 
-A failed or killed build leaves the previous output exactly as it was.
+A failed or killed build leaves the previous output exactly as it was. Files are written into
+that folder as the build makes them (SiteWriter), so that it need not hold the whole site in
+memory; the swap comes once every file is there.
 
 The folder swapped in is a fresh one, or, where the system can exchange two folders in one step
 (Linux), a spare: the site before the last, kept in the build cache after the last swap. The
