@@ -104,7 +104,8 @@ class Files(dict):
 
 @cycle_collector_paused()
 def render_site(project: Project, reporter: Reporter, base_url: str | None = None, strict: bool = False,
-                caches: Caches | None = None, workers: int = 1, into: Files | SiteWriter | None = None):
+                caches: Caches | None = None, workers: int = 1,
+                into: Files | SiteWriter | None = None) -> Files | SiteWriter:
     """Everything up to the bytes of each file (or write.Kept, for a page the last build wrote as it
     would be now), each handed to `into` as it is made; returns `into` (by default, new Files).
     Raises SiteError listing every problem, once every page was tried.

@@ -85,7 +85,7 @@ def render_pages(project: Project, asset_urls: dict[str, str], base_url: str, pa
             into.add(page.url, data)
             urls.append(page.url)
             if cache:
-                cache.put(page.url, key)
+                cache.put(page.url, key, data)
     return urls, _unique(problems)
 
 

@@ -58,6 +58,33 @@ def test_editing_one_story_rerenders_it_and_the_pages_that_aggregate_it(make_sit
     assert "stories/kim-sinis.html" not in untouched
 
 
+def restore_as_a_cache_does(*folders: Path) -> None:
+    """Each folder copied and put back in its place, as actions/cache restores it in CI: the same
+    bytes and modification times, other inodes."""
+    import shutil
+
+    for folder in folders:
+        copy = folder.with_name(folder.name + ".restored")
+        shutil.copytree(folder, copy)
+        shutil.rmtree(folder)
+        copy.rename(folder)
+
+
+def test_a_site_restored_from_a_cache_keeps_its_pages_unless_their_bytes_changed(make_site):
+    from site_builder.cache import FOLDER
+
+    project = make_site()
+    out = project.root / "_site"
+    build(project, out, BufferReporter())
+    restore_as_a_cache_does(out, project.root / FOLDER)
+    (out / "metodologi.html").write_bytes((out / "metodologi.html").read_bytes().replace(b"</h1>", b"!</h1>"))
+    add_a_paragraph(project)
+    result = build(project, out, BufferReporter())
+    assert sorted(result.rendered) == ["archive/2024.html", "index.html", "metodologi.html", "outlets.html",
+                                       "stories/kim-sinis.html", "timeline.html"]  # the edited one's, and the one changed
+    assert on_disk(out) == render_site(project, BufferReporter())
+
+
 def test_every_incremental_build_equals_a_clean_build(make_site):
     project = make_site()
     out = project.root / "_site"

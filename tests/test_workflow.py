@@ -43,9 +43,9 @@ def test_workflow_builds_tests_and_deploys_with_minimal_permissions():
     assert steps["Run the tests"]["run"] == "bash .ci/run"
     assert "--base-url" in steps["Build the site"]["run"]
     names = [s.get("name") for s in build["steps"]]
-    kept = steps["Keep the build cache between runs"]
-    assert kept["uses"].startswith("actions/cache@") and kept["with"]["path"] == ".site-cache"
-    assert names.index("Keep the build cache between runs") < names.index("Build the site")
+    kept = steps["Keep the build cache and the last site between runs"]
+    assert kept["uses"].startswith("actions/cache@") and kept["with"]["path"].split() == [".site-cache", "_site"]
+    assert names.index("Keep the build cache and the last site between runs") < names.index("Build the site")
     assert steps["Upload the site"]["with"]["path"] == "_site"
     uses = [s["uses"] for job in flow["jobs"].values() for s in job["steps"] if "uses" in s]
     assert all("@" in u and len(u.split("@")[1].split()[0]) == 40 for u in uses)  # pinned to commits

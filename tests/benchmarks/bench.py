@@ -3,9 +3,10 @@
     python tests/benchmarks/bench.py --sizes 100 1000 10000 --repeat 3 [--lighthouse]
 
 For each size it times, in new processes, a cold full build, a rebuild with no change, a rebuild after
-editing one story, one after adding a story and one after editing a story with the last site removed
-(as in CI, where the build cache is restored but not the output), and edits rebuilt by the preview
-server's process (serving.py), each repeated and reported as median (min-max), with
+editing one story, one after adding a story, one after editing a story with the last site removed
+(as in CI when the Actions cache held the build cache only), edits rebuilt by the preview server's
+process (serving.py), and an edit after the site and the build cache were restored as the Actions
+cache does (.github/workflows/pages.yml), each repeated and reported as median (min-max), with
 peak memory (proportional set size of the build's processes together); then checks that the site after those rebuilds is byte-identical to a clean build.
 Hugo (Debian package `hugo`) and Pelican (PyPI: `pelican markdown`) build the same stories when they
 are installed; our time is printed as a ratio to theirs. It also times a cold build of the project's
@@ -103,6 +104,16 @@ def measure(label: str, action, repeat: int) -> dict:
             "rss": max(r for _, r in runs)}
 
 
+def restore_as_tar_does(root: Path, folders: list[str]) -> None:
+    """The folders packed in a tar archive, removed and unpacked again."""
+    with tempfile.TemporaryDirectory() as work:
+        archive = os.path.join(work, "cache.tar")
+        subprocess.run(["tar", "-C", str(root), "-cf", archive, *folders], check=True)
+        for folder in folders:
+            shutil.rmtree(root / folder)
+        subprocess.run(["tar", "-C", str(root), "-xf", archive], check=True)
+
+
 def same_trees(a: Path, b: Path) -> bool:
     left = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
     right = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
@@ -126,9 +137,15 @@ def our_suite(root: Path, count: int, repeat: int) -> list[dict]:
         return ours(root)
 
     def edit_without_output(i):
-        """As in CI (.github/workflows/pages.yml): the build cache restored, the last site not."""
+        """As in CI when the Actions cache held the build cache but not the last site."""
         shutil.rmtree(root / "_site")
         return edit(repeat + i)
+
+    def edit_after_restore(i):
+        """As in CI (.github/workflows/pages.yml): the build cache and the last site restored from
+        the Actions cache, which is a tar archive: the same bytes, times and hard links, other inodes."""
+        restore_as_tar_does(root, ["_site", ".site-cache"])
+        return edit(2 * repeat + i)
 
     results = [measure("cold full build", cold, repeat)]
     results.append(measure("no change", lambda _: ours(root), repeat))
@@ -136,6 +153,7 @@ def our_suite(root: Path, count: int, repeat: int) -> list[dict]:
     results.append(measure("add one story", add, repeat))
     results.append(measure("edit, no _site (CI)", edit_without_output, repeat))
     results.append(edits_while_serving(root, repeat))
+    results.append(measure("edit, restored (CI)", edit_after_restore, repeat))
     ours(root, "--out", str(root / "clean-build"), "--clean")
     identical = same_trees(root / "_site", root / "clean-build")
     print(f"  {count} stories: after the rebuilds, _site is {'byte-identical to' if identical else 'DIFFERENT from'} "
@@ -287,7 +305,8 @@ def main() -> None:
             print(f"  ours / {name}: {cold / r['median']:.2f}")
         print(f"  no change / cold: {results[1]['median'] / cold:.1%}   edit one / cold: {results[2]['median'] / cold:.1%}   "
               f"add one / cold: {results[3]['median'] / cold:.1%}   edit without _site / cold: {results[4]['median'] / cold:.1%}   "
-              f"edit while serving / cold: {results[5]['median'] / cold:.1%}")
+              f"edit while serving / cold: {results[5]['median'] / cold:.1%}   "
+              f"edit restored / cold: {results[6]['median'] / cold:.1%}")
     sizes = sorted(per_story)
     if len(sizes) > 1:
         print(f"\nms per story, {sizes[-1]} vs {sizes[-2]}: {per_story[sizes[-1]] / per_story[sizes[-2]]:.2f}x")
