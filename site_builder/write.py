@@ -18,6 +18,7 @@ import shutil
 import sys
 import tempfile
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from site_builder import urls
@@ -150,16 +151,11 @@ class SiteWriter:
 
     def _write(self, url: str, data: bytes | Kept) -> FileStamp:
         target = os.path.join(self.folder, url)
-        parent = _make_parent(target, self.made)
+        _make_parent(target, self.made)
         source = f"{self.out}/{url}"
         if self.held is None:
             return _write(target, data, source)
-        staged = os.path.join(parent, f".{os.path.basename(target)}.new")
-        if os.path.lexists(staged):
-            os.unlink(staged)
-        stamp = _write(staged, data, source)
-        os.replace(staged, target)  # replaces the name, not the content: the output's file is untouched
-        return stamp
+        return _in_place_of(target, lambda staged: _write(staged, data, source))
 
     def _link_unchanged(self) -> None:
         """The files that stay, from the output: links (the same inode), unless the spare has them."""
@@ -167,19 +163,15 @@ class SiteWriter:
             if self.held is not None and self.held.get(url) == stamp[1]:
                 continue  # already the output's own file: both names lead to one inode
             target = os.path.join(self.folder, url)
-            parent = _make_parent(target, self.made)
+            _make_parent(target, self.made)
             source = f"{self.out}/{url}"
-            if self.held is None:
-                try:
-                    os.link(source, target)  # the link has the stamp of the file it links to
-                except OSError:  # no hard links here (another file system): write the bytes instead
-                    self.unchanged[url] = _write(target, Kept(url), source)
+            if self.held is not None:
+                _in_place_of(target, partial(os.link, source))
                 continue
-            staged = os.path.join(parent, f".{os.path.basename(target)}.new")
-            if os.path.lexists(staged):
-                os.unlink(staged)
-            os.link(source, staged)
-            os.replace(staged, target)
+            try:
+                os.link(source, target)  # the link has the stamp of the file it links to
+            except OSError:  # no hard links here (another file system): write the bytes instead
+                self.unchanged[url] = _write(target, Kept(url), source)
 
     def _remove_others(self, urls) -> None:
         """Removes from the spare the files the new site does not have, and folders left empty."""
@@ -250,6 +242,18 @@ def _checked(url: str) -> str:
     if not url or url[0] == "/" or "\\" in url or ".." in url and ".." in url.split("/"):
         raise SiteError(f"refusing to write {url!r}: it is outside the output folder")
     return url
+
+
+def _in_place_of(target: str, make):
+    """make(name) makes a file under a name beside `target`, which then takes the name `target`:
+    in the spare, that replaces the name, not the content (the output's file, which the spare's
+    may be, is untouched). What make gives."""
+    staged = os.path.join(os.path.dirname(target), f".{os.path.basename(target)}.new")
+    if os.path.lexists(staged):
+        os.unlink(staged)
+    made = make(staged)
+    os.replace(staged, target)
+    return made
 
 
 def _make_parent(target: str, made: set[str]) -> str:
