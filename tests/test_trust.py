@@ -254,6 +254,24 @@ def test_the_writer_writes_each_changed_file_as_it_comes_and_swaps_them_in_at_th
     assert _tree(out) == one
 
 
+def test_a_spare_that_cannot_take_a_file_gives_way_to_a_fresh_folder(tmp_path):
+    from site_builder.write import write_site
+
+    out, spare = tmp_path / "_site", tmp_path / ".site-cache" / "spare"
+    one, two, three = _sites()
+    write_site(out, one, spare)
+    write_site(out, two, spare)
+    (spare / "a.html").unlink()
+    (spare / "a.html").mkdir()  # where a changed file goes: it cannot replace a folder
+    (spare / "a.html" / "inside.html").write_bytes(b"by hand")
+    (spare / "e").write_bytes(b"a file where a folder goes")
+    written = write_site(out, three, spare)
+    assert _tree(out) == three and written.changed == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site-cache", "_site"]  # no folder left behind
+    write_site(out, one, spare)
+    assert _tree(out) == one
+
+
 def test_without_a_one_step_exchange_the_site_is_still_swapped_in_whole(tmp_path, monkeypatch):
     from site_builder import write
 
