@@ -180,6 +180,18 @@ def _sites():
     return one, two, three
 
 
+def _after_two_sites(tmp_path, with_spare: bool = True):
+    """The output folder and its spare (None without) once the first two of _sites were written
+    there; the three sites."""
+    from site_builder.write import write_site
+
+    out, spare = tmp_path / "_site", (tmp_path / ".site-cache" / "spare" if with_spare else None)
+    sites = _sites()
+    for site in sites[:2]:
+        write_site(out, site, spare)
+    return out, spare, sites
+
+
 def test_the_spare_site_is_brought_up_to_date_touching_only_what_differs(tmp_path, monkeypatch):
     import os
 
@@ -210,10 +222,7 @@ def test_the_spare_site_is_brought_up_to_date_touching_only_what_differs(tmp_pat
 def test_a_spare_or_output_changed_by_hand_is_put_right(tmp_path):
     from site_builder.write import write_site
 
-    out, spare = tmp_path / "_site", tmp_path / ".site-cache" / "spare"
-    one, two, three = _sites()
-    write_site(out, one, spare)
-    write_site(out, two, spare)
+    out, spare, (one, two, three) = _after_two_sites(tmp_path)
     (spare / "a.html").unlink()
     (spare / "a.html").write_bytes(b"by hand")
     (spare / "extra.html").write_bytes(b"not in any site")
@@ -230,10 +239,7 @@ def test_a_spare_or_output_changed_by_hand_is_put_right(tmp_path):
 def test_the_writer_writes_each_changed_file_as_it_comes_and_swaps_them_in_at_the_end(tmp_path, with_spare):
     from site_builder.write import SiteWriter, write_site
 
-    out, spare = tmp_path / "_site", (tmp_path / ".site-cache" / "spare" if with_spare else None)
-    one, two, three = _sites()
-    write_site(out, one, spare)
-    write_site(out, two, spare)
+    out, spare, (one, two, three) = _after_two_sites(tmp_path, with_spare)
     writer = SiteWriter(out, spare)
     assert (writer.folder == spare) is with_spare
     writer.add("a.html", b"a3")  # changed: on disk at once, beside the output
@@ -257,10 +263,7 @@ def test_the_writer_writes_each_changed_file_as_it_comes_and_swaps_them_in_at_th
 def test_a_spare_that_cannot_take_a_file_gives_way_to_a_fresh_folder(tmp_path):
     from site_builder.write import write_site
 
-    out, spare = tmp_path / "_site", tmp_path / ".site-cache" / "spare"
-    one, two, three = _sites()
-    write_site(out, one, spare)
-    write_site(out, two, spare)
+    out, spare, (one, two, three) = _after_two_sites(tmp_path)
     (spare / "a.html").unlink()
     (spare / "a.html").mkdir()  # where a changed file goes: it cannot replace a folder
     (spare / "a.html" / "inside.html").write_bytes(b"by hand")
