@@ -18,6 +18,7 @@ from site_builder import fields, leftovers
 from site_builder.analysis import analyse
 from site_builder.assets import hashed_assets
 from site_builder.analysis.passages import StoryPassages, passage_sentences
+from site_builder.analysis.shared import Item, Pair, shared_quote_places, shared_quotes
 from site_builder.cache import PageCache, ResultCache, StoryStore, load_kept, save_kept, value_digest
 from site_builder.errors import Problem, SiteError
 from site_builder.load import RawContent, Reads, load_content
@@ -125,7 +126,8 @@ def render_site(project: Project, reporter: Reporter, base_url: str | None = Non
     asset_urls, asset_files = hashed_assets(project.static)
     findings = analyse(content.articles, {slug: p.findings for slug, p in prepared.items()},
                        partial(passages.reused_passages, [article.slug for article in content.articles],
-                               partial(_kept_passage_sentences, caches.results) if caches else None))
+                               partial(_kept_passage_sentences, caches.results) if caches else None),
+                       partial(_kept_shared_quotes, caches.results) if caches else shared_quotes)
     stories = story_views(content.articles, content.outlets, {slug: p.body for slug, p in prepared.items()},
                           findings, {slug: p.key for slug, p in prepared.items()})
     pages, data_files = plan_site(content, stories, prose_bodies, caches.results if caches else None)
@@ -218,6 +220,23 @@ def _kept_passage_sentences(results: ResultCache, story: StoryPassages) -> list[
     took 0.7 s of every edit."""
     digest = hashlib.sha256(b"passage sentences\0" + story.key.encode()).hexdigest()
     return results.get_value(digest, _sentences_of, story)
+
+
+def _kept_shared_quotes(results: ResultCache, items: list[Item], item_shingles: list[bytes]) -> list[Pair]:
+    """shared_quotes, kept in `results` under a digest of every statement (its story, outlet, text
+    and speaker) for as long as they are the same: most edits leave the quotes alone, and at
+    10,000 stories looking for them again took 0.08 s of every edit. Speakers count only as equal
+    or not (shared_quote_places), so each stands in as the order it first came in."""
+    speakers: dict = {None: 0}
+    described = [(item.story, item.outlet, item.text, speakers.setdefault(item.extra, len(speakers)))
+                 for item in items]
+    digest = value_digest(described, b"shared quotes", stand_ins=False)
+    places = results.get_value(digest, _shared_quote_places, (items, item_shingles))
+    return [Pair(items[i], items[j], similarity) for i, j, similarity in places]
+
+
+def _shared_quote_places(work: tuple[list[Item], list[bytes]]) -> list[tuple[int, int, float]]:
+    return shared_quote_places(*work)
 
 
 def _sentences_of(story: StoryPassages) -> list[str]:

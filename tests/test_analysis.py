@@ -173,6 +173,13 @@ def test_word_diff_marks_only_changed_words():
     assert [w for w, changed in right if changed] == ["tidak"]
 
 
+def test_word_diff_of_the_same_words_marks_none():
+    text = "Kami akan terus, (tentu saja) memperkuat pertahanan."
+    assert word_diff(text, text) == ([(w, False) for w in text.split()],) * 2
+    left, right = word_diff("Kami akan  terus", "kami akan terus.")  # alike once lowered and stripped
+    assert [changed for _, changed in left + right] == [False] * 6
+
+
 def test_adding_an_article_updates_findings_that_depend_on_it(make_site):
     people = ("people:\n  - {id: kim, name: Kim Jong Un, aliases: [Kim Jong Un, Kim], role: Pemimpin, side: DPRK}\n"
               "reporting_verbs: [kata]\nintroducing: [menurut]\n")

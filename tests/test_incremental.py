@@ -454,6 +454,41 @@ def test_the_sentences_of_stories_in_reused_passages_are_kept_not_split_again(ma
     assert on_disk(out) == render_site(project, BufferReporter())
 
 
+def _shared_quotes(out: Path, slug: str) -> list[str]:
+    records = {r["slug"]: r for r in json.loads((out / "data/articles.json").read_bytes())}
+    return [q["story"] for q in records[slug]["shared_quotes"]]
+
+
+def test_shared_quotes_are_looked_for_again_only_when_a_statement_changed(make_site, monkeypatch):
+    from site_builder import pipeline
+
+    people = ("people:\n  - {id: kim, name: Kim Jong Un, aliases: [Kim], role: Pemimpin, side: DPRK}\n"
+              "  - {id: trump, name: Donald Trump, aliases: [Trump], role: Presiden, side: US}\n"
+              "reporting_verbs: [kata]\nintroducing: [menurut]\n")
+    quote = '"Kami tidak akan pernah menyerahkan senjata nuklir kami," kata Kim.\n'
+    project = make_site({"content/people.yaml": people,
+                         "content/articles/a.md": "---\ntitle: A\noutlet: tempo\npublished: 2024-01-01\n---\n" + quote,
+                         "content/articles/b.md": "---\ntitle: B\noutlet: kompas-tv\npublished: 2024-01-02\n---\n" + quote})
+    out = project.root / "_site"
+    looked = []
+    original = pipeline.shared_quote_places
+    monkeypatch.setattr(pipeline, "shared_quote_places", lambda *work: looked.append(1) or original(*work))
+    build(project, out, BufferReporter())
+    assert len(looked) == 1 and _shared_quotes(out, "a") == ["b"]
+    add_a_paragraph(project, "a")  # its statement stays as it was
+    build(project, out, BufferReporter())
+    assert len(looked) == 1 and _shared_quotes(out, "a") == ["b"]
+    assert on_disk(out) == render_site(project, BufferReporter())
+    story = project.content / "articles" / "b.md"
+    story.write_text(story.read_text().replace("kata Kim", "kata Trump"))  # the same words, another speaker
+    build(project, out, BufferReporter())
+    assert len(looked) == 2 and _shared_quotes(out, "a") == []
+    story.write_text(story.read_text().replace("kata Trump", "kata Kim").replace("nuklir kami", "nuklirnya"))
+    build(project, out, BufferReporter())
+    assert len(looked) == 3 and _shared_quotes(out, "a") == ["b"]
+    assert on_disk(out) == render_site(project, BufferReporter())
+
+
 def test_the_passage_index_kept_beside_the_build_is_saved_for_the_next_one(make_site):
     from site_builder.analysis.passage_index import PassageIndex
     from site_builder.cache import load_kept

@@ -83,13 +83,14 @@ class SiteFindings:
     reused_passages: tuple  # shared.Pair of sentence Items, across outlets
 
 
-def analyse(articles, findings: dict, reused_passages) -> SiteFindings:
+def analyse(articles, findings: dict, reused_passages, find_shared_quotes=shared_quotes) -> SiteFindings:
     """What stories of different outlets share. `findings` (slug -> StoryFindings) come from
     each story's own analysis (stories.py); reused_passages() gives those of passages.PassageIndex,
     asked for once the shared quotes are found: the index may be at work in a process of its own
-    (passage_keeper.py), and has that much longer to answer."""
+    (passage_keeper.py), and has that much longer to answer. `find_shared_quotes`, given each
+    statement as a shared.Item and its packed shingles, finds the shared quotes (or remembers
+    them: pipeline.py)."""
     statements = [(a, q) for a in articles for q in findings[a.slug].statements]
     quote_items = [Item(a.slug, a.outlet, q.text, q.speaker) for a, q in statements]
-    quote_shingles = [memoryview(q.shingles).cast("q") for _, q in statements]
-    quotes = tuple(shared_quotes(quote_items, quote_shingles))
+    quotes = tuple(find_shared_quotes(quote_items, [q.shingles for _, q in statements]))
     return SiteFindings(findings, quotes, tuple(reused_passages()))

@@ -97,24 +97,34 @@ def packed(shingles: set[int]) -> bytes:
 
 def shared_quotes(items: list[Item], item_shingles: list | None = None) -> list[Pair]:
     """The same statement in stories of different outlets, even where the wording differs.
-    `item_shingles`: each quote's shingles of QUOTE_SHINGLE_SIZE words, where already at hand."""
+    `item_shingles`: each quote's shingles of QUOTE_SHINGLE_SIZE words, packed (packed_shingles),
+    where already at hand."""
+    return [Pair(items[i], items[j], similarity) for i, j, similarity in shared_quote_places(items, item_shingles)]
+
+
+def shared_quote_places(items: list[Item], item_shingles: list | None = None) -> list[tuple[int, int, float]]:
+    """shared_quotes, as the places of the two items of each pair in `items`, and their similarity."""
     if item_shingles is None:
-        item_shingles = [shingle_hashes(item.text, QUOTE_SHINGLE_SIZE) for item in items]
+        numbers = [shingle_hashes(item.text, QUOTE_SHINGLE_SIZE) for item in items]
+    else:
+        numbers = [memoryview(packed).cast("q") for packed in item_shingles]
     pairs = []
-    for (i, j), _ in sorted(candidate_pairs(items, item_shingles).items()):
+    for (i, j), _ in sorted(candidate_pairs(items, numbers).items()):
         a, b = items[i], items[j]
         if a.extra and b.extra and a.extra != b.extra:
             continue  # different speakers
         wa, wb = set(words(a.text)), set(words(b.text))
         similarity = len(wa & wb) / len(wa | wb)
         if similarity >= QUOTE_SIMILARITY:
-            pairs.append(Pair(a, b, round(similarity, 2)))
+            pairs.append((i, j, round(similarity, 2)))
     return pairs
 
 
 def word_diff(a: str, b: str) -> tuple[list[tuple[str, bool]], list[tuple[str, bool]]]:
     """Each side's words, flagged True where they differ from the other side."""
     left, right = a.split(), b.split()
+    if left == right:  # most shared quotes (682 of 847 pairs at 10,000 stories): nothing to match
+        return [(w, False) for w in left], [(w, False) for w in right]
     matcher = difflib.SequenceMatcher(a=[w.lower().strip(",.()") for w in left],
                                       b=[w.lower().strip(",.()") for w in right], autojunk=False)
     marked_left = [(w, True) for w in left]
