@@ -61,13 +61,18 @@ class StoryView:
     @cached_property
     def cache_digest(self) -> str | None:
         """Stands for the whole view in page cache keys (cache.PageCache): the source key covers
-        article, body and findings; the rest is hashed as it is, the outlet and the links as the
-        dicts of their fields (`vars`): twice as quick to pickle as the dataclasses, and as
-        faithful, since each has its own place in the tuple."""
+        article, body and findings; the rest is hashed as it is, the outlet as the dict of its
+        fields (`vars`), the links, shared quotes and reused passages as tuples of theirs: pickled
+        in half the time of the dataclasses (at 10,000 stories, 0.17 s of every build went into
+        these digests), and as faithful, since each has its own place in the tuple."""
         if not self.source_key:
             return None
         rest = (vars(self.outlet), self.url, _fields(self.previous), _fields(self.next),
-                [vars(link) for link in self.related], self.shared_quotes, self.reused_passages)
+                [_fields(link) for link in self.related],
+                [(_fields(q.other), q.speaker and vars(q.speaker), q.mine, q.theirs, q.similarity)
+                 for q in self.shared_quotes],
+                [(_fields(p.other), p.mine, p.theirs, p.similarity, p.first, p.days_apart)
+                 for p in self.reused_passages])
         return value_digest(rest, self.source_key.encode(), stand_ins=False)
 
     @property
@@ -92,8 +97,8 @@ class StoryView:
         return dates.short_id(self.article.published)
 
 
-def _fields(link: StoryLink | None) -> dict | None:
-    return vars(link) if link is not None else None
+def _fields(link: StoryLink | None) -> tuple | None:
+    return tuple(vars(link).values()) if link is not None else None
 
 
 def story_views(articles, outlets, bodies, findings: SiteFindings, source_keys=None) -> list[StoryView]:

@@ -127,7 +127,7 @@ def test_value_digest_is_the_same_whatever_was_digested_before():
 def test_a_story_views_digest_follows_every_field_of_its_outlet_links_and_what_it_shares():
     from dataclasses import fields as fields_of, replace
 
-    from site_builder.models import Outlet
+    from site_builder.models import Outlet, Person
     from site_builder.views import ReusedPassage, SharedQuote, StoryLink, StoryView
 
     def link(slug: str) -> StoryLink:
@@ -148,10 +148,17 @@ def test_a_story_views_digest_follows_every_field_of_its_outlet_links_and_what_i
         changed += [replace(view, **{place: replace(getattr(view, place), **{f.name: "x"})})
                     for f in fields_of(StoryLink)]
     changed += [replace(view, related=(replace(link("d"), **{f.name: "x"}), link("e"))) for f in fields_of(StoryLink)]
-    quote = SharedQuote(link("d"), None, [("Kami", False)], [("Kami", True)], 0.5)
+    speaker = Person("kim", "Kim Jong Un", ("Kim",), "Pemimpin", "DPRK")
+    quote = SharedQuote(link("d"), speaker, [("Kami", False)], [("Kami", True)], 0.5)
     passage = ReusedPassage(link("d"), "Kalimat ini.", "Kalimat itu.", 0.6, "Tempo", 2)
-    changed += [replace(view, shared_quotes=(quote,)), replace(view, shared_quotes=(replace(quote, similarity=0.6),)),
-                replace(view, reused_passages=(passage,)), replace(view, reused_passages=(replace(passage, days_apart=3),))]
+    changed += [replace(view, shared_quotes=(quote,)), replace(view, reused_passages=(passage,))]
+    other = {"other": link("x"), "speaker": replace(speaker, side="US"), "mine": [("Kami", True)],
+             "theirs": [("Kita", True)], "similarity": 0.7, "first": "Kompas TV", "days_apart": 3}
+    for shared, kind in ((quote, "shared_quotes"), (passage, "reused_passages")):
+        changed += [replace(view, **{kind: (replace(shared, **{f.name: other.get(f.name, "x")}),)})
+                    for f in fields_of(shared)]
+        changed += [replace(view, **{kind: (replace(shared, other=replace(link("d"), **{f.name: "x"})),)})
+                    for f in fields_of(StoryLink)]
     digests = [v.cache_digest for v in changed]
     assert view.cache_digest not in digests and len(set(digests)) == len(digests)
 
