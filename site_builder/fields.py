@@ -45,7 +45,13 @@ def published(value):
         return None, f"{_show(value)} is not a date; {hint}"
     if moment.tzinfo is None:
         return None, f"{_show(value)} has no UTC offset; add one, e.g. {value}+07:00 for WIB"
-    return moment, None
+    return moment.replace(tzinfo=_ZONES.setdefault(moment.utcoffset(), moment.tzinfo)), None
+
+
+# One time zone object for each UTC offset, which the stories' dates share: pickled, a shard of the
+# story store then holds each once instead of once a story (at 10,000 stories, a third of the time
+# their front matter took to load was spent making 10,000 equal time zones).
+_ZONES: dict = {}
 
 
 def slug(value):

@@ -27,6 +27,15 @@ def test_indonesian_long_date(value, expected):
     assert dates.long_id(moment) == expected
 
 
+def test_dates_with_the_same_offset_share_one_time_zone_and_keep_their_moment():
+    first, _ = fields.published("2024-11-23T16:05:00+07:00")
+    second, _ = fields.published("2019-06-30T09:00:00+07:00")
+    other, _ = fields.published("2019-06-30T09:00:00+09:00")
+    assert first.tzinfo is second.tzinfo and other.tzinfo is not first.tzinfo
+    assert [m.isoformat() for m in (first, second, other)] == [
+        "2024-11-23T16:05:00+07:00", "2019-06-30T09:00:00+07:00", "2019-06-30T09:00:00+09:00"]
+
+
 def test_date_alone_sorts_as_start_of_day_in_wib():
     assert dates.iso_full(date(2020, 12, 10)) == "2020-12-10T00:00:00+07:00"
     assert dates.short_id(date(2020, 12, 10)) == "10 Des 2020"
