@@ -10,6 +10,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from site_builder.errors import Problem
 from site_builder.project import Project
@@ -23,10 +24,10 @@ class RawFile:
     text: str
 
 
-@dataclass(frozen=True)
-class StoryFile:
+class StoryFile(NamedTuple):
     """A story's file as this build found it. `text` is None where the file is the one the last
-    build read (`Reads`): it is read only if the story store lost what was made of it."""
+    build read (`Reads`): it is read only if the story store lost what was made of it. A tuple,
+    as a build at 10,000 stories finds 10,000 of them."""
     path: str  # as shown to the user, relative to the project root
     location: str  # on disk
     stamp: FileStamp | None  # taken before the file was read; None for text not read from disk

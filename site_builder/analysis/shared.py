@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
+from typing import NamedTuple
 
 COMMON = 50
 QUOTE_SIMILARITY = 0.5  # Jaccard of the two quotes' word sets
@@ -21,8 +22,8 @@ QUOTE_SHINGLE_SIZE = 2
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(NamedTuple):
+    """A quote or sentence of a story; a tuple, as 10,000 are made every build at 10,000 stories."""
     story: str  # slug
     outlet: str
     text: str
