@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 
 PARALLEL_FROM = 200  # less work than this (items, or the `size` they hold) is quicker here than in a new pool
 
@@ -21,6 +19,9 @@ def map_in_order(function, items, workers: int, initializer, initargs: tuple, si
     if workers <= 1 or (len(items) if size is None else size) < PARALLEL_FROM:
         yield from _here(function, items, initializer, initargs)
         return
+    from concurrent.futures import ProcessPoolExecutor  # here: an edit rebuild needs no pool, nor the
+    from concurrent.futures.process import BrokenProcessPool  # 6 ms its import took (logging with it)
+
     chunk = max(1, len(items) // (workers * 8))
     done = 0
     try:

@@ -357,6 +357,22 @@ def test_a_rebuild_needs_the_markdown_parser_only_for_bodies_that_changed_and_ha
     assert (out / "metodologi.html").read_bytes() == first and b"<h2" in first and b'href="data/articles.json"' in first
 
 
+def test_an_edit_rebuild_imports_neither_the_process_pool_nor_plotly_nor_numpy(make_site):
+    """What it needs not: the pool (one story to prepare), the chart's library (the figure is
+    kept) and the passage index's (worked on in a process of its own with two workers)."""
+    import subprocess
+    import sys
+
+    project = make_site()
+    command = ("import sys; from site_builder.cli import main; "
+               f"main(['build', '--project', {str(project.root)!r}, '--quiet', '--workers', '2']); "
+               "print(sorted(m for m in ('concurrent.futures', 'plotly', 'numpy') if m in sys.modules))")
+    subprocess.run([sys.executable, "-c", command], check=True, capture_output=True)
+    add_a_paragraph(project)
+    done = subprocess.run([sys.executable, "-c", command], check=True, capture_output=True, text=True)
+    assert done.stdout.strip() == "[]"
+
+
 def test_templates_compiled_once_are_reused_and_their_errors_still_name_the_line(make_site, monkeypatch, capsys):
     project = make_site()
     out = project.root / "_site"
