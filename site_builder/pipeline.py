@@ -191,6 +191,8 @@ def validate_content(raw: RawContent, store: StoryStore | None = None, workers: 
     if passages and not errors:  # the index comes up to date while the checks across files run
         passages.ask([StoryPassages(story.key, story.article.slug, story.article.outlet, story.body, story.passages)
                       for story in prepared if story.article])
+    if store:  # once the index has its question: an edit's answer took longer than the build took to ask
+        store.save()
     content, invalid = assemble(raw, data, articles)
     errors.extend(invalid)
     if errors:

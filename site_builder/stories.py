@@ -109,7 +109,7 @@ def prepare_stories(files: tuple[StoryFile, ...], setting: Setting, store=None,
     setting's people, places, sources and events instead of copies of them (cache.Shared), in
     two parts (stored.py): a story from the store loads its rest only when that is asked for.
     The stories to prepare go to the workers a store shard at a time, so that the facts of a
-    shard's new stories come back as one pickle (cache.StoryStore)."""
+    shard's new stories come back as one pickle (cache.StoryStore). The caller saves the store."""
     keys = story_keys(files, setting)
     shared = setting.shared()
     prepared: list = [None] * len(keys)
@@ -136,8 +136,6 @@ def prepare_stories(files: tuple[StoryFile, ...], setting: Setting, store=None,
         if store:
             store.put(number, NewFacts([keys[i] for i, _ in work[number]], data, facts), rests,
                       [prepared[i].article and prepared[i].article.slug for i, _ in work[number]])
-    if store:
-        store.save()
     return prepared
 
 

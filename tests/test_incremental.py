@@ -254,6 +254,7 @@ def test_stored_stories_refer_to_the_sites_own_events_and_stray_files_are_cleare
     again = StoryStore(project.root)
     assert [s.article.slug for s in prepare_stories(raw.articles, setting, again)] == \
         [s.article.slug for s in stories]
+    again.save()
     assert not leftover.exists()
 
 

@@ -15,6 +15,8 @@ shingles as before, and its sentences are the same length: it stays as it was.
 from __future__ import annotations
 
 import numpy as np
+import numpy.ma  # noqa: F401  np.unique imports it when first called (numpy 2.4: 0.06 s), which was while the
+# build waited for the index's answer (passage_keeper.py); imported with numpy, it is while the index waits to be asked
 
 from site_builder.analysis.passages import (PASSAGE_MIN_SHARED, PASSAGE_SIMILARITY, NewStories, SentencePair,
                                             StoryPassages, pairs_in_order, passage_shingles)
