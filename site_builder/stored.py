@@ -15,7 +15,6 @@ analysis.StoryFindings answer, so nothing else needs to know which it has.
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import NamedTuple
 
 from site_builder.analysis import FindingsText, StoryFindings
@@ -94,10 +93,10 @@ def facts_of(story, cited: frozenset[str] = frozenset()):
     if story.body is None:
         return story
     body, found, article = story.body, story.findings, story.article
-    return replace(story, article=article if article.slug in cited else replace(article, body=""),
-                   body=StoredBody(body.words, body.lead),
-                   findings=StoredFindings(found.statements, found.sources, found.photo_credits, found.events,
-                                           found.framing))
+    return story._replace(article=article if article.slug in cited else article._replace(body=""),
+                          body=StoredBody(body.words, body.lead),
+                          findings=StoredFindings(found.statements, found.sources, found.photo_credits, found.events,
+                                                  found.framing))
 
 
 def stored(story, fetch, loads, redo):
@@ -115,9 +114,9 @@ def whole(story, rest_data: bytes | None, loads):
     if story.body is None:
         return story
     rest, found = loads(rest_data), story.findings
-    return replace(story, body=RenderedBody(rest.html, story.body.words, rest.paragraphs),
-                   findings=StoryFindings(rest.quotes, found.sources, found.photo_credits, found.events, rest.people,
-                                          rest.places, found.framing))
+    return story._replace(body=RenderedBody(rest.html, story.body.words, rest.paragraphs),
+                          findings=StoryFindings(rest.quotes, found.sources, found.photo_credits, found.events,
+                                                 rest.people, rest.places, found.framing))
 
 
 def rest_of(story) -> RestParts:

@@ -9,9 +9,10 @@ number of workers.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import cached_property, partial
+from typing import NamedTuple
 
 from site_builder.analysis import Analyser, Named, StoryFindings
 from site_builder.analysis.events import EventMention
@@ -58,8 +59,8 @@ class Setting:
         return Shared(objects)
 
 
-@dataclass(frozen=True)
-class PreparedStory:
+class PreparedStory(NamedTuple):
+    """A named tuple, as the story store loads one for every story of every build."""
     article: Article | None  # None when the file has errors
     body: RenderedBody | StoredBody | None = None  # stored.py: as the story store gives it back
     findings: StoryFindings | StoredFindings | None = None
@@ -132,7 +133,7 @@ def prepare_stories(files: tuple[StoryFile, ...], setting: Setting, store=None,
     for number, (data, rests, passages) in zip(shards, fresh):
         facts = shared.loads(data)
         for (i, _), story, rest, found in zip(work[number], facts, rests, passages):
-            prepared[i] = replace(whole(story, rest, shared.loads), passages=found)
+            prepared[i] = whole(story, rest, shared.loads)._replace(passages=found)
         if store:
             store.put(number, NewFacts([keys[i] for i, _ in work[number]], data, facts), rests,
                       [prepared[i].article and prepared[i].article.slug for i, _ in work[number]])
@@ -165,6 +166,6 @@ def _prepare_in_worker(work: list[tuple[RawFile, str]]) -> tuple[bytes, list[byt
     all of them pickled as one list (stored.facts_of, without their passages), the rest of each
     pickled on its own (stored.rest_of); and the passages of each."""
     stories = [prepare_story(raw, _setting) for raw, _ in work]
-    facts = [facts_of(replace(story, key=key, passages=None), _setting.cited) for story, (_, key) in zip(stories, work)]
+    facts = [facts_of(story._replace(key=key, passages=None), _setting.cited) for story, (_, key) in zip(stories, work)]
     rests = [_shared.dumps(rest_of(story)) if story.body is not None else None for story in stories]
     return _shared.dumps(facts), rests, [story.passages for story in stories]

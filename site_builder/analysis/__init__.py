@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from site_builder.analysis.events import EventMention, events_in
 from site_builder.analysis.framing import FramingCounter
@@ -11,8 +12,7 @@ from site_builder.analysis.shared import Item, shared_quotes
 from site_builder.analysis.sources import SourceFinder, SourceMention
 
 
-@dataclass(frozen=True)
-class Named:
+class Named(NamedTuple):
     item: object  # Person or Place
     count: int
 

@@ -1,14 +1,13 @@
 """Which engagement events each story refers to, with the sentence that shows it."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from site_builder.analysis.text import lowered_text, matches_rule, may_match_rule, sentences
 from site_builder.models import Event
 
 
-@dataclass(frozen=True)
-class EventMention:
+class EventMention(NamedTuple):
     event: Event
     evidence: str  # the first sentence of the story that matches one of the event's rules
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from site_builder.analysis.names import AliasIndex
 from site_builder.analysis.shared import QUOTE_SHINGLE_SIZE, packed_shingles
@@ -17,19 +17,21 @@ _QUOTES = re.compile(r"“([^”]+)”|\"([^\"]+)\"|‘([^’]+)’|'(?<!\w')([^
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 
 
-@dataclass(frozen=True)
-class Quote:
+class Quote(NamedTuple):
+    """A named tuple, as the story store loads every story's statements for every build; made
+    with `quote`, which works out the last two fields from the text."""
     text: str
     speaker: Person | None
     how: str  # "after" (", kata Trump"), "pronoun" ("ujarnya"), "before" ("Menurut Trump, …") or "none"
     paragraph: int
-    is_term: bool = field(init=False)  # worked out once, from the text
-    shingles: bytes = field(init=False, repr=False, compare=False)  # of a statement: shared.packed_shingles
+    is_term: bool
+    shingles: bytes  # of a statement: shared.packed_shingles; of a term, b""
 
-    def __post_init__(self):
-        is_term = len(_WORD.findall(self.text)) <= TERM_MAX_WORDS
-        object.__setattr__(self, "is_term", is_term)
-        object.__setattr__(self, "shingles", b"" if is_term else packed_shingles(self.text, QUOTE_SHINGLE_SIZE))
+
+def quote(text: str, speaker: Person | None, how: str, paragraph: int) -> Quote:
+    is_term = len(_WORD.findall(text)) <= TERM_MAX_WORDS
+    return Quote(text, speaker, how, paragraph, is_term,
+                 b"" if is_term else packed_shingles(text, QUOTE_SHINGLE_SIZE))
 
 
 class QuoteFinder:
@@ -57,7 +59,7 @@ class QuoteFinder:
                 before_here = [m.item for m in mentions if m.start < start]
                 recent = before_here[-1] if before_here else last_person
                 speaker, how = self._speaker(paragraph, start, end, recent)
-                quotes.append(Quote(inner.strip().strip(",. "), speaker, how, number))
+                quotes.append(quote(inner.strip().strip(",. "), speaker, how, number))
             if mentions:
                 last_person = mentions[-1].item
         return quotes

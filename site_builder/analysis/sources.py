@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from site_builder.analysis.names import AliasIndex
 from site_builder.analysis.text import AnyCase, sentences
@@ -11,8 +11,7 @@ from site_builder.models import Source
 CUE_WINDOW = 50  # characters before a source's name in which a cue must stand
 
 
-@dataclass(frozen=True)
-class SourceMention:
+class SourceMention(NamedTuple):
     source: Source
     evidence: str  # the sentence that cites it, or "wires:" when only the front matter names it
 
