@@ -8,6 +8,11 @@ editing one story, one after adding a story, one after editing a story with the 
 process (serving.py), and an edit after the site and the build cache were restored as the Actions
 cache does (.github/workflows/pages.yml), each repeated and reported as median (min-max), with
 peak memory (proportional set size of the build's processes together); then checks that the site after those rebuilds is byte-identical to a clean build.
+The builds are taken in rounds: each round times every one of these builds, Hugo's and Pelican's,
+at every size, once (the preview server's edits, timed in one process of its own, come after the
+rounds). The machine's speed drifts (other work on it comes and goes), and a ratio of two times
+taken in the same rounds drifts with both, not with one of them only; each ratio is also given
+round by round.
 Hugo (Debian package `hugo`) and Pelican (PyPI: `pelican markdown`) build the same stories when they
 are installed; our time is printed as a ratio to theirs. It also times a cold build of the project's
 own five-story site, and with --lighthouse runs Lighthouse (mobile) on its home, a story, the outlet
@@ -98,10 +103,14 @@ def ours(root: Path, *extra: str) -> tuple[float, int]:
 
 
 def measure(label: str, action, repeat: int) -> dict:
-    runs = [action(i) for i in range(repeat)]
+    return summary(label, [action(i) for i in range(repeat)])
+
+
+def summary(label: str, runs: list[tuple[float, int]]) -> dict:
+    """Median, min and max of the runs' seconds, each run's seconds, and the peak of their memory."""
     times = [t for t, _ in runs]
     return {"label": label, "median": statistics.median(times), "min": min(times), "max": max(times),
-            "rss": max(r for _, r in runs)}
+            "times": times, "rss": max(r for _, r in runs)}
 
 
 def restore_as_tar_does(root: Path, folders: list[str]) -> None:
@@ -120,7 +129,8 @@ def same_trees(a: Path, b: Path) -> bool:
     return left == right and all(filecmp.cmp(a / p, b / p, shallow=False) for p in left)
 
 
-def our_suite(root: Path, count: int, repeat: int) -> list[dict]:
+def our_actions(root: Path, repeat: int) -> list[tuple[str, object]]:
+    """Our measurements, in the order a round takes them: each action(i) builds once (round i)."""
     stories = sorted((root / "content" / "articles").glob("*.md"))
 
     def cold(_):
@@ -147,18 +157,15 @@ def our_suite(root: Path, count: int, repeat: int) -> list[dict]:
         restore_as_tar_does(root, ["_site", ".site-cache"])
         return edit(2 * repeat + i)
 
-    results = [measure("cold full build", cold, repeat)]
-    results.append(measure("no change", lambda _: ours(root), repeat))
-    results.append(measure("edit one story", edit, repeat))
-    results.append(measure("add one story", add, repeat))
-    results.append(measure("edit, no _site (CI)", edit_without_output, repeat))
-    results.append(edits_while_serving(root, repeat))
-    results.append(measure("edit, restored (CI)", edit_after_restore, repeat))
+    return [("cold full build", cold), ("no change", lambda _: ours(root)), ("edit one story", edit),
+            ("add one story", add), ("edit, no _site (CI)", edit_without_output),
+            ("edit, restored (CI)", edit_after_restore)]
+
+
+def rebuilt_as_clean(root: Path) -> bool:
+    """Whether the site the rebuilds left is byte-identical to a clean build of the same content."""
     ours(root, "--out", str(root / "clean-build"), "--clean")
-    identical = same_trees(root / "_site", root / "clean-build")
-    print(f"  {count} stories: after the rebuilds, _site is {'byte-identical to' if identical else 'DIFFERENT from'} "
-          "a clean build")
-    return results
+    return same_trees(root / "_site", root / "clean-build")
 
 
 def edits_while_serving(root: Path, repeat: int) -> dict:
@@ -262,18 +269,52 @@ def from_scratch(output: Path, command: list[str], cwd: Path | None = None) -> t
     return run(command, cwd=cwd)
 
 
-def others(source: Path, work: Path, repeat: int) -> dict[str, dict]:
-    found = {}
+def other_actions(source: Path, work: Path) -> list[tuple[str, object]]:
+    """Cold builds of the same stories by Hugo and Pelican, where they are installed."""
+    found = []
     if shutil.which("hugo"):
-        site = hugo_site(source, work / "hugo")
-        found["Hugo"] = measure("Hugo cold build", lambda _: from_scratch(
-            site / "public", ["hugo", "--quiet", "-d", "public"], site), repeat)
+        hugo = hugo_site(source, work / "hugo")
+        found.append(("Hugo cold build", lambda _: from_scratch(hugo / "public", ["hugo", "--quiet", "-d", "public"], hugo)))
     pelican = Path(sys.executable).parent / "pelican"
     if pelican.exists() or shutil.which("pelican"):
         site = pelican_site(source, work / "pelican")
         command = [str(pelican) if pelican.exists() else "pelican", "content", "-o", "output", "-s", "pelicanconf.py", "-q"]
-        found["Pelican"] = measure("Pelican cold build", lambda _: from_scratch(site / "output", command, site), repeat)
+        found.append(("Pelican cold build", lambda _: from_scratch(site / "output", command, site)))
     return found
+
+
+def ratio(mine: dict, theirs: dict) -> str:
+    """Of the medians, then the range of the ratios round by round (each pair taken minutes apart
+    at most)."""
+    rounds = [a / b for a, b in zip(mine["times"], theirs["times"])]
+    spread = f" (rounds {min(rounds):.2f}-{max(rounds):.2f})" if len(rounds) > 1 else ""
+    return f"{mine['median'] / theirs['median']:.2f}{spread}"
+
+
+def per_story(result: dict, count: int) -> dict:
+    """A result's times divided by its number of stories."""
+    return {"median": result["median"] / count, "times": [t / count for t in result["times"]]}
+
+
+def report(count: int, measured: dict[str, dict], serving: dict) -> None:
+    others = ("Hugo cold build", "Pelican cold build")
+    theirs = [measured[label] for label in others if label in measured]
+    mine = [r for label, r in measured.items() if label not in others]
+    mine.insert(5, serving)  # after the edit without _site, as it always came
+    print(f"\n{count} stories")
+    for r in mine + theirs:
+        print(f"  {r['label']:<22} {r['median']:7.2f} s  ({r['min']:.2f}-{r['max']:.2f})  "
+              f"{1000 * r['median'] / count:7.2f} ms/story  peak {r['rss'] / 1024:6.0f} MB")
+    cold = measured["cold full build"]
+    for r in theirs:
+        print(f"  ours / {r['label'].split()[0]}: {ratio(cold, r)}")
+    shares = [("no change", "no change"), ("edit one", "edit one story"), ("add one", "add one story"),
+              ("edit without _site", "edit, no _site (CI)"), ("edit restored", "edit, restored (CI)")]
+    print("  " + "   ".join(f"{name} / cold: {measured[label]['median'] / cold['median']:.1%}" for name, label in shares)
+          + f"   edit while serving / cold: {serving['median'] / cold['median']:.1%}")
+    edits = [e / c for e, c in zip(measured["edit one story"]["times"], cold["times"])]
+    if len(edits) > 1:
+        print(f"  edit one / cold, round by round: {', '.join(f'{share:.1%}' for share in edits)}")
 
 
 def main() -> None:
@@ -288,28 +329,30 @@ def main() -> None:
           "(site-builder build --workers defaults to them)")
     start = five_story_cold_start(args.repeat)
     print(f"\nfive-story site, new process, no cache: {start['median']:.2f} s ({start['min']:.2f}-{start['max']:.2f})")
-    per_story = {}
-    for count in args.sizes:
-        with tempfile.TemporaryDirectory() as folder:
-            work = Path(folder)
+    with tempfile.TemporaryDirectory() as folder:
+        corpora = {}
+        for count in args.sizes:
+            work = Path(folder) / str(count)
             root = write_corpus(count, work / "ours")
-            compared = {} if args.only_ours else others(root, work, args.repeat)
-            results = our_suite(root, count, args.repeat)
-        print(f"\n{count} stories")
-        for r in results + list(compared.values()):
-            print(f"  {r['label']:<22} {r['median']:7.2f} s  ({r['min']:.2f}-{r['max']:.2f})  "
-                  f"{1000 * r['median'] / count:7.2f} ms/story  peak {r['rss'] / 1024:6.0f} MB")
-        cold = results[0]["median"]
-        per_story[count] = 1000 * cold / count
-        for name, r in compared.items():
-            print(f"  ours / {name}: {cold / r['median']:.2f}")
-        print(f"  no change / cold: {results[1]['median'] / cold:.1%}   edit one / cold: {results[2]['median'] / cold:.1%}   "
-              f"add one / cold: {results[3]['median'] / cold:.1%}   edit without _site / cold: {results[4]['median'] / cold:.1%}   "
-              f"edit while serving / cold: {results[5]['median'] / cold:.1%}   "
-              f"edit restored / cold: {results[6]['median'] / cold:.1%}")
-    sizes = sorted(per_story)
+            theirs = [] if args.only_ours else other_actions(root, work)
+            corpora[count] = (root, theirs + our_actions(root, args.repeat))
+        runs = {count: {label: [] for label, _ in actions} for count, (_, actions) in corpora.items()}
+        for i in range(args.repeat):  # in rounds, every measurement of every size once a round: the
+            for count, (_, actions) in corpora.items():  # machine's speed drifts, and then drifts for all alike
+                for label, action in actions:
+                    runs[count][label].append(action(i))
+        cold = {}
+        for count, (root, _) in corpora.items():
+            measured = {label: summary(label, done) for label, done in runs[count].items()}
+            serving = edits_while_serving(root, args.repeat)
+            print(f"  {count} stories: after the rebuilds, _site is "
+                  f"{'byte-identical to' if rebuilt_as_clean(root) else 'DIFFERENT from'} a clean build")
+            cold[count] = measured["cold full build"]
+            report(count, measured, serving)
+    sizes = sorted(cold)
     if len(sizes) > 1:
-        print(f"\nms per story, {sizes[-1]} vs {sizes[-2]}: {per_story[sizes[-1]] / per_story[sizes[-2]]:.2f}x")
+        big, small = sizes[-1], sizes[-2]
+        print(f"\nms per story, {big} vs {small}: {ratio(per_story(cold[big], big), per_story(cold[small], small))}")
     if args.lighthouse:
         lighthouse()
 
