@@ -299,8 +299,7 @@ def per_story(result: dict, count: int) -> dict:
 def report(count: int, measured: dict[str, dict], serving: dict) -> None:
     others = ("Hugo cold build", "Pelican cold build")
     theirs = [measured[label] for label in others if label in measured]
-    mine = [r for label, r in measured.items() if label not in others]
-    mine.insert(5, serving)  # after the edit without _site, as it always came
+    mine = [*(r for label, r in measured.items() if label not in others), serving]  # serving: timed after the rounds
     print(f"\n{count} stories")
     for r in mine + theirs:
         print(f"  {r['label']:<22} {r['median']:7.2f} s  ({r['min']:.2f}-{r['max']:.2f})  "
