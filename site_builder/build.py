@@ -1,7 +1,8 @@
 """`site-builder build`: run the pipeline (pipeline.py) with the build cache and write the site.
 
-A build that would change nothing stops after comparing file stamps (stamp.py), before the
-pipeline's modules (Jinja, Markdown, analysis) are even imported.
+A build that would change nothing stops after comparing file stamps (stamp.py). With one worker
+that is before the pipeline's modules (Jinja, Markdown, analysis) are even imported; with more,
+the stamp is taken in a child process while this one imports them (stamp.stamp_beside).
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 from site_builder import cache, leftovers
 from site_builder.project import Project
 from site_builder.reporter import Reporter
-from site_builder.stamp import Stamp
+from site_builder.stamp import Stamp, stamp_beside
 from site_builder.write import SiteWriter, check_output_folder
 
 
@@ -32,8 +33,12 @@ def build(project: Project, out: Path, reporter: Reporter, base_url: str | None 
     if clean:
         cache.clear(project.root)
     first_warning = len(reporter.warnings)
-    stamp = Stamp(project, out, (base_url, strict))
-    earlier_warnings = stamp.unchanged()
+    options = (base_url, strict)
+    if workers > 1:  # the stamp is taken in a process of its own while this one imports the pipeline
+        stamp, earlier_warnings = stamp_beside(project, out, options, _import_pipeline)
+    else:
+        stamp = Stamp(project, out, options)
+        earlier_warnings = stamp.unchanged()
     if earlier_warnings is not None:  # nothing changed since the last build: it stands as it is
         for warning in earlier_warnings:
             reporter.warning(warning)
@@ -64,6 +69,10 @@ def build(project: Project, out: Path, reporter: Reporter, base_url: str | None 
     return _report(reporter, result, first_warning, f"built {pages} pages ({len(urls)} files: {changed} written, "
                                                      f"{len(urls) - changed} unchanged) in {result.seconds:.2f} s "
                                                      f"into {out}")
+
+
+def _import_pipeline() -> None:
+    import site_builder.pipeline  # noqa: F401  (Jinja, Markdown, analysis)
 
 
 def _report(reporter: Reporter, result: BuildResult, first_warning: int, summary: str) -> BuildResult:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,3 +96,61 @@ class Stamp:
             self.path.unlink(missing_ok=True)
         else:
             save_pickle(self.path, {"inputs": self.inputs, "outputs": outputs, "warnings": warnings})
+
+
+def stamp_beside(project: Project, out: Path, options: tuple,
+                 meanwhile) -> tuple[Stamp, None] | tuple[None, list[str]]:
+    """The build's Stamp, or when nothing changed the warnings `unchanged` gives (what only a
+    build that goes on reads is not sent back: the stamp's listing of 10,000 files is pickled and
+    read back in about 0.01 s), taken in a child process forked for it
+    while this one runs `meanwhile()` (build.py imports the pipeline then). At 10,000 stories the
+    stamp looks at 10,000 files (about 0.09 s) and the imports take about 0.15 s, each bound to
+    one core: side by side, an edit waits for neither in turn (0.035-0.05 s less from start to
+    the pipeline's first step, medians of 20 pairs, the machine shared), and a build that changes
+    nothing waits for the stamp as before. Taken here instead, without `meanwhile`, where there
+    is no fork or other threads run (a child forked then could inherit a lock some thread
+    holds), or when the child fails."""
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        return _stamp_here(project, out, options)
+    read, write = os.pipe()
+    try:
+        child = os.fork()
+    except OSError:
+        os.close(read)
+        os.close(write)
+        return _stamp_here(project, out, options)
+    if child == 0:
+        _stamp_for_parent(project, out, options, read, write)
+    os.close(write)
+    try:
+        meanwhile()
+        code_digest()  # the build needs it again, as the child did for the stamp
+    finally:
+        with open(read, "rb") as stream:
+            answer = stream.read()
+        os.waitpid(child, 0)
+    try:
+        stamp, warnings = pickle.loads(answer)
+    except Exception:  # the child failed (or was interrupted) before it answered
+        return _stamp_here(project, out, options)
+    return stamp, warnings
+
+
+def _stamp_here(project: Project, out: Path, options: tuple) -> tuple[Stamp, None] | tuple[None, list[str]]:
+    stamp = Stamp(project, out, options)
+    warnings = stamp.unchanged()
+    return (stamp, None) if warnings is None else (None, warnings)
+
+
+def _stamp_for_parent(project: Project, out: Path, options: tuple, read: int, write: int) -> None:
+    """In the forked child: writes the pickled stamp and warnings to `write`, then ends the
+    process at once (os._exit: nothing of the parent's, such as buffered output, is flushed or
+    cleaned up twice)."""
+    status = 1
+    try:
+        os.close(read)
+        with open(write, "wb") as stream:
+            stream.write(pickle.dumps(_stamp_here(project, out, options), protocol=pickle.HIGHEST_PROTOCOL))
+        status = 0
+    finally:
+        os._exit(status)

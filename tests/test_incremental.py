@@ -167,34 +167,73 @@ def age(project, seconds: int = 3600) -> None:
             os.utime(path, (time.time() - seconds,) * 2)
 
 
-def test_a_build_with_nothing_changed_stops_at_the_stamp_and_repeats_its_warnings(make_site):
+@pytest.mark.parametrize("workers", [1, 2])  # with 2, the stamp is taken in a child process (stamp_beside)
+def test_a_build_with_nothing_changed_stops_at_the_stamp_and_repeats_its_warnings(make_site, workers):
     project = make_site()
     out = project.root / "_site"
     age(project)
-    build(project, out, BufferReporter())
+    build(project, out, BufferReporter(), workers=workers)
     reporter = BufferReporter()
-    again = build(project, out, reporter)
+    again = build(project, out, reporter, workers=workers)
     assert again.urls == () and again.changed == 0 and again.rendered == ()
     assert "is up to date: nothing changed since the last build" in reporter.messages[-1]
     assert reporter.warnings and reporter.warnings == [w for w in reporter.warnings if "base_url" in w]
     assert on_disk(out) == render_site(project, BufferReporter())
 
 
-def test_the_stamp_sees_edited_content_options_and_output(make_site):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_stamp_sees_edited_content_options_and_output(make_site, workers):
     project = make_site()
     out = project.root / "_site"
     age(project)
-    build(project, out, BufferReporter())
+    build(project, out, BufferReporter(), workers=workers)
     (out / "index.html").write_text("broken by hand")
-    assert build(project, out, BufferReporter()).rendered == ("index.html",)  # output changed: built again
+    assert build(project, out, BufferReporter(), workers=workers).rendered == ("index.html",)  # output changed
     age(project)
-    build(project, out, BufferReporter())
-    result = build(project, out, BufferReporter(), base_url="https://example.org/")
+    build(project, out, BufferReporter(), workers=workers)
+    result = build(project, out, BufferReporter(), base_url="https://example.org/", workers=workers)
     assert "feed.xml" in result.urls  # another option: built again
     story = project.content / "articles" / "kim-sinis.md"
     story.write_text(story.read_text().replace("sinis", "dingin"))
-    assert build(project, out, BufferReporter(), base_url="https://example.org/").analysed == ("kim-sinis",)
+    assert build(project, out, BufferReporter(), base_url="https://example.org/",
+                 workers=workers).analysed == ("kim-sinis",)
     assert on_disk(out) == render_site(project, BufferReporter(), base_url="https://example.org/")
+
+
+def test_the_stamp_taken_in_a_child_process_is_the_one_taken_here(make_site, monkeypatch, tmp_path):
+    import os
+
+    from site_builder import stamp as stamps
+
+    monkeypatch.setattr(stamps.threading, "active_count", lambda: 1)  # threads other tests left do not matter here
+    takers = tmp_path / "takers"
+    take = stamps._stamp_here
+
+    def taken_by_whom(*args):
+        with takers.open("a") as record:
+            record.write(f"{os.getpid()}\n")
+        return take(*args)
+
+    monkeypatch.setattr(stamps, "_stamp_here", taken_by_whom)
+    project = make_site()
+    out = project.root / "_site"
+    age(project)
+    build(project, out, BufferReporter())  # with one worker: no child
+    options, meanwhile = ("https://example.org/", False), []
+    beside, warnings = stamps.stamp_beside(project, out, options, lambda: meanwhile.append(os.getpid()))
+    here = stamps.Stamp(project, out, options)
+    assert meanwhile == [os.getpid()] and [int(pid) for pid in takers.read_text().split()] != [os.getpid()]
+    assert (beside.inputs, beside.newest, beside.content.files) == (here.inputs, here.newest, here.content.files)
+    assert warnings is None  # another option than the last build's
+    same = (None, False)  # the last build's options: unchanged, with its warnings
+    assert stamps.stamp_beside(project, out, same, lambda: None) == (
+        None, stamps.Stamp(project, out, same).unchanged()) != (None, None)
+
+    takers.unlink()
+    monkeypatch.setattr(stamps, "_stamp_for_parent", lambda *args: os._exit(1))  # a child that fails
+    again, warnings = stamps.stamp_beside(project, out, options, lambda: None)
+    assert takers.read_text().split() == [str(os.getpid())]  # taken here instead
+    assert again.inputs == here.inputs and warnings is None
 
 
 def test_no_stamp_is_kept_when_a_file_changed_moments_before_the_build(make_site):
