@@ -37,6 +37,7 @@ def test_benchmark_runs_every_measurement_and_checks_the_rebuilt_site(tmp_path):
                            "--only-ours"], capture_output=True, text=True, timeout=600, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     for line in ("five-story site, new process, no cache", "cold full build", "no change", "edit one story",
+                 "edit one story again", "edit again / cold",
                  "add one story", "edit, no _site (CI)", "edit while serving", "edit while serving / cold",
                  "edit, restored (CI)", "edit restored / cold",
                  "20 stories: after the rebuilds, _site is byte-identical to a clean build"):
