@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import select
 import threading
 import time
 from dataclasses import dataclass
@@ -99,17 +100,20 @@ class Stamp:
 
 
 def stamp_beside(project: Project, out: Path, options: tuple,
-                 meanwhile) -> tuple[Stamp, None] | tuple[None, list[str]]:
-    """The build's Stamp, or when nothing changed the warnings `unchanged` gives (what only a
-    build that goes on reads is not sent back: the stamp's listing of 10,000 files is pickled and
-    read back in about 0.01 s), taken in a child process forked for it
-    while this one runs `meanwhile()` (build.py imports the pipeline then). At 10,000 stories the
-    stamp looks at 10,000 files (about 0.09 s) and the imports take about 0.15 s, each bound to
-    one core: side by side, an edit waits for neither in turn (0.035-0.05 s less from start to
-    the pipeline's first step, medians of 20 pairs, the machine shared), and a build that changes
-    nothing waits for the stamp as before. Taken here instead, without `meanwhile`, where there
-    is no fork or other threads run (a child forked then could inherit a lock some thread
-    holds), or when the child fails."""
+                 meanwhile: tuple = ()) -> tuple[Stamp, None] | tuple[None, list[str]]:
+    """The build's Stamp, or when nothing changed the warnings `unchanged` gives, taken in a child
+    process forked for it while this one takes the steps of `meanwhile` (callables: build.py
+    imports the pipeline's modules one by one), until the child has said that nothing changed.
+
+    At 10,000 stories the stamp looks at 10,000 files (about 0.09 s) and the imports take about
+    0.15 s, each bound to one core: side by side, an edit waits for neither in turn (0.05-0.06 s
+    less from start to the pipeline's first step, medians of 20 pairs, the machine shared). A
+    build that changes nothing waits for the stamp as before, having imported what it could
+    meanwhile; on a small site the child says so after the first step. What only a build that
+    goes on needs is not sent back (the stamp's listing of 10,000 files pickled and read back:
+    about 0.01 s). Taken here instead, without `meanwhile`, where there is no fork or other
+    threads run (a child forked then could inherit a lock some thread holds), or when the child
+    fails."""
     if not hasattr(os, "fork") or threading.active_count() > 1:
         return _stamp_here(project, out, options)
     read, write = os.pipe()
@@ -122,18 +126,34 @@ def stamp_beside(project: Project, out: Path, options: tuple,
     if child == 0:
         _stamp_for_parent(project, out, options, read, write)
     os.close(write)
+    answer = _NOT_READ
     try:
-        meanwhile()
-        code_digest()  # the build needs it again, as the child did for the stamp
+        for step in (*meanwhile, code_digest):  # (the build needs the code's digest again, as the child did)
+            if answer is _NOT_READ and select.select([read], [], [], 0)[0]:
+                answer = _read_answer(read)
+            if answer is not _NOT_READ and answer is not None and answer[1] is not None:
+                break  # nothing changed: the build stops here
+            step()
+        if answer is _NOT_READ:
+            answer = _read_answer(read)
     finally:
-        with open(read, "rb") as stream:
-            answer = stream.read()
+        os.close(read)
         os.waitpid(child, 0)
+    return answer if answer is not None else _stamp_here(project, out, options)
+
+
+_NOT_READ = object()
+
+
+def _read_answer(read: int) -> tuple | None:
+    """The child's answer (as _stamp_here gives it), or None when it failed or was interrupted
+    before it answered."""
+    with open(read, "rb", closefd=False) as stream:
+        answer = stream.read()
     try:
-        stamp, warnings = pickle.loads(answer)
-    except Exception:  # the child failed (or was interrupted) before it answered
-        return _stamp_here(project, out, options)
-    return stamp, warnings
+        return pickle.loads(answer)
+    except Exception:
+        return None
 
 
 def _stamp_here(project: Project, out: Path, options: tuple) -> tuple[Stamp, None] | tuple[None, list[str]]:

@@ -202,6 +202,7 @@ def test_the_stamp_sees_edited_content_options_and_output(make_site, workers):
 
 def test_the_stamp_taken_in_a_child_process_is_the_one_taken_here(make_site, monkeypatch, tmp_path):
     import os
+    import time
 
     from site_builder import stamp as stamps
 
@@ -219,19 +220,26 @@ def test_the_stamp_taken_in_a_child_process_is_the_one_taken_here(make_site, mon
     out = project.root / "_site"
     age(project)
     build(project, out, BufferReporter())  # with one worker: no child
-    options, meanwhile = ("https://example.org/", False), []
-    beside, warnings = stamps.stamp_beside(project, out, options, lambda: meanwhile.append(os.getpid()))
+    steps = []
+
+    def meanwhile(name: str):  # the first step waits long enough for the child to answer
+        return lambda: (time.sleep(0.5 if name == "first" else 0), steps.append((name, os.getpid())))
+
+    options = ("https://example.org/", False)
+    beside, warnings = stamps.stamp_beside(project, out, options, (meanwhile("first"), meanwhile("second")))
     here = stamps.Stamp(project, out, options)
-    assert meanwhile == [os.getpid()] and [int(pid) for pid in takers.read_text().split()] != [os.getpid()]
+    assert steps == [("first", os.getpid()), ("second", os.getpid())]  # taken here, all of them
+    assert [int(pid) for pid in takers.read_text().split()] != [os.getpid()]  # the stamp, there
     assert (beside.inputs, beside.newest, beside.content.files) == (here.inputs, here.newest, here.content.files)
     assert warnings is None  # another option than the last build's
-    same = (None, False)  # the last build's options: unchanged, with its warnings
-    assert stamps.stamp_beside(project, out, same, lambda: None) == (
+    same, steps[:] = (None, False), []  # the last build's options: unchanged, with its warnings
+    assert stamps.stamp_beside(project, out, same, (meanwhile("first"), meanwhile("second"))) == (
         None, stamps.Stamp(project, out, same).unchanged()) != (None, None)
+    assert [name for name, _ in steps] == ["first"]  # told nothing changed: no more steps
 
     takers.unlink()
     monkeypatch.setattr(stamps, "_stamp_for_parent", lambda *args: os._exit(1))  # a child that fails
-    again, warnings = stamps.stamp_beside(project, out, options, lambda: None)
+    again, warnings = stamps.stamp_beside(project, out, options)
     assert takers.read_text().split() == [str(os.getpid())]  # taken here instead
     assert again.inputs == here.inputs and warnings is None
 
