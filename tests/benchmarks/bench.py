@@ -164,8 +164,8 @@ def our_actions(root: Path, repeat: int) -> list[tuple[str, object]]:
         return edit(2 * repeat + i)
 
     return [("cold full build", cold), ("no change", lambda _: ours(root)), ("edit one story", edit),
-            ("edit one story again", edit_again), ("add one story", add), ("edit, no _site (CI)", edit_without_output),
-            ("edit, restored (CI)", edit_after_restore)]
+            ("edit one story again", edit_again), ("add one story", add),
+            ("edit, no _site (CI)", edit_without_output), ("edit, restored (CI)", edit_after_restore)]
 
 
 def rebuilt_as_clean(root: Path) -> bool:
