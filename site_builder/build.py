@@ -15,7 +15,7 @@ from pathlib import Path
 from site_builder import cache, leftovers
 from site_builder.project import Project
 from site_builder.reporter import Reporter
-from site_builder.stamp import Stamp, stamp_beside
+from site_builder.stamp import stamp_beside, take_stamp
 from site_builder.write import SiteWriter, check_output_folder
 
 
@@ -45,8 +45,7 @@ def build(project: Project, out: Path, reporter: Reporter, base_url: str | None 
     if workers > 1:  # the stamp is taken in a process of its own while this one imports the pipeline
         stamp, earlier_warnings = stamp_beside(project, out, options, PIPELINE_IMPORTS)
     else:
-        stamp = Stamp(project, out, options)
-        earlier_warnings = stamp.unchanged()
+        stamp, earlier_warnings = take_stamp(project, out, options)
     if earlier_warnings is not None:  # nothing changed since the last build: it stands as it is
         for warning in earlier_warnings:
             reporter.warning(warning)

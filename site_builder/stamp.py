@@ -115,14 +115,14 @@ def stamp_beside(project: Project, out: Path, options: tuple,
     threads run (a child forked then could inherit a lock some thread holds), or when the child
     fails."""
     if not hasattr(os, "fork") or threading.active_count() > 1:
-        return _stamp_here(project, out, options)
+        return take_stamp(project, out, options)
     read, write = os.pipe()
     try:
         child = os.fork()
     except OSError:
         os.close(read)
         os.close(write)
-        return _stamp_here(project, out, options)
+        return take_stamp(project, out, options)
     if child == 0:
         _stamp_for_parent(project, out, options, read, write)
     os.close(write)
@@ -131,22 +131,22 @@ def stamp_beside(project: Project, out: Path, options: tuple,
         for step in (*meanwhile, code_digest):  # (the build needs the code's digest again, as the child did)
             if answer is _NOT_READ and select.select([read], [], [], 0)[0]:
                 answer = _read_answer(read)
-            if answer is not _NOT_READ and answer is not None and answer[1] is not None:
-                break  # nothing changed: the build stops here
+            if isinstance(answer, tuple) and answer[0] is None:
+                break  # no stamp sent back: nothing changed, and the build stops here
             step()
         if answer is _NOT_READ:
             answer = _read_answer(read)
     finally:
         os.close(read)
         os.waitpid(child, 0)
-    return answer if answer is not None else _stamp_here(project, out, options)
+    return answer if answer is not None else take_stamp(project, out, options)
 
 
 _NOT_READ = object()
 
 
 def _read_answer(read: int) -> tuple | None:
-    """The child's answer (as _stamp_here gives it), or None when it failed or was interrupted
+    """The child's answer (as take_stamp gives it), or None when it failed or was interrupted
     before it answered."""
     with open(read, "rb", closefd=False) as stream:
         answer = stream.read()
@@ -156,7 +156,8 @@ def _read_answer(read: int) -> tuple | None:
         return None
 
 
-def _stamp_here(project: Project, out: Path, options: tuple) -> tuple[Stamp, None] | tuple[None, list[str]]:
+def take_stamp(project: Project, out: Path, options: tuple) -> tuple[Stamp, None] | tuple[None, list[str]]:
+    """The build's Stamp, or when nothing changed since the last build, the warnings it gave."""
     stamp = Stamp(project, out, options)
     warnings = stamp.unchanged()
     return (stamp, None) if warnings is None else (None, warnings)
@@ -170,7 +171,7 @@ def _stamp_for_parent(project: Project, out: Path, options: tuple, read: int, wr
     try:
         os.close(read)
         with open(write, "wb") as stream:
-            stream.write(pickle.dumps(_stamp_here(project, out, options), protocol=pickle.HIGHEST_PROTOCOL))
+            stream.write(pickle.dumps(take_stamp(project, out, options), protocol=pickle.HIGHEST_PROTOCOL))
         status = 0
     finally:
         os._exit(status)
