@@ -466,15 +466,17 @@ class StoryStore:
         return keys, facts
 
     def rest(self, key: str) -> bytes | None:
-        """What the store holds of a story besides its facts (None if nothing)."""
+        """What the store holds of a story besides its facts (None if nothing), given once: a
+        story keeps its rest once read (stored.Rest), and a cold build reads back every one."""
         number = self.shard_of(key)
         if number not in self.rests:
             self.rests[number] = dict(_records(self._shard(number, "rest")))
-        return self.rests[number].get(key)
+        return self.rests[number].pop(key, None)
 
-    def put(self, number: int, facts: NewFacts, rests: list[bytes | None], slugs: list[str | None]) -> None:
+    def put(self, number: int, facts: NewFacts, rests: list[bytes | None], slugs: list[str | None]) -> bool:
         """Stories just prepared, all of shard `number`: their facts (NewFacts), the pickled rest
-        of each (stored.rest_of) and, for those that are articles, their slugs."""
+        of each (stored.rest_of) and, for those that are articles, their slugs. True when their
+        rests were written: once the store is saved, `rest` gives them back."""
         self.analysed.extend(slug for slug in slugs if slug is not None)
         self.new.setdefault(number, []).append(facts)
         try:
@@ -484,7 +486,8 @@ class StoryStore:
             for key, data in zip(facts.keys, rests):
                 pickle.dump((key, data), self.new_rests[number], protocol=pickle.HIGHEST_PROTOCOL)
         except OSError:
-            pass  # a cache that cannot be written only makes the next build slower
+            return False  # a cache that cannot be written only makes the next build slower
+        return True
 
     def save(self) -> None:
         """Keep what this build used, rewriting only the shards that changed."""
@@ -499,6 +502,7 @@ class StoryStore:
             except OSError:
                 pass
         self.new, self.new_rests = {}, {}
+        self.rests = {}  # as read before the shards were rewritten
         shards = {self._shard(number, part).name for number in range(self.SHARDS) for part in ("facts", "rest")}
         for path in self.folder.glob("*"):
             if path.name not in shards:  # left by a build that was stopped before it got here

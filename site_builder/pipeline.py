@@ -152,7 +152,6 @@ def load_and_validate(project: Project, reporter: Reporter, base_url: str | None
     """The validated content, and each story prepared (stories.py) by slug. `passages` is asked
     to bring the reused-passage index up to date as soon as the stories are prepared."""
     raw, errors = load_content(project, caches.reads if caches else None, caches.listing if caches else None)
-    leftovers.keep(raw)
     if caches:
         caches.reads = raw.reads()
     content, prepared, invalid, warnings = validate_content(raw, caches.stories if caches else None, workers,
@@ -197,7 +196,8 @@ def validate_content(raw: RawContent, store: StoryStore | None = None, workers: 
     errors.extend(invalid)
     if errors:
         content = None
-    return content, {story.article.slug: story for story in prepared if story.article}, errors, warnings
+    return content, {story.article.slug: story if story.passages is None else story._replace(passages=None)
+                     for story in prepared if story.article}, errors, warnings
 
 
 def _render_bodies(items, errors: list[Problem], results: ResultCache | None = None) -> dict:

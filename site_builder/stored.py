@@ -8,7 +8,7 @@ quarters of the facts' bytes at 10,000 stories, read for nothing). The rest (the
 paragraphs, all its quotes, the people and places it names) is loaded only when asked for: when
 its page is rendered again, its line of articles.json made again or its paragraphs read for a
 reused passage. At 10,000 stories, editing one, that is a handful of stories instead of all of
-them.
+them. A story just prepared is held the same way once the store has its rest (stories.prepare_stories).
 
 StoredBody and StoredFindings answer the questions markdown.RenderedBody and
 analysis.StoryFindings answer, so nothing else needs to know which it has.
@@ -110,7 +110,7 @@ def stored(story, fetch, loads, redo):
 
 def whole(story, rest_data: bytes | None, loads):
     """The PreparedStory of its facts (facts_of) and its pickled rest (rest_of), all of it
-    loaded now (a story just prepared)."""
+    loaded now (a story just prepared, where there is no store to read its rest back from)."""
     if story.body is None:
         return story
     rest, found = loads(rest_data), story.findings

@@ -21,7 +21,7 @@ from site_builder.analysis.quotes import Quote
 from site_builder.analysis.sources import SourceMention
 from site_builder.cache import NewFacts, Shared, StoryStore, code_digest
 from site_builder.errors import Problem, SiteError
-from site_builder.load import RawFile, StoryFile
+from site_builder.load import RawFile, StoryFile, text_digest
 from site_builder.markdown import RenderedBody, render_markdown
 from site_builder.stored import RestParts, StoredBody, StoredFindings, facts_of, rest_of, stored, whole
 from site_builder.models import Article, Event, Gazetteer, Image
@@ -110,7 +110,11 @@ def prepare_stories(files: tuple[StoryFile, ...], setting: Setting, store=None,
     setting's people, places, sources and events instead of copies of them (cache.Shared), in
     two parts (stored.py): a story from the store loads its rest only when that is asked for.
     The stories to prepare go to the workers a store shard at a time, so that the facts of a
-    shard's new stories come back as one pickle (cache.StoryStore). The caller saves the store."""
+    shard's new stories come back as one pickle (cache.StoryStore). Once their rests are written
+    to the store, new stories are held as stored ones are, and their texts let go: a first build
+    at 10,000 stories would otherwise hold every story's HTML, paragraphs and Markdown (about
+    140 MB) from preparing to rendering, while the passage index is built beside it. The caller
+    saves the store before any rest is asked for."""
     keys = story_keys(files, setting)
     shared = setting.shared()
     prepared: list = [None] * len(keys)
@@ -132,20 +136,25 @@ def prepare_stories(files: tuple[StoryFile, ...], setting: Setting, store=None,
                          workers, _remember, (setting,), size=sum(len(stories) for stories in work.values()))
     for number, (data, rests, passages) in zip(shards, fresh):
         facts = shared.loads(data)
+        kept_aside = store and store.put(number, NewFacts([keys[i] for i, _ in work[number]], data, facts), rests,
+                                         [story.article and story.article.slug for story in facts])
         for (i, _), story, rest, found in zip(work[number], facts, rests, passages):
-            prepared[i] = whole(story, rest, shared.loads)._replace(passages=found)
-        if store:
-            store.put(number, NewFacts([keys[i] for i, _ in work[number]], data, facts), rests,
-                      [prepared[i].article and prepared[i].article.slug for i, _ in work[number]])
+            if kept_aside:  # its rest is read back when asked for, as a stored story's is; the text let go
+                story = stored(story, partial(store.rest, keys[i]), shared.loads,
+                               partial(_rest_again, files[i]._replace(text=None), setting))
+            else:
+                story = whole(story, rest, shared.loads)
+            prepared[i] = story._replace(passages=found)
     return prepared
 
 
 def _rest_again(file: StoryFile, setting: Setting) -> RestParts:
     """A stored story's rest (stored.Rest), made again from its file: for when the store does
-    not give it back. The file's problems, should it no longer read or validate, stop the build."""
+    not give it back. The file's problems, should it no longer read or validate, stop the build,
+    as does a text other than the one the story's facts were made of."""
     problems: list[Problem] = []
     raw = file.raw(problems)
-    story = prepare_story(raw, setting) if raw is not None else None
+    story = prepare_story(raw, setting) if raw is not None and text_digest(raw.text) == file.digest else None
     if story is not None and story.body is not None:
         return rest_of(story)
     raise SiteError(problems or list(story.errors if story else ()) or
