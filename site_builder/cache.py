@@ -80,6 +80,7 @@ class FileMemory:
 
     def __init__(self):
         self.known: dict[str, tuple[tuple, object]] = {}
+        self.after_build: list[tuple[Path, dict]] = []  # files save_kept writes once the build was shown
 
     def get(self, path: Path):
         """What was read from or written to `path`, if it is still that file; else None."""
@@ -277,8 +278,23 @@ def load_kept(root: Path, name: str, kind: type):
     return value if isinstance(value, kind) else None
 
 
-def save_kept(root: Path, name: str, value) -> None:
-    save_pickle(root / FOLDER / f"{name}.pickle", {"code": code_digest(), "value": value})
+def save_kept(root: Path, name: str, value, after_build: bool = False) -> None:
+    """`after_build`: in a process that builds again and again (remember_between_builds), written
+    by write_after_build, once the build was shown, rather than now (nothing reads the file in
+    between: this process has the value in memory, and a stale file is what the next build
+    would have found had the process stopped first)."""
+    path, stored = root / FOLDER / f"{name}.pickle", {"code": code_digest(), "value": value}
+    if after_build and memory:
+        memory.after_build.append((path, stored))
+    else:
+        save_pickle(path, stored)
+
+
+def write_after_build() -> None:
+    """Writes what save_kept was asked to write after the build (serve.py: once the browser was
+    told). Call before the next build."""
+    while memory and memory.after_build:
+        save_pickle(*memory.after_build.pop(0))
 
 
 def forget_kept(root: Path, name: str) -> None:

@@ -83,8 +83,8 @@ class PassageKeeper:
                     pass
             self._stop_helper()
         elif self.index is not None and self.root is not None:
-            if save:
-                save_kept(self.root, KEPT_AS, self.index)
+            if save:  # in `serve`, once the browser was told (74 MB at 10,000 stories: 0.2 s)
+                save_kept(self.root, KEPT_AS, self.index, after_build=True)
             else:  # brought up to date with the stories of a build that failed
                 forget_kept(self.root, KEPT_AS)
 

@@ -76,7 +76,8 @@ class Preview:
         with self.lock:
             self.build_number += 1
             self.error = error
-        reclaim_cycles()  # after the browser was told: a pause it does not wait for
+        cache.write_after_build()  # after the browser was told: the passage index, and
+        reclaim_cycles()           # a pause, neither of which it waits for
         return result
 
     def status(self) -> bytes:

@@ -1060,6 +1060,7 @@ def test_a_process_that_builds_again_reads_back_only_the_cache_files_that_change
     def build_and_check(step: str) -> None:
         facts_read.clear()
         build(project, out, BufferReporter())
+        cache.write_after_build()
         assert on_disk(out) == render_site(project, BufferReporter()), f"after {step}"
 
     build_and_check("the first build")
@@ -1084,6 +1085,37 @@ def test_a_process_that_builds_again_reads_back_only_the_cache_files_that_change
     (project.content / "articles" / "trump-enggan.md").write_text(
         (project.content / "articles" / "trump-enggan.md").read_text().replace("\nParagraf tambahan", "\nParagraf"))
     build_and_check("a build after one that failed")
+
+
+def test_serve_writes_the_passage_index_once_the_browser_can_be_told(make_site, monkeypatch):
+    """The index (74 MB at 10,000 stories) is written after the build's number moved on, which is
+    what open pages wait for, and before the next build; the file is then the build's index."""
+    import pickle
+
+    from site_builder import cache
+    from site_builder.serve import Preview
+
+    monkeypatch.setattr(cache, "memory", None)  # Preview makes its own, for this test only
+    project = make_site()
+    _share_a_sentence(project)
+    preview = Preview(project, project.root / "_site", None, BufferReporter())
+    path = project.root / cache.FOLDER / "passages.pickle"
+    written_at = []  # the build number open pages saw when the index was written
+    save_pickle = cache.save_pickle
+    monkeypatch.setattr(cache, "save_pickle", lambda where, value: (
+        where == path and written_at.append(preview.build_number), save_pickle(where, value))[1])
+
+    def index_on_disk():
+        with path.open("rb") as stream:
+            return pickle.load(stream)["value"]
+
+    assert preview.rebuild() is not None and written_at == [1]
+    first = index_on_disk()
+    assert len(first.stories) == 2 and len(first.found()) == 1
+    add_a_paragraph(project)
+    assert preview.rebuild().analysed == ("kim-sinis",) and written_at == [1, 2]
+    assert len(index_on_disk().stories) == 2 and set(index_on_disk().stories) != set(first.stories)
+    assert cache.memory.after_build == []
 
 
 def _synthetic_corpus(folder: Path, count: int) -> Path:
