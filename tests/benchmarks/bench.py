@@ -116,10 +116,12 @@ def summary(label: str, runs: list[tuple[float, int]]) -> dict:
 
 
 def restore_as_tar_does(root: Path, folders: list[str]) -> None:
-    """The folders packed in a tar archive, removed and unpacked again."""
+    """The folders packed in a tar archive, removed and unpacked again: in the POSIX format, as
+    actions/cache packs them (actions/toolkit, packages/cache/src/internal/tar.ts, createTar),
+    which keeps modification times to the nanosecond (GNU tar's own format keeps whole seconds)."""
     with tempfile.TemporaryDirectory() as work:
         archive = os.path.join(work, "cache.tar")
-        subprocess.run(["tar", "-C", str(root), "-cf", archive, *folders], check=True)
+        subprocess.run(["tar", "--posix", "-C", str(root), "-cf", archive, *folders], check=True)
         for folder in folders:
             shutil.rmtree(root / folder)
         subprocess.run(["tar", "-C", str(root), "-xf", archive], check=True)
