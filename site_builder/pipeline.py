@@ -197,7 +197,7 @@ def validate_content(raw: RawContent, store: StoryStore | None = None, workers: 
     if errors:
         content = None
     return content, {story.article.slug: story if story.passages is None else story._replace(passages=None)
-                     for story in prepared if story.article}, errors, warnings
+                     for story in prepared if story.article}, errors, warnings  # (the index has the shingles)
 
 
 def _render_bodies(items, errors: list[Problem], results: ResultCache | None = None) -> dict:
