@@ -749,14 +749,10 @@ def _stored_and_whole(root: Path):
 def _prepared_both(project):
     """Each story of a built project as the store gives it back (stored.py) and as prepared."""
     from site_builder.cache import StoryStore
-    from site_builder.load import load_content
-    from site_builder.stories import Setting, prepare_stories
-    from site_builder.validate import validate_data
+    from site_builder.stories import prepare_stories
 
-    raw, _ = load_content(project)
-    data, _, _ = validate_data(raw)
-    setting = Setting(frozenset(o.key for o in data.outlets), True, data.gazetteer, data.events, data.lexicon)
-    return prepare_stories(raw.articles, setting, StoryStore(project.root)), prepare_stories(raw.articles, setting)
+    files, setting = _files_and_setting(project)
+    return prepare_stories(files, setting, StoryStore(project.root)), prepare_stories(files, setting)
 
 
 def _facts_file(path: Path) -> tuple[tuple[str, ...], bytes]:
@@ -785,6 +781,7 @@ def test_a_stored_story_answers_as_the_story_prepared_afresh(tmp_path):
 
 
 def _files_and_setting(project):
+    """A project's story files, and the setting they are prepared with (stories.Setting)."""
     from site_builder.load import load_content
     from site_builder.stories import Setting
     from site_builder.validate import validate_data
