@@ -315,15 +315,15 @@ def report(count: int, measured: dict[str, dict], serving: dict) -> None:
     cold = measured["cold full build"]
     for r in theirs:
         print(f"  ours / {r['label'].split()[0]}: {ratio(cold, r)}")
-    shares = [("no change", "no change"), ("edit one", "edit one story"), ("edit again", "edit one story again"),
-              ("add one", "add one story"),
+    edits = [("edit one", "edit one story"), ("edit again", "edit one story again")]  # also given round by round
+    shares = [("no change", "no change"), *edits, ("add one", "add one story"),
               ("edit without _site", "edit, no _site (CI)"), ("edit restored", "edit, restored (CI)")]
     print("  " + "   ".join(f"{name} / cold: {measured[label]['median'] / cold['median']:.1%}" for name, label in shares)
           + f"   edit while serving / cold: {serving['median'] / cold['median']:.1%}")
-    for name, label in (("edit one", "edit one story"), ("edit again", "edit one story again")):
-        edits = [e / c for e, c in zip(measured[label]["times"], cold["times"])]
-        if len(edits) > 1:
-            print(f"  {name} / cold, round by round: {', '.join(f'{share:.1%}' for share in edits)}")
+    for name, label in edits:
+        by_round = [e / c for e, c in zip(measured[label]["times"], cold["times"])]
+        if len(by_round) > 1:
+            print(f"  {name} / cold, round by round: {', '.join(f'{share:.1%}' for share in by_round)}")
 
 
 def main() -> None:
