@@ -4,6 +4,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from site_builder.models import Content, Outlet
 
@@ -53,15 +54,32 @@ class Comparison:
         return sum(pairs for _, _, pairs, _ in self.passage_pairs)
 
 
-def compare(content: Content, stories: list) -> Comparison:
+class OutletCounts(NamedTuple):
+    """What OutletFigures counts of an outlet's stories (outlet_counts), without the stories: plain
+    data, which a build can keep for the next one (pages.py)."""
+    words: int
+    median_words: float
+    statements: int
+    speakers: tuple
+    sides: dict
+    sources: tuple
+    credits: tuple
+    events: dict  # event id -> (place of the earliest story recalling it among the stories, evidence sentence)
+    framing: dict
+
+
+def compare(content: Content, stories: list, counts_of=None) -> Comparison:
     """Shared quotes and reused passages are counted, outlet by outlet, and only the newest are
     kept in full: with wire copy, their number grows faster than the stories' (2,571 reused
-    passages among 200 synthetic stories made a 1.8 MB page); each story's page shows its own."""
+    passages among 200 synthetic stories made a 1.8 MB page); each story's page shows its own.
+    `counts_of(stories, lexicon)` gives what outlet_counts would (by default, it)."""
     by_outlet: dict[str, list] = {o.key: [] for o in content.outlets}  # newest first
     for story in reversed(stories):
         by_outlet[story.outlet.key].append(story)
-    figures = tuple(_figures(o, by_outlet[o.key], content.lexicon) for o in content.outlets)
-    recalled = {m.event.id for s in stories for m in s.events}
+    counts_of = counts_of or outlet_counts
+    figures = tuple(_figures(o, by_outlet[o.key], counts_of(by_outlet[o.key], content.lexicon))
+                    for o in content.outlets)
+    recalled = {event_id for f in figures for event_id in f.events}
     order = {s.article.slug: i for i, s in enumerate(stories)}
     quotes, passages = _once(stories, order, "shared_quotes"), _once(stories, order, "reused_passages")
     return Comparison(figures, tuple(e for e in content.events if e.id in recalled), content.lexicon,
@@ -69,11 +87,19 @@ def compare(content: Content, stories: list) -> Comparison:
                       _quote_pairs(quotes), _passage_pairs(passages))
 
 
-def _figures(outlet: Outlet, stories: list, lexicon) -> OutletFigures:
+def _figures(outlet: Outlet, stories: list, counts: OutletCounts) -> OutletFigures:
+    return OutletFigures(outlet, tuple(stories), counts.words, counts.median_words, counts.statements,
+                         counts.speakers, counts.sides, counts.sources, counts.credits,
+                         {event_id: (stories[at], evidence) for event_id, (at, evidence) in counts.events.items()},
+                         counts.framing)
+
+
+def outlet_counts(stories: list, lexicon) -> OutletCounts:
+    """What an outlet's stories (newest first) come to."""
     statements = [q for s in stories for q in s.findings.statements]
     words = [s.body.words for s in stories]
-    return OutletFigures(
-        outlet=outlet, stories=tuple(stories), words=sum(words),
+    return OutletCounts(
+        words=sum(words),
         median_words=statistics.median(words) if words else 0,
         statements=len(statements),
         speakers=tuple(_ranked(Counter(q.speaker for q in statements))),
@@ -86,10 +112,11 @@ def _figures(outlet: Outlet, stories: list, lexicon) -> OutletFigures:
 
 
 def _events(stories_newest_first: list) -> dict:
+    """Event id -> (place among the stories, evidence) of the earliest story recalling it."""
     recalled = {}
-    for story in reversed(stories_newest_first):
-        for mention in story.events:
-            recalled.setdefault(mention.event.id, (story, mention.evidence))
+    for at in range(len(stories_newest_first) - 1, -1, -1):
+        for mention in stories_newest_first[at].events:
+            recalled.setdefault(mention.event.id, (at, mention.evidence))
     return recalled
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import NamedTuple
 
 from markupsafe import Markup
@@ -9,7 +10,7 @@ from markupsafe import Markup
 from site_builder import chart, dates, structured, urls
 from site_builder.assets import OutputFile
 from site_builder.cache import ResultCache, value_digest
-from site_builder.comparison import compare
+from site_builder.comparison import OutletCounts, compare, outlet_counts
 from site_builder.key_findings import key_findings
 from site_builder.errors import Problem
 from site_builder.models import Content
@@ -40,7 +41,7 @@ def plan_site(content: Content, stories: list[StoryView], prose_bodies,
     """`results` keeps articles.json's line for each story and the chart's figure between builds."""
     site = content.site
     newest_first = list(reversed(stories))
-    comparison = compare(content, stories)
+    comparison = compare(content, stories, partial(_kept_outlet_counts, results) if results else None)
     nav = [NavItem(site.string("nav_home"), urls.HOME), NavItem(site.string("nav_outlets"), urls.OUTLETS)]
     if content.events:
         nav.append(NavItem(site.string("nav_timeline"), urls.TIMELINE))
@@ -124,6 +125,21 @@ def _chart_context(content: Content, stories: list[StoryView], t: dict, results:
         outlets=len({s.outlet.key for s in stories}))
     return {"events": _event_rows(content, stories), "figure_json": Markup(figure_json.decode()),
             "chart_summary": sentence}
+
+
+def _kept_outlet_counts(results: ResultCache, stories: list[StoryView], lexicon) -> OutletCounts:
+    """outlet_counts, kept in `results` for as long as the outlet's stories are the same (their
+    keys cover what they are made of): an edit changes one outlet's counts, and at 10,000 stories
+    counting all five outlets' again took 0.02 s of every edit."""
+    keys = [story.source_key for story in stories]
+    if not all(keys):
+        return outlet_counts(stories, lexicon)
+    return results.get_value(value_digest((keys, lexicon), b"outlet counts", stand_ins=False), _counts_of,
+                             (stories, lexicon))
+
+
+def _counts_of(work: tuple[list[StoryView], tuple]) -> OutletCounts:
+    return outlet_counts(*work)
 
 
 def _figure_json(drawn: tuple) -> bytes:

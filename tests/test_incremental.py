@@ -458,6 +458,26 @@ def test_the_chart_is_drawn_again_only_when_what_it_draws_changed(make_site, mon
     assert b"Kabar baru " in (out / "timeline.html").read_bytes()
 
 
+def test_an_outlets_counts_are_made_again_only_when_one_of_its_stories_changed(make_site, monkeypatch):
+    from site_builder import pages
+
+    project = make_site()
+    out = project.root / "_site"
+    build(project, out, BufferReporter())
+    counted = []
+    original = pages.outlet_counts
+    monkeypatch.setattr(pages, "outlet_counts",
+                        lambda stories, lexicon: counted.append([s.article.slug for s in stories]) or original(stories,
+                                                                                                           lexicon))
+    words = {o["outlet"]: o["words"] for o in json.loads((out / "data/outlets.json").read_bytes())}
+    add_a_paragraph(project)
+    build(project, out, BufferReporter())
+    assert counted == [["kim-sinis"]]  # the other outlets' counts are the last build's
+    now = {o["outlet"]: o["words"] for o in json.loads((out / "data/outlets.json").read_bytes())}
+    assert [key for key in now if now[key] != words[key]] == ["kompas-tv"]
+    assert on_disk(out) == render_site(project, BufferReporter())
+
+
 SHARED_SENTENCE = ("Korea Utara telah meningkatkan pengujian senjatanya dan berjanji untuk memperluas "
                    "persenjataan nuklirnya tahun ini.")
 
