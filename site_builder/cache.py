@@ -217,20 +217,17 @@ class PageCache:
         holds something that cannot be pickled. Each value is digested once per build, however
         many pages share it; the key is not hashed again as a whole (a tenth of an edit's
         rendering at 10,000 stories)."""
-        key = [template]
+        key, digests = [template], self._digests
         for name in sorted(context):
-            part = self._digest_of(context[name])
-            if part is None:
+            value = context[name]
+            known = digests.get(id(value))  # (holding the value, below, keeps its id from being reused)
+            if known is None or known[0] is not value:
+                own = _stand_in(value)
+                known = digests[id(value)] = (value, own if own is not None else value_digest(value))
+            if known[1] is None:
                 return None
-            key += (name, part)
+            key += (name, known[1])
         return tuple(key)
-
-    def _digest_of(self, value) -> str | None:
-        known = self._digests.get(id(value))
-        if known is None or known[0] is not value:
-            own = _stand_in(value)
-            known = self._digests[id(value)] = (value, own if own is not None else value_digest(value))
-        return known[1]  # (holding the value keeps its id from being reused)
 
     def get(self, url: str, key: tuple | None) -> Kept | None:
         if key is None:

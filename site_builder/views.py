@@ -26,8 +26,8 @@ class StoryLink(NamedTuple):
     published_short: str
 
 
-@dataclass(frozen=True)
-class SharedQuote:
+class SharedQuote(NamedTuple):
+    """Tuples, as StoryLink: thousands are made every build where wire copy is shared."""
     other: StoryLink
     speaker: object
     mine: list  # [(word, differs)]
@@ -35,8 +35,7 @@ class SharedQuote:
     similarity: float
 
 
-@dataclass(frozen=True)
-class ReusedPassage:
+class ReusedPassage(NamedTuple):
     other: StoryLink
     mine: str
     theirs: str

@@ -103,6 +103,9 @@ class SiteWriter:
         """One file of the new site: written now if it is not the output's file already."""
         _checked(url)
         self.stamps.pop(url, None)
+        if type(data) is Kept and data.stamp is not None:  # (most files of an edit's build)
+            self.unchanged[url] = data.stamp
+            return
         self.unchanged.pop(url, None)
         stamp = _same_file(f"{self.out}/{url}", data)
         if stamp is not None:
