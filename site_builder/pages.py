@@ -38,7 +38,8 @@ class NavItem:
 
 def plan_site(content: Content, stories: list[StoryView], prose_bodies,
               results: ResultCache | None = None) -> tuple[list[Page], list[OutputFile]]:
-    """`results` keeps articles.json's line for each story and the chart's figure between builds."""
+    """`results` keeps articles.json's line for each story, each outlet's counts and the chart's
+    figure between builds."""
     site = content.site
     newest_first = list(reversed(stories))
     comparison = compare(content, stories, partial(_kept_outlet_counts, results) if results else None)
