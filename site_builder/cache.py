@@ -195,10 +195,15 @@ class PageCache:
     (asset URLs, base URL) and the code.
     """
 
-    def __init__(self, root: Path, out: Path, templates: Path, environment: dict):
+    def __init__(self, root: Path, out: Path, templates: Path, environment: dict,
+                 changed: set[str] | None = None):
+        """`changed`: the pages whose file is no longer the one the last build wrote, where a
+        process beside the build looked at every page's file (pages_changed_since); else each
+        page's file is looked at here when its key is unchanged."""
         self.folder = root / FOLDER
         self.path = self.folder / "pages.pickle"
         self.out = os.fspath(out)  # a string: joined with each page's URL, 10,000 times at 10,000 stories
+        self.changed = changed
         digest = hashlib.sha256(code_digest())
         for path in sorted(p for p in templates.rglob("*") if p.is_file()):
             digest.update(path.relative_to(templates).as_posix().encode() + b"\0" + path.read_bytes())
@@ -235,13 +240,16 @@ class PageCache:
         before = self.previous.get(url)
         if before is None or before[0] != key:
             return None
-        path = f"{self.out}/{url}"
-        try:
-            stamp = file_stamp(os.stat(path))
-            if stamp != before[2:] and (stamp[0] != before[2] or page_digest(_read(path)) != before[1]):
-                return None  # the file was changed since it was written
-        except OSError:
-            return None
+        if self.changed is not None and url not in self.changed:
+            stamp = before[2:]  # the file the last build wrote, as the process beside found it
+        else:
+            path = f"{self.out}/{url}"
+            try:
+                stamp = file_stamp(os.stat(path))
+                if stamp != before[2:] and (stamp[0] != before[2] or page_digest(_read(path)) != before[1]):
+                    return None  # the file was changed since it was written
+            except OSError:
+                return None
         self.keys[url], self.contents[url] = key, before[1]
         return Kept(url, stamp)
 
@@ -256,6 +264,22 @@ class PageCache:
         remember each page's key, the digest of its bytes and its file as written."""
         pages = {url: (key, self.contents[url], *written[url]) for url, key in self.keys.items() if url in written}
         save_pickle(self.path, {"salt": self.salt, "pages": pages})
+
+
+def pages_changed_since(root: Path, out: Path) -> set[str]:
+    """The URLs of the pages the page cache holds whose file in `out` is not the one the last
+    build wrote (another size, inode or modification time, or gone): for a process beside the
+    build (passage_keeper.py), so that PageCache need not look at each file (10,000 `stat`
+    calls at 10,000 stories, 0.03 s)."""
+    out = os.fspath(out)
+    changed = set()
+    for url, entry in load_pickle(root / FOLDER / "pages.pickle").get("pages", {}).items():
+        try:
+            if file_stamp(os.stat(f"{out}/{url}")) != entry[2:]:
+                changed.add(url)
+        except OSError:
+            changed.add(url)
+    return changed
 
 
 def page_digest(data: bytes) -> bytes:

@@ -8,6 +8,10 @@ while the build reads the stories, is brought up to date while the build checks 
 files, and is saved while the build renders and writes. It answers what the same code would
 answer in the build's own process, which is where the work is done with one worker, or when the
 helper cannot start or stops.
+
+Once it has answered, the helper also looks at the file of every page the last build wrote
+(cache.pages_changed_since) and says which are no longer as written, while the build goes on
+with the views: the page cache then need not look at each file in the build's process.
 """
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from pathlib import Path
 
 from site_builder.analysis.passages import NewStories, SentencePair, StoryPassages, pairs_in_order, passage_shingles
 from site_builder.analysis.shared import Pair
-from site_builder.cache import forget_kept, load_kept, save_kept
+from site_builder.cache import forget_kept, load_kept, pages_changed_since, save_kept
 from site_builder.workers import start_method
 
 KEPT_AS = "passages"  # cache.save_kept's name for the index
@@ -27,9 +31,9 @@ PER_STORY_WAIT = 0.005  # (at 10,000 stories, bringing a lost index up to date t
 
 
 class PassageKeeper:
-    def __init__(self, root: Path | None, beside: bool):
+    def __init__(self, root: Path | None, beside: bool, out: Path | None = None):
         """The index `root`'s cache keeps (None: an empty one, not kept), in a process of its own
-        if `beside`."""
+        if `beside`, which then also looks at the pages the last build wrote to `out`."""
         self.root = root
         self.stories: list[StoryPassages] = []
         self.question: tuple[list[tuple[str, str]], dict[str, tuple[bytes, ...]]] | None = None
@@ -39,7 +43,8 @@ class PassageKeeper:
             try:
                 context = multiprocessing.get_context(start_method())
                 self.connection, theirs = context.Pipe()
-                self.helper = context.Process(target=_keep, args=(theirs, root), name="passage index", daemon=True)
+                self.helper = context.Process(target=_keep, args=(theirs, root, out), name="passage index",
+                                              daemon=True)
                 self.helper.start()
                 theirs.close()
             except OSError:  # no process to be had: the work is done here
@@ -70,6 +75,17 @@ class PassageKeeper:
         by_slug = {story.slug: story for story in self.stories}
         return pairs_in_order([by_slug[slug] for slug in order], found if found is not None else self._found_here(),
                               sentences_of)
+
+    def pages_changed(self) -> set[str] | None:
+        """After reused_passages: the pages the helper found changed since the last build wrote
+        them (cache.pages_changed_since), or None if it has not said by now (it is not waited for)."""
+        try:
+            if self.helper and self.connection.poll(0):
+                kind, value = self.connection.recv()
+                return value if kind == "pages" else None
+        except (EOFError, OSError):
+            pass
+        return None
 
     def close(self, save: bool) -> None:
         """At the end of a build: the index is saved if `save` (by the helper as soon as it has
@@ -130,9 +146,10 @@ class PassageKeeper:
         self.helper = self.connection = None
 
 
-def _keep(connection, root: Path) -> None:
+def _keep(connection, root: Path, out: Path | None) -> None:
     """The helper process: loads the index, answers one question (PassageKeeper.ask), asking
-    back for the shingles of stories it lacks, then saves the index."""
+    back for the shingles of stories it lacks, says which pages in `out` changed, then saves the
+    index."""
     from site_builder.analysis.passage_index import PassageIndex  # numpy
 
     try:
@@ -146,9 +163,20 @@ def _keep(connection, root: Path) -> None:
             return _received(connection)
 
         connection.send(("found", _found(index, stories, _received(connection), asked_for)))
+        if out is not None:
+            connection.send(("pages", _pages_changed(root, out)))
         save_kept(root, KEPT_AS, index)
     except Exception:  # the build stopped, or this process failed: the build does the work itself
         sys.exit(1)    # (and shows the error, should it fail there too)
+
+
+def _pages_changed(root: Path, out: Path) -> set[str] | None:
+    """cache.pages_changed_since, or None (the build looks at each page itself) should it fail:
+    the index is saved all the same."""
+    try:
+        return pages_changed_since(root, out)
+    except Exception:
+        return None
 
 
 def _found(index, stories: list[tuple[str, str]], new: NewStories, shingles_for) -> list[SentencePair]:

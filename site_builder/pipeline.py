@@ -52,7 +52,7 @@ class Caches:
     def open(cls, root: Path, out: Path, workers: int = 1, listing: Listing | None = None) -> Caches:
         """With more than one worker, the reused-passage index starts loading in a process of its own."""
         return cls(root, out, load_kept(root, "reads", Reads), StoryStore(root), ResultCache(root, "results"),
-                   PassageKeeper(root, beside=workers > 1), listing)
+                   PassageKeeper(root, beside=workers > 1, out=out), listing)
 
     def save(self, written: dict[str, tuple]) -> None:
         """After the site was written, with the stamp of each file written (write.Written)."""
@@ -134,7 +134,8 @@ def render_site(project: Project, reporter: Reporter, base_url: str | None = Non
     reporter.progress(f"rendering {len(pages)} pages")
     if caches:
         caches.pages = PageCache(project.root, caches.out, project.templates,
-                                 {"assets": asset_urls, "base_url": content.site.base_url})
+                                 {"assets": asset_urls, "base_url": content.site.base_url},
+                                 caches.passages.pages_changed())
     into = Files() if into is None else into
     html, errors = render_pages(project, asset_urls, content.site.base_url, pages, into,
                                 caches.pages if caches else None)

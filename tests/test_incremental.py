@@ -145,16 +145,71 @@ def test_adding_a_story_leaves_the_archive_pages_of_other_years_as_they_were(mak
     assert "(2)" in (out / "index.html").read_text()  # the home page's list of years has the counts
 
 
-def test_a_page_changed_by_hand_in_the_output_is_rendered_again(make_site):
+@pytest.mark.parametrize("workers", [1, 2])  # with 2, the passage helper looks at the pages' files
+def test_a_page_changed_by_hand_in_the_output_is_rendered_again(make_site, workers):
     project = make_site()
     out = project.root / "_site"
-    build(project, out, BufferReporter())
+    build(project, out, BufferReporter(), workers=workers)
     page = out / "stories" / "kim-sinis.html"
     original = page.read_bytes()
     page.write_bytes(original.replace(b"</body>", b"<p>edited by hand</p></body>"))
-    result = build(project, out, BufferReporter())
+    result = build(project, out, BufferReporter(), workers=workers)
     assert result.rendered == ("stories/kim-sinis.html",)
     assert page.read_bytes() == original
+
+
+def test_the_pages_changed_since_the_last_build_are_those_touched_or_gone(make_site):
+    from site_builder.cache import pages_changed_since
+
+    project = make_site()
+    out = project.root / "_site"
+    build(project, out, BufferReporter())
+    assert pages_changed_since(project.root, out) == set()
+    story = out / "stories" / "kim-sinis.html"
+    story.write_bytes(story.read_bytes())  # the same bytes, written again: another modification time
+    (out / "outlets.html").unlink()
+    assert pages_changed_since(project.root, out) == {"stories/kim-sinis.html", "outlets.html"}
+
+
+def test_the_passage_helper_looks_at_the_pages_files_so_the_build_need_not(make_site, monkeypatch, tmp_path):
+    import os
+
+    from site_builder import passage_keeper
+
+    monkeypatch.setattr(passage_keeper, "start_method", lambda: "fork")  # the child runs the patched code
+    patient = passage_keeper.PassageKeeper.pages_changed
+
+    def waiting(keeper):  # this test waits for the helper's answer; a build takes it only if it is there
+        if keeper.helper:
+            keeper.connection.poll(30)
+        return patient(keeper)
+
+    monkeypatch.setattr(passage_keeper.PassageKeeper, "pages_changed", waiting)
+    project = make_site()
+    out = project.root / "_site"
+    build(project, out, BufferReporter(), workers=2)
+    page = out / "stories" / "trump-enggan.html"
+    original = page.read_bytes()
+    page.write_bytes(original + b"<!-- by hand -->")
+    looked, real_stat = tmp_path / "looked", os.stat
+
+    def stat(path, *args, **kwargs):
+        if str(path).startswith(f"{out}/stories/"):
+            with looked.open("a") as record:
+                record.write(f"{os.getpid()} {os.path.basename(path)}\n")
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", stat)
+    assert build(project, out, BufferReporter(), workers=2).rendered == ("stories/trump-enggan.html",)
+    assert page.read_bytes() == original
+    by_process: dict[str, set[str]] = {}
+    for line in looked.read_text().splitlines():
+        pid, name = line.split()
+        by_process.setdefault(pid, set()).add(name)
+    assert by_process.pop(str(os.getpid())) == {"trump-enggan.html"}  # here, only the page the helper named
+    assert list(by_process.values()) == [{"kim-sinis.html", "trump-enggan.html"}]  # the helper: every page
+    monkeypatch.undo()
+    assert on_disk(out) == render_site(project, BufferReporter())
 
 
 def age(project, seconds: int = 3600) -> None:
@@ -606,9 +661,9 @@ def test_a_build_whose_passage_helper_stops_does_the_work_itself(make_site, monk
     clean = build(project, project.root / "one", BufferReporter(), clean=True)
     monkeypatch.setattr(passage_keeper, "start_method", lambda: "fork")  # the child runs the patched code
     if failure == "exits at once":
-        monkeypatch.setattr(passage_keeper, "_keep", lambda connection, root: None)
+        monkeypatch.setattr(passage_keeper, "_keep", lambda connection, root, out: None)
     elif failure == "hangs":  # alive, holding its end of the pipe, never answering
-        monkeypatch.setattr(passage_keeper, "_keep", lambda connection, root: time.sleep(600))
+        monkeypatch.setattr(passage_keeper, "_keep", lambda connection, root, out: time.sleep(600))
         monkeypatch.setattr(passage_keeper, "ANSWER_WAIT", 0.5)
         monkeypatch.setattr(passage_keeper, "PER_STORY_WAIT", 0.0)
     else:
