@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import multiprocessing
 import sys
+import time
 from pathlib import Path
 
 from site_builder.analysis.passages import NewStories, SentencePair, StoryPassages, pairs_in_order, passage_shingles
@@ -137,8 +138,18 @@ class PassageKeeper:
 
     def _stop_helper(self, wait: float = STOP_WAIT) -> None:
         """Waits for the helper to end (it may be saving the index) up to `wait` seconds, then
-        lets it go."""
-        self.helper.join(timeout=wait)
+        lets it go. What it still sends meanwhile is taken and dropped: a build that stopped
+        after asking never reads the answer, and at 10,000 stories the answer is more than a pipe
+        holds, so the helper would wait to send it until `wait` ran out (two minutes to report a
+        duplicate slug). A helper asking back for shingles, which nobody will send, is let go at once."""
+        deadline = time.monotonic() + wait
+        try:
+            while self.helper.is_alive() and self.connection.poll(max(0.0, deadline - time.monotonic())):
+                if self.connection.recv()[0] == "missing":
+                    deadline = time.monotonic()
+        except (EOFError, OSError):  # it ended
+            pass
+        self.helper.join(timeout=max(0.0, deadline - time.monotonic()))
         if self.helper.is_alive():
             self.helper.kill()
             self.helper.join()

@@ -725,6 +725,30 @@ def test_a_build_that_fails_ends_its_passage_helper_without_saving(make_site):
     assert not (project.root / FOLDER / "passages.pickle").exists()
 
 
+def test_a_build_that_fails_after_asking_the_passage_helper_ends_it_at_once(make_site, monkeypatch):
+    """At 10,000 stories the helper's answer is more than a pipe holds: a build that stopped at a
+    check across files, after asking, waited for the helper to give up sending it (two minutes
+    to report a duplicate slug)."""
+    import multiprocessing
+    import time
+
+    from site_builder import passage_keeper
+    from site_builder.errors import SiteError
+
+    monkeypatch.setattr(passage_keeper, "start_method", lambda: "fork")  # the child runs the patched code
+    found = passage_keeper._found
+    a_lot = [passage_keeper.SentencePair(f"{i:064d}", 0, f"{i:064x}", 1, 1.0) for i in range(20_000)]
+    monkeypatch.setattr(passage_keeper, "_found", lambda *args: found(*args) + a_lot)  # 3 MB pickled
+    project = make_site()
+    twin = project.content / "articles" / "kembaran.md"
+    twin.write_text((project.content / "articles" / "kim-sinis.md").read_text().replace("---\n", "---\nslug: kim-sinis\n", 1))
+    started = time.monotonic()
+    with pytest.raises(SiteError, match="already used"):
+        build(project, project.root / "_site", BufferReporter(), workers=2)
+    assert time.monotonic() - started < 10
+    assert multiprocessing.active_children() == []
+
+
 def _files_read(monkeypatch) -> list[str]:
     from site_builder import load
 
