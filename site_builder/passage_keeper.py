@@ -29,6 +29,7 @@ KEPT_AS = "passages"  # cache.save_kept's name for the index
 STOP_WAIT = 120  # seconds a helper that is no longer answering gets to end
 ANSWER_WAIT = 60.0  # seconds, and PER_STORY_WAIT for each story, the helper gets to answer; then the work is done here
 PER_STORY_WAIT = 0.005  # (at 10,000 stories, bringing a lost index up to date takes the helper about 2 s)
+PAGES_CHANGED_SAID = 1000  # pages, at most, the helper names as changed (_pages_changed): about 50 KB
 
 
 class PassageKeeper:
@@ -182,12 +183,15 @@ def _keep(connection, root: Path, out: Path | None) -> None:
 
 
 def _pages_changed(root: Path, out: Path) -> set[str] | None:
-    """cache.pages_changed_since, or None (the build looks at each page itself) should it fail:
-    the index is saved all the same."""
+    """cache.pages_changed_since, or None (the build looks at each page itself) should it fail,
+    or name more than PAGES_CHANGED_SAID pages: the build looks at those anyway, and a message
+    bigger than the pipe holds would keep this process from saving the index until the build
+    read it (it does, as it starts rendering, only if the message was there by then)."""
     try:
-        return pages_changed_since(root, out)
+        changed = pages_changed_since(root, out)
     except Exception:
         return None
+    return changed if len(changed) <= PAGES_CHANGED_SAID else None
 
 
 def _found(index, stories: list[tuple[str, str]], new: NewStories, shingles_for) -> list[SentencePair]:

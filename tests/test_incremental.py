@@ -158,7 +158,8 @@ def test_a_page_changed_by_hand_in_the_output_is_rendered_again(make_site, worke
     assert page.read_bytes() == original
 
 
-def test_the_pages_changed_since_the_last_build_are_those_touched_or_gone(make_site):
+def test_the_pages_changed_since_the_last_build_are_those_touched_or_gone(make_site, monkeypatch):
+    from site_builder import passage_keeper
     from site_builder.cache import pages_changed_since
 
     project = make_site()
@@ -169,6 +170,8 @@ def test_the_pages_changed_since_the_last_build_are_those_touched_or_gone(make_s
     story.write_bytes(story.read_bytes())  # the same bytes, written again: another modification time
     (out / "outlets.html").unlink()
     assert pages_changed_since(project.root, out) == {"stories/kim-sinis.html", "outlets.html"}
+    monkeypatch.setattr(passage_keeper, "PAGES_CHANGED_SAID", 1)  # more than the helper names: it says nothing
+    assert passage_keeper._pages_changed(project.root, out) is None
 
 
 def test_the_passage_helper_looks_at_the_pages_files_so_the_build_need_not(make_site, monkeypatch, tmp_path):
