@@ -522,11 +522,13 @@ def test_an_outlets_counts_are_made_again_only_when_one_of_its_stories_changed(m
     project = make_site()
     out = project.root / "_site"
     build(project, out, BufferReporter())
-    counted = []
-    original = pages.outlet_counts
-    monkeypatch.setattr(pages, "outlet_counts",
-                        lambda stories, lexicon: counted.append([s.article.slug for s in stories]) or original(stories,
-                                                                                                           lexicon))
+    counted, original = [], pages.outlet_counts
+
+    def counting(stories, lexicon):
+        counted.append([story.article.slug for story in stories])
+        return original(stories, lexicon)
+
+    monkeypatch.setattr(pages, "outlet_counts", counting)
     words = {o["outlet"]: o["words"] for o in json.loads((out / "data/outlets.json").read_bytes())}
     add_a_paragraph(project)
     build(project, out, BufferReporter())
