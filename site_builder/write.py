@@ -103,7 +103,7 @@ class SiteWriter:
         """One file of the new site: written now if it is not the output's file already."""
         _checked(url)
         self.stamps.pop(url, None)
-        if type(data) is Kept and data.stamp is not None:  # (most files of an edit's build)
+        if isinstance(data, Kept) and data.stamp is not None:  # the output's file, as the page cache found it
             self.unchanged[url] = data.stamp
             return
         self.unchanged.pop(url, None)
@@ -216,9 +216,8 @@ def file_stamp(stat: os.stat_result) -> FileStamp:
 
 
 def _same_file(path: str, data: bytes | Kept) -> FileStamp | None:
-    """The file's stamp if it holds `data` (or is the Kept file), else None."""
-    if isinstance(data, Kept) and data.stamp is not None:
-        return data.stamp
+    """The file's stamp if it holds `data` (or, for a Kept file whose stamp is not known, if it
+    is there), else None."""
     try:
         with open(path, "rb", buffering=0) as stream:
             stamp = file_stamp(os.fstat(stream.fileno()))
