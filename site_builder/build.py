@@ -16,7 +16,8 @@ from site_builder import cache, leftovers
 from site_builder.project import Project
 from site_builder.reporter import Reporter
 from site_builder.stamp import stamp_beside, take_stamp
-from site_builder.write import SiteWriter, check_output_folder
+from site_builder.write import check_output_folder
+from site_builder.write_beside import BESIDE_FROM, writer_for
 
 
 # The pipeline's modules, imported in steps while the stamp is taken beside (stamp.stamp_beside):
@@ -58,7 +59,8 @@ def build(project: Project, out: Path, reporter: Reporter, base_url: str | None 
         caches = Caches.open(project.root, out.resolve(), workers, stamp.content)
         writer = None
         try:
-            writer = SiteWriter(out, project.root / cache.FOLDER / "spare")
+            writer = writer_for(out, project.root / cache.FOLDER / "spare", beside=_written_from_nothing(out, stamp)
+                                and workers > 1)
             render_site(project, reporter, base_url, strict, caches, workers, into=writer)
             written = writer.finish()
         except BaseException:
@@ -76,6 +78,12 @@ def build(project: Project, out: Path, reporter: Reporter, base_url: str | None 
     return _report(reporter, result, first_warning, f"built {pages} pages ({len(urls)} files: {changed} written, "
                                                      f"{len(urls) - changed} unchanged) in {result.seconds:.2f} s "
                                                      f"into {out}")
+
+
+def _written_from_nothing(out: Path, stamp) -> bool:
+    """Whether every file of a site of BESIDE_FROM content files or more is to be made anew (no
+    output folder yet): then a process of its own makes them (write_beside.py)."""
+    return not out.exists() and len(stamp.content.files) >= BESIDE_FROM
 
 
 def _report(reporter: Reporter, result: BuildResult, first_warning: int, summary: str) -> BuildResult:

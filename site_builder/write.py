@@ -101,7 +101,7 @@ class SiteWriter:
 
     def add(self, url: str, data: bytes | Kept) -> None:
         """One file of the new site: written now if it is not the output's file already."""
-        _checked(url)
+        checked_url(url)
         self.stamps.pop(url, None)
         if isinstance(data, Kept) and data.stamp is not None:  # the output's file, as the page cache found it
             self.unchanged[url] = data.stamp
@@ -241,7 +241,7 @@ def _file_count(folder: Path) -> int:
     return sum(1 for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else -1
 
 
-def _checked(url: str) -> str:
+def checked_url(url: str) -> str:
     if not url or url[0] == "/" or "\\" in url or ".." in url and ".." in url.split("/"):
         raise SiteError(f"refusing to write {url!r}: it is outside the output folder")
     return url

@@ -284,3 +284,86 @@ def test_without_a_one_step_exchange_the_site_is_still_swapped_in_whole(tmp_path
         write.write_site(out, site, spare)
         assert _tree(out) == site
     assert not spare.exists()
+
+
+def test_a_site_written_from_nothing_is_written_by_a_process_beside_the_build_with_the_same_bytes(
+        make_site, tmp_path, monkeypatch):
+    from site_builder import write
+
+    project = make_site()
+    writers = tmp_path / "writers"
+    real_add = write.SiteWriter.add
+
+    def add(self, url, data):
+        with open(writers, "a") as record:  # a file: the child's memory is not this process's
+            record.write(f"{os.getpid()}\n")
+        return real_add(self, url, data)
+
+    monkeypatch.setattr(write.SiteWriter, "add", add)
+    built = {}
+    for workers, beside_from in (("1", 1), ("2", 1000), ("2", 1)):  # content files from which it is beside
+        monkeypatch.setattr("site_builder.build.BESIDE_FROM", beside_from)
+        out = tmp_path / f"site-{workers}-{beside_from}"
+        writers.write_text("")
+        assert main(["build", "--project", str(project.root), "--out", str(out), "--workers", workers, "--quiet"]) == 0
+        built[workers, beside_from] = snapshot(out), set(writers.read_text().split())
+    here = {str(os.getpid())}
+    assert built["1", 1][1] == here and built["2", 1000][1] == here  # one worker, or a small site: written here
+    assert built["2", 1][1] and not built["2", 1][1] & here
+    assert built["1", 1][0] == built["2", 1][0] == built["2", 1000][0]
+
+
+def test_a_file_the_writer_beside_cannot_write_fails_the_build_and_leaves_nothing(make_site, tmp_path, monkeypatch,
+                                                                                  capsys):
+    project = make_site()
+    written = []
+
+    def failing_open(path, mode="r", *args, **kwargs):
+        if "w" in mode:
+            if len(written) == 3:
+                raise OSError(28, "No space left on device")
+            written.append(path)
+        return open(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(site_builder.write, "open", failing_open, raising=False)  # in the child too (forked)
+    monkeypatch.setattr("site_builder.build.BESIDE_FROM", 1)
+    out = tmp_path / "_site"
+    assert main(["build", "--project", str(project.root), "--out", str(out), "--workers", "2", "--quiet"]) == 1
+    assert "could not write the site" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == [project.root.name]  # no _site, no folder left
+
+
+def test_a_writer_beside_that_stops_fails_clearly_and_leaves_nothing(tmp_path):
+    from site_builder.errors import SiteError
+    from site_builder.write import SiteWriter
+    from site_builder.write_beside import WriterBeside
+
+    out = tmp_path / "_site"
+    writer = WriterBeside.start(SiteWriter(out))
+    writer.add("a.html", b"a")
+    with pytest.raises(SiteError, match="outside the output folder"):  # told at once, before it is sent
+        writer.add("../evil.html", b"x")
+    os.kill(writer._child, signal.SIGKILL)
+    with pytest.raises(SiteError, match="the process writing the site .* stopped; the previous site was left"):
+        for index in range(1000):  # until the pipe says the child is gone
+            writer.add(f"{index}.html", b"x" * 10_000)
+        writer.finish()
+    writer.discard()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_writer_beside_writes_and_discards_as_the_writer_does(tmp_path):
+    from site_builder.write import SiteWriter
+    from site_builder.write_beside import WriterBeside
+
+    out, spare, (one, two, three) = _after_two_sites(tmp_path)
+    writer = WriterBeside.start(SiteWriter(out, spare))
+    for url, data in three.items():
+        writer.add(url, data)
+    written = writer.finish()
+    assert _tree(out) == three and written.changed == 2
+    assert written.stamps == {url: site_builder.write.file_stamp(os.stat(out / url)) for url in three}
+    writer = WriterBeside.start(SiteWriter(out, spare))
+    writer.add("a.html", b"never")
+    writer.discard()
+    assert _tree(out) == three and sorted(p.name for p in tmp_path.iterdir()) == [".site-cache", "_site"]

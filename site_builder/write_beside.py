@@ -1,0 +1,166 @@
+"""A SiteWriter (write.py) working in a process of its own, beside the build that renders.
+
+When the site is written from nothing (no output folder yet: a first build, or CI without a
+cached site), every page is a new file, and making 10,000 files is system time the rendering
+process would otherwise wait for: about 0.5 s on a file system with a journal, and 3-6 s on
+this project's benchmark machine (ext4 without a journal, which looks for an inode that was not
+recently freed for every file made after thousands were removed). Here a child forked for the
+writer makes the files while the build renders the next pages: the build hands each file over
+a pipe and waits only when the pipe is full. The files, and the stamps `finish` returns, are
+those SiteWriter makes in the build's own process.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from multiprocessing.connection import Connection
+
+from site_builder.errors import SiteError
+from site_builder.write import Kept, SiteWriter, Written, checked_url
+
+BESIDE_FROM = 200  # content files; a smaller site is written sooner than a child is forked
+PIPE_SIZE = 1 << 20  # bytes the build may hand over before it waits for the writer (Linux; else the default)
+
+
+def writer_for(out, spare, beside: bool):
+    """A SiteWriter for `out`, in a child process when `beside` and a child can be forked (not
+    while other threads run: the child could inherit a lock one of them holds)."""
+    writer = SiteWriter(out, spare)
+    if not beside or not hasattr(os, "fork") or threading.active_count() > 1:
+        return writer
+    return WriterBeside.start(writer) or writer
+
+
+class WriterBeside:
+    """SiteWriter's add, finish and discard, done by `writer` in a child process."""
+
+    def __init__(self, writer: SiteWriter, connection: Connection, child: int):
+        self._writer = writer  # as it was when the child was forked: what discard needs if the child is gone
+        self._connection = connection
+        self._child = child
+
+    @classmethod
+    def start(cls, writer: SiteWriter) -> WriterBeside | None:
+        """None when no child could be forked."""
+        reading, writing = os.pipe()  # build -> writer
+        answers, answering = os.pipe()  # writer -> build
+        try:
+            child = os.fork()
+        except OSError:
+            for end in (reading, writing, answers, answering):
+                os.close(end)
+            return None
+        if child == 0:
+            os.close(writing)
+            os.close(answers)
+            _serve(writer, Connection(reading, writable=False), Connection(answering, readable=False))
+        os.close(reading)
+        os.close(answering)
+        _widen(writing)
+        return cls(writer, _Pair(Connection(answers, writable=False), Connection(writing, readable=False)), child)
+
+    def add(self, url: str, data: bytes | Kept) -> None:
+        checked_url(url)
+        self._send(("add", url, data))
+
+    def finish(self) -> Written:
+        self._send(("finish",))
+        answer = self._answer()
+        if isinstance(answer, Written):
+            return answer
+        raise SiteError(answer)
+
+    def discard(self) -> None:
+        try:
+            self._send(("discard",))
+            self._answer()
+        except SiteError:  # the child was gone, and what it wrote is removed
+            pass
+
+    def _send(self, message: tuple) -> None:
+        try:
+            self._connection.send(message)
+        except OSError:
+            self._gone()
+
+    def _answer(self):
+        try:
+            return self._connection.recv()
+        except (EOFError, OSError):
+            self._gone()
+        finally:
+            self._end()
+
+    def _gone(self):
+        """The child stopped before it answered (killed, or out of memory): what it wrote is removed."""
+        self._end()
+        self._writer.discard()
+        raise SiteError(f"the process writing the site to {self._writer.out} stopped; the previous site was "
+                        "left as it was; build again")
+
+    def _end(self) -> None:
+        if self._child:
+            self._connection.close()
+            os.waitpid(self._child, 0)
+            self._child = 0
+
+
+class _Pair:
+    """Two one-way connections used as one: send on the first pipe, receive on the second."""
+
+    def __init__(self, receiving: Connection, sending: Connection):
+        self.recv, self.send = receiving.recv, sending.send
+        self._ends = (receiving, sending)
+
+    def close(self) -> None:
+        for end in self._ends:
+            end.close()
+
+
+def _serve(writer: SiteWriter, requests: Connection, answers: Connection) -> None:
+    """In the child: the build's requests, until finish or discard (or until the build is gone:
+    then discard). A file that cannot be written makes finish answer with the error, and no
+    further file is written; the child then ends without cleaning up what it shares with the
+    build (os._exit)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle: it asks for discard
+    failed = None
+    status = 0
+    try:
+        while True:
+            try:
+                kind, *rest = requests.recv()
+            except EOFError:
+                writer.discard()
+                break
+            if kind == "add":
+                if failed is None:
+                    try:
+                        writer.add(*rest)
+                    except SiteError as exc:
+                        failed = exc
+                continue
+            if kind == "discard":
+                writer.discard()
+                answers.send(None)
+            elif failed is not None:
+                writer.discard()
+                answers.send(failed.problems)
+            else:
+                try:
+                    answers.send(writer.finish())
+                except SiteError as exc:
+                    answers.send(exc.problems)
+            break
+    except BaseException:
+        status = 1
+    finally:
+        os._exit(status)
+
+
+def _widen(end: int) -> None:
+    try:
+        import fcntl
+        fcntl.fcntl(end, getattr(fcntl, "F_SETPIPE_SZ", 1031), PIPE_SIZE)
+    except (ImportError, OSError):
+        pass
