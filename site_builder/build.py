@@ -2,7 +2,8 @@
 
 A build that would change nothing stops after comparing file stamps (stamp.py). With one worker
 that is before the pipeline's modules (Jinja, Markdown, analysis) are even imported; with more,
-the stamp is taken in a child process while this one imports them (stamp.stamp_beside).
+the stamp is taken in a child process while this one imports them (stamp.stamp_beside), and a
+site written from nothing is written by a child process while this one renders (write_beside.py).
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from pathlib import Path
 from site_builder import cache, leftovers
 from site_builder.project import Project
 from site_builder.reporter import Reporter
-from site_builder.stamp import stamp_beside, take_stamp
+from site_builder.stamp import Stamp, stamp_beside, take_stamp
 from site_builder.write import check_output_folder
 from site_builder.write_beside import BESIDE_FROM, writer_for
 
@@ -59,8 +60,8 @@ def build(project: Project, out: Path, reporter: Reporter, base_url: str | None 
         caches = Caches.open(project.root, out.resolve(), workers, stamp.content)
         writer = None
         try:
-            writer = writer_for(out, project.root / cache.FOLDER / "spare", beside=_written_from_nothing(out, stamp)
-                                and workers > 1)
+            beside = workers > 1 and _written_from_nothing(out, stamp)
+            writer = writer_for(out, project.root / cache.FOLDER / "spare", beside)
             render_site(project, reporter, base_url, strict, caches, workers, into=writer)
             written = writer.finish()
         except BaseException:
@@ -80,7 +81,7 @@ def build(project: Project, out: Path, reporter: Reporter, base_url: str | None 
                                                      f"into {out}")
 
 
-def _written_from_nothing(out: Path, stamp) -> bool:
+def _written_from_nothing(out: Path, stamp: Stamp) -> bool:
     """Whether every file of a site of BESIDE_FROM content files or more is to be made anew (no
     output folder yet): then a process of its own makes them (write_beside.py)."""
     return not out.exists() and len(stamp.content.files) >= BESIDE_FROM

@@ -14,10 +14,13 @@ from __future__ import annotations
 import os
 import signal
 import threading
-from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING
 
 from site_builder.errors import SiteError
 from site_builder.write import Kept, SiteWriter, Written, checked_url
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 BESIDE_FROM = 200  # content files; a smaller site is written sooner than a child is forked
 PIPE_SIZE = 1 << 20  # bytes the build may hand over before it waits for the writer (Linux; else the default)
@@ -43,6 +46,8 @@ class WriterBeside:
     @classmethod
     def start(cls, writer: SiteWriter) -> WriterBeside | None:
         """None when no child could be forked."""
+        from multiprocessing.connection import Connection  # here: a build that stops at its stamp needs none (8 ms)
+
         reading, writing = os.pipe()  # build -> writer
         answers, answering = os.pipe()  # writer -> build
         try:
