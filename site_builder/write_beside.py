@@ -36,7 +36,7 @@ def writer_for(out, spare, beside: bool):
 
 
 class WriterBeside:
-    """SiteWriter's add, finish and discard, done by `writer` in a child process."""
+    """SiteWriter's add and finish, done by `writer` in a child process; discard ends it."""
 
     def __init__(self, writer: SiteWriter, connection: Connection, child: int):
         self._writer = writer  # as it was when the child was forked: what discard needs if the child is gone
@@ -77,11 +77,11 @@ class WriterBeside:
         raise SiteError(answer)
 
     def discard(self) -> None:
-        try:
-            self._send(("discard",))
-            self._answer()
-        except SiteError:  # the child was gone, and what it wrote is removed
-            pass
+        """Ends the child, whatever it was doing, and removes what it wrote. It is not asked to:
+        a send cut short (Ctrl-C while the pipe was full) leaves half a message in the pipe, and
+        a child waiting for the rest of it would never answer."""
+        self._end(kill=True)
+        self._writer.discard()
 
     def _send(self, message: tuple) -> None:
         try:
@@ -104,9 +104,11 @@ class WriterBeside:
         raise SiteError(f"the process writing the site to {self._writer.out} stopped; the previous site was "
                         "left as it was; build again")
 
-    def _end(self) -> None:
+    def _end(self, kill: bool = False) -> None:
         if self._child:
             self._connection.close()
+            if kill:
+                os.kill(self._child, signal.SIGKILL)
             os.waitpid(self._child, 0)
             self._child = 0
 
@@ -124,18 +126,18 @@ class _Pair:
 
 
 def _serve(writer: SiteWriter, requests: Connection, answers: Connection) -> None:
-    """In the child: the build's requests, until finish or discard (or until the build is gone:
-    then discard). A file that cannot be written makes finish answer with the error, and no
+    """In the child: the build's requests, until finish (or until the build is gone: then discard;
+    the build's discard ends this process). A file that cannot be written makes finish answer with the error, and no
     further file is written; the child then ends without cleaning up what it shares with the
     build (os._exit)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle: it asks for discard
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle: it discards
     failed = None
     status = 0
     try:
         while True:
             try:
                 kind, *rest = requests.recv()
-            except EOFError:
+            except (EOFError, OSError):  # the build is gone (OSError: in the middle of a message)
                 writer.discard()
                 break
             if kind == "add":
@@ -145,10 +147,7 @@ def _serve(writer: SiteWriter, requests: Connection, answers: Connection) -> Non
                     except SiteError as exc:
                         failed = exc
                 continue
-            if kind == "discard":
-                writer.discard()
-                answers.send(None)
-            elif failed is not None:
+            if failed is not None:  # asked to finish
                 writer.discard()
                 answers.send(failed.problems)
             else:

@@ -367,3 +367,33 @@ def test_a_writer_beside_writes_and_discards_as_the_writer_does(tmp_path):
     writer.add("a.html", b"never")
     writer.discard()
     assert _tree(out) == three and sorted(p.name for p in tmp_path.iterdir()) == [".site-cache", "_site"]
+
+
+def test_a_writer_beside_is_discarded_at_once_when_a_send_was_cut_short(tmp_path):
+    import threading
+
+    from site_builder.write import SiteWriter
+    from site_builder.write_beside import WriterBeside
+
+    writer = WriterBeside.start(SiteWriter(tmp_path / "_site"))
+    writer.add("a.html", b"a")
+    sending = writer._connection._ends[1]
+    os.write(sending.fileno(), (1 << 20).to_bytes(4, "big") + b"half a message")  # as Ctrl-C in a send leaves it
+    discarding = threading.Thread(target=writer.discard, daemon=True)
+    discarding.start()
+    discarding.join(timeout=10)
+    assert not discarding.is_alive()  # asking the child, which waits for the rest of the message, would hang
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_writer_beside_removes_what_it_wrote_when_the_build_dies_in_the_middle_of_a_send(tmp_path):
+    from site_builder.write import SiteWriter
+    from site_builder.write_beside import WriterBeside
+
+    writer = WriterBeside.start(SiteWriter(tmp_path / "_site"))
+    writer.add("a.html", b"a")
+    sending = writer._connection._ends[1]
+    os.write(sending.fileno(), (1 << 20).to_bytes(4, "big") + b"half a message")
+    writer._connection.close()  # as when the build is killed: the child reads the end of the pipe
+    os.waitpid(writer._child, 0)
+    assert list(tmp_path.iterdir()) == []
