@@ -98,6 +98,20 @@ class SiteWriter:
                 self.held = None
         if self.held is None:
             self.folder = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.new-", dir=self.out.parent))
+        self.twin: Path | None = None  # see keep_twin
+        self.twin_made: set[str] = set()
+
+    def keep_twin(self) -> None:
+        """For a site written from nothing (no output yet, so no spare to be had from it): each file
+        written is also linked into a new folder, which becomes the spare once the site is swapped
+        in. The next build then finds a spare instead of linking every file it keeps into a fresh
+        folder (0.14-0.19 s at 10,000 stories); this costs a link a file (0.15 s at 10,000), which
+        write_beside.py makes in its own process."""
+        if self.held is None and self.spare is not None and not self.out.exists() and not self.stamps:
+            try:
+                self.twin = Path(tempfile.mkdtemp(prefix="spare.new-", dir=self.spare.parent))
+            except OSError:
+                self.twin = None
 
     def add(self, url: str, data: bytes | Kept) -> None:
         """One file of the new site: written now if it is not the output's file already."""
@@ -145,6 +159,8 @@ class SiteWriter:
             except OSError:
                 pass
             shutil.rmtree(self.folder, ignore_errors=True)
+        if self.twin is not None:
+            self._twin_as_spare(holds_last_site)
         return Written(len(self.stamps), {**self.unchanged, **self.stamps})
 
     def discard(self) -> None:
@@ -152,14 +168,45 @@ class SiteWriter:
         trusted, by the next build)."""
         if self.held is None:
             shutil.rmtree(self.folder, ignore_errors=True)
+        self._drop_twin()
+
+    def _twin_as_spare(self, holds_last_site: bool) -> None:
+        """The twin (keep_twin), now linked to every file of the output, becomes the spare,
+        unless the swap left one already."""
+        twin, self.twin = self.twin, None
+        try:
+            if not holds_last_site:
+                shutil.rmtree(self.spare, ignore_errors=True)
+                os.rename(twin, self.spare)
+        except OSError:
+            pass
+        shutil.rmtree(twin, ignore_errors=True)
+
+    def _drop_twin(self) -> None:
+        if self.twin is not None:
+            shutil.rmtree(self.twin, ignore_errors=True)
+            self.twin = None
 
     def _write(self, url: str, data: bytes | Kept) -> FileStamp:
         target = os.path.join(self.folder, url)
         _make_parent(target, self.made)
         source = f"{self.out}/{url}"
         if self.held is None:
-            return _write(target, data, source)
+            stamp = _write(target, data, source)
+            if self.twin is not None:
+                self._link_twin(url, target)
+            return stamp
         return _in_place_of(target, lambda staged: _write(staged, data, source))
+
+    def _link_twin(self, url: str, target: str) -> None:
+        twin = os.path.join(self.twin, url)
+        try:
+            _make_parent(twin, self.twin_made)
+            if os.path.lexists(twin):  # the same file added again
+                os.unlink(twin)
+            os.link(target, twin)
+        except OSError:  # no twin then: the next build makes its folder as it would have
+            self._drop_twin()
 
     def _link_unchanged(self) -> None:
         """The files that stay, from the output: links (the same inode), unless the spare has them."""

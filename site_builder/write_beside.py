@@ -131,6 +131,7 @@ def _serve(writer: SiteWriter, requests: Connection, answers: Connection) -> Non
     further file is written; the child then ends without cleaning up what it shares with the
     build (os._exit)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle: it discards
+    writer.keep_twin()
     failed = None
     status = 0
     try:

@@ -397,3 +397,23 @@ def test_a_writer_beside_removes_what_it_wrote_when_the_build_dies_in_the_middle
     writer._connection.close()  # as when the build is killed: the child reads the end of the pipe
     os.waitpid(writer._child, 0)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_site_written_beside_from_nothing_leaves_a_spare_so_the_next_build_links_nothing(make_site, monkeypatch):
+    project = make_site()
+    monkeypatch.setattr("site_builder.build.BESIDE_FROM", 1)
+    out, spare = project.root / "_site", project.root / ".site-cache" / "spare"
+    build = ["build", "--project", str(project.root), "--workers", "2", "--quiet"]
+    assert main(build) == 0
+    site = snapshot(out)
+    assert snapshot(spare) == site  # the same files: links to the output's own
+    assert all(os.stat(spare / url).st_ino == os.stat(out / url).st_ino for url in site)
+
+    story = next((project.root / "content" / "articles").glob("*.md"))
+    story.write_text(story.read_text() + "\nParagraf tambahan.\n")
+    links = []
+    real_link = os.link
+    monkeypatch.setattr(os, "link", lambda *args, **kwargs: links.append(args) or real_link(*args, **kwargs))
+    assert main(build) == 0
+    assert links == []  # without the spare, every file kept is linked into a fresh folder
+    assert [p.name for p in project.root.iterdir() if p.name.startswith((".site-cache", "._site"))] == [".site-cache"]
