@@ -106,8 +106,11 @@ class SiteWriter:
         written is also linked into a new folder, which becomes the spare once the site is swapped
         in. The next build then finds a spare instead of linking every file it keeps into a fresh
         folder (0.14-0.19 s at 10,000 stories); this costs a link a file (0.15 s at 10,000), which
-        write_beside.py makes in its own process."""
-        if self.held is None and self.spare is not None and not self.out.exists() and not self.stamps:
+        write_beside.py makes in its own process. Not where a spare is left from before (CI with
+        the build cache but not the last site): the next build brings that one up to date, and
+        removing it first would hold this one up (10,000 files)."""
+        if self.held is None and self.spare is not None and not self.spare.exists() and not self.out.exists() \
+                and not self.stamps:
             try:
                 self.twin = Path(tempfile.mkdtemp(prefix="spare.new-", dir=self.spare.parent))
             except OSError:
@@ -172,12 +175,11 @@ class SiteWriter:
 
     def _twin_as_spare(self, holds_last_site: bool) -> None:
         """The twin (keep_twin), now linked to every file of the output, becomes the spare,
-        unless the swap left one already."""
+        unless the swap left one already (or one was made meanwhile)."""
         twin, self.twin = self.twin, None
         try:
             if not holds_last_site:
-                shutil.rmtree(self.spare, ignore_errors=True)
-                os.rename(twin, self.spare)
+                os.rename(twin, self.spare)  # fails where a spare with files is there
         except OSError:
             pass
         shutil.rmtree(twin, ignore_errors=True)

@@ -2,12 +2,13 @@
 
 When the site is written from nothing (no output folder yet: a first build, or CI without a
 cached site), every page is a new file, and making 10,000 files is system time the rendering
-process would otherwise wait for: about 0.5 s on a file system with a journal, and 3-6 s on
-this project's benchmark machine (ext4 without a journal, which looks for an inode that was not
-recently freed for every file made after thousands were removed). Here a child forked for the
-writer makes the files while the build renders the next pages: the build hands each file over
-a pipe and waits only when the pipe is full. The files, and the stamps `finish` returns, are
-those SiteWriter makes in the build's own process.
+process would otherwise wait for: 0.5 s for 10,000 files where none was just removed, and 3-7 s
+on this project's benchmark machine right after the output was removed (ext4 without a journal,
+whose allocator steps over every recently freed inode for each file it makes). Here a child
+forked for the writer makes the files while the build renders the next pages: the build hands
+each file over a pipe and waits only when the pipe is full. The files, and the stamps `finish`
+returns, are those SiteWriter makes in the build's own process. The child also links each file
+into the next build's spare folder (SiteWriter.keep_twin).
 """
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ class WriterBeside:
     """SiteWriter's add and finish, done by `writer` in a child process; discard ends it."""
 
     def __init__(self, writer: SiteWriter, connection: Connection, child: int):
-        self._writer = writer  # as it was when the child was forked: what discard needs if the child is gone
+        self._writer = writer  # as it was when the child was forked: its folders are what discard removes
         self._connection = connection
         self._child = child
 
@@ -48,6 +49,7 @@ class WriterBeside:
         """None when no child could be forked."""
         from multiprocessing.connection import Connection  # here: a build that stops at its stamp needs none (8 ms)
 
+        writer.keep_twin()  # before the fork, so that the build knows the twin's folder too (discard)
         reading, writing = os.pipe()  # build -> writer
         answers, answering = os.pipe()  # writer -> build
         try:
@@ -126,12 +128,11 @@ class _Pair:
 
 
 def _serve(writer: SiteWriter, requests: Connection, answers: Connection) -> None:
-    """In the child: the build's requests, until finish (or until the build is gone: then discard;
-    the build's discard ends this process). A file that cannot be written makes finish answer with the error, and no
-    further file is written; the child then ends without cleaning up what it shares with the
-    build (os._exit)."""
+    """In the child: the build's requests, until finish (or until the build is gone: then it
+    discards; the build's own discard ends this process). A file that cannot be written makes
+    finish answer with the error, and no further file is written; the child then ends without
+    cleaning up what it shares with the build (os._exit)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle: it discards
-    writer.keep_twin()
     failed = None
     status = 0
     try:

@@ -375,15 +375,16 @@ def test_a_writer_beside_is_discarded_at_once_when_a_send_was_cut_short(tmp_path
     from site_builder.write import SiteWriter
     from site_builder.write_beside import WriterBeside
 
-    writer = WriterBeside.start(SiteWriter(tmp_path / "_site"))
+    writer = WriterBeside.start(SiteWriter(tmp_path / "_site", tmp_path / "cache" / "spare"))
     writer.add("a.html", b"a")
+    assert [p.name[:10] for p in (tmp_path / "cache").iterdir()] == ["spare.new-"]  # the next spare, being made
     sending = writer._connection._ends[1]
     os.write(sending.fileno(), (1 << 20).to_bytes(4, "big") + b"half a message")  # as Ctrl-C in a send leaves it
     discarding = threading.Thread(target=writer.discard, daemon=True)
     discarding.start()
     discarding.join(timeout=10)
     assert not discarding.is_alive()  # asking the child, which waits for the rest of the message, would hang
-    assert list(tmp_path.iterdir()) == []
+    assert [p.name for p in tmp_path.iterdir()] == ["cache"] and list((tmp_path / "cache").iterdir()) == []
 
 
 def test_a_writer_beside_removes_what_it_wrote_when_the_build_dies_in_the_middle_of_a_send(tmp_path):
