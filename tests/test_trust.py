@@ -25,21 +25,26 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_failed_write_leaves_previous_site_and_no_leftovers(make_site, monkeypatch, capsys):
-    project = make_site()
-    assert main(["build", "--project", str(project.root), "--quiet"]) == 0
-    before = snapshot(project.root / "_site")
+def open_failing_after(files: int):
+    """`open`, but the disk is full once `files` files were opened for writing."""
     written = []
 
     def failing_open(path, mode="r", *args, **kwargs):
         if "w" in mode:
-            if len(written) == 3:
+            if len(written) == files:
                 raise OSError(28, "No space left on device")
             written.append(path)
         return open(path, mode, *args, **kwargs)
 
+    return failing_open
+
+
+def test_failed_write_leaves_previous_site_and_no_leftovers(make_site, monkeypatch, capsys):
+    project = make_site()
+    assert main(["build", "--project", str(project.root), "--quiet"]) == 0
+    before = snapshot(project.root / "_site")
     make_site({"content/articles/kim-sinis.md": None}, root=project.root)
-    monkeypatch.setattr(site_builder.write, "open", failing_open, raising=False)  # the writer's files only
+    monkeypatch.setattr(site_builder.write, "open", open_failing_after(3), raising=False)  # the writer's files only
     assert main(["build", "--project", str(project.root), "--quiet"]) == 1
     monkeypatch.undo()
 
@@ -316,16 +321,7 @@ def test_a_site_written_from_nothing_is_written_by_a_process_beside_the_build_wi
 def test_a_file_the_writer_beside_cannot_write_fails_the_build_and_leaves_nothing(make_site, tmp_path, monkeypatch,
                                                                                   capsys):
     project = make_site()
-    written = []
-
-    def failing_open(path, mode="r", *args, **kwargs):
-        if "w" in mode:
-            if len(written) == 3:
-                raise OSError(28, "No space left on device")
-            written.append(path)
-        return open(path, mode, *args, **kwargs)
-
-    monkeypatch.setattr(site_builder.write, "open", failing_open, raising=False)  # in the child too (forked)
+    monkeypatch.setattr(site_builder.write, "open", open_failing_after(3), raising=False)  # in the child too (forked)
     monkeypatch.setattr("site_builder.build.BESIDE_FROM", 1)
     out = tmp_path / "_site"
     assert main(["build", "--project", str(project.root), "--out", str(out), "--workers", "2", "--quiet"]) == 1
