@@ -109,8 +109,7 @@ class SiteWriter:
         write_beside.py makes in its own process. Not where a spare is left from before (CI with
         the build cache but not the last site): the next build brings that one up to date, and
         removing it first would hold this one up (10,000 files)."""
-        if self.held is None and self.spare is not None and not self.spare.exists() and not self.out.exists() \
-                and not self.stamps:
+        if self.spare is not None and not self.spare.exists() and not self.out.exists():  # (so nothing is held)
             try:
                 self.twin = Path(tempfile.mkdtemp(prefix="spare.new-", dir=self.spare.parent))
             except OSError:
@@ -171,7 +170,7 @@ class SiteWriter:
         trusted, by the next build)."""
         if self.held is None:
             shutil.rmtree(self.folder, ignore_errors=True)
-        self._drop_twin()
+        self.drop_twin()
 
     def _twin_as_spare(self, holds_last_site: bool) -> None:
         """The twin (keep_twin), now linked to every file of the output, becomes the spare,
@@ -184,7 +183,8 @@ class SiteWriter:
             pass
         shutil.rmtree(twin, ignore_errors=True)
 
-    def _drop_twin(self) -> None:
+    def drop_twin(self) -> None:
+        """No twin after all (keep_twin): its folder is removed."""
         if self.twin is not None:
             shutil.rmtree(self.twin, ignore_errors=True)
             self.twin = None
@@ -204,11 +204,10 @@ class SiteWriter:
         twin = os.path.join(self.twin, url)
         try:
             _make_parent(twin, self.twin_made)
-            if os.path.lexists(twin):  # the same file added again
-                os.unlink(twin)
-            os.link(target, twin)
+            if not os.path.lexists(twin):  # (a file added again is rewritten in place: the link stands)
+                os.link(target, twin)
         except OSError:  # no twin then: the next build makes its folder as it would have
-            self._drop_twin()
+            self.drop_twin()
 
     def _link_unchanged(self) -> None:
         """The files that stay, from the output: links (the same inode), unless the spare has them."""

@@ -57,6 +57,7 @@ class WriterBeside:
         except OSError:
             for end in (reading, writing, answers, answering):
                 os.close(end)
+            writer.drop_twin()  # written here, the links would cost this process their time
             return None
         if child == 0:
             os.close(writing)
