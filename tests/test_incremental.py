@@ -85,6 +85,26 @@ def test_a_site_restored_from_a_cache_keeps_its_pages_unless_their_bytes_changed
     assert on_disk(out) == render_site(project, BufferReporter())
 
 
+def test_a_restored_page_is_read_only_when_its_modification_time_moved(make_site, monkeypatch):
+    from site_builder import cache
+
+    project = make_site()
+    out = project.root / "_site"
+    build(project, out, BufferReporter())
+    restore_as_a_cache_does(out, project.root / cache.FOLDER)
+    changed, touched = out / "metodologi.html", out / "stories" / "trump-enggan.html"
+    changed.write_bytes(changed.read_bytes().replace(b"</h1>", b"!</h1", 1))  # same size, other bytes
+    touched.write_bytes(touched.read_bytes())  # same bytes, a later time
+    read = []
+    real_read = cache._read
+    monkeypatch.setattr(cache, "_read", lambda path: read.append(Path(path).name) or real_read(path))
+    add_a_paragraph(project)
+    result = build(project, out, BufferReporter())
+    assert sorted(read) == ["metodologi.html", "trump-enggan.html"]  # the others: same size and time, trusted
+    assert "metodologi.html" in result.rendered and "stories/trump-enggan.html" not in result.rendered
+    assert on_disk(out) == render_site(project, BufferReporter())
+
+
 def test_every_incremental_build_equals_a_clean_build(make_site):
     project = make_site()
     out = project.root / "_site"
