@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import shutil
 import sys
 from datetime import datetime, timedelta, timezone
@@ -107,6 +108,15 @@ def story(index: int, rng: random.Random, earlier: list[tuple[list[str], str, st
     return slug, text
 
 
+def events_without_articles(events: str) -> str:
+    """The site's events, each passage of a real story cited as evidence (which a synthetic corpus
+    does not have) replaced by a stand-in source: every event stays, so that the background
+    paragraphs (MIDDLES) recall the summits, the talks and the pact as real stories do."""
+    return re.sub(r"^    - article: .*\n      quote: .*$",
+                  "    - {source: Stand-in for a story of the real site, url: 'https://example.org/', date: '2018'}",
+                  events, flags=re.M)
+
+
 def write_corpus(count: int, root: Path) -> Path:
     shutil.rmtree(root, ignore_errors=True)
     for folder in ("templates", "static"):
@@ -116,11 +126,8 @@ def write_corpus(count: int, root: Path) -> Path:
     for name in ("site.yaml", "outlets.yaml", "people.yaml", "sources.yaml", "lexicon.yaml"):
         shutil.copy(REPO / "content" / name, content / name)
     shutil.copytree(REPO / "content" / "pages", content / "pages")
-    events = (REPO / "content" / "events.yaml").read_text("utf-8")
-    # Article evidence names the real stories, which a synthetic corpus does not have.
-    header, *blocks = events.split("\n- id: ")
-    kept = [header] + [block for block in blocks if "article:" not in block]
-    (content / "events.yaml").write_text("\n- id: ".join(kept), "utf-8")
+    (content / "events.yaml").write_text(events_without_articles((REPO / "content" / "events.yaml").read_text("utf-8")),
+                                         "utf-8")
     articles = content / "articles"
     articles.mkdir()
     rng = random.Random(count)
