@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO, NamedTuple
 
 from site_builder import __version__
-from site_builder.write import Kept, file_stamp
+from site_builder.write import FileStamp, Kept, file_stamp
 
 FOLDER = ".site-cache"
 UNREADABLE = (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError)  # written by other code
@@ -248,9 +248,8 @@ class PageCache:
             path = f"{self.out}/{url}"
             try:
                 stamp = file_stamp(os.stat(path))
-                if stamp != before[2:] and (stamp[0] != before[2] or stamp[2] != before[4]
-                                            and page_digest(_read(path)) != before[1]):
-                    return None  # the file was changed since it was written
+                if stamp != before[2:] and not _still_as_written(path, stamp, before):
+                    return None
             except OSError:
                 return None
         self.keys[url], self.contents[url] = key, before[1]
@@ -267,6 +266,14 @@ class PageCache:
         remember each page's key, the digest of its bytes and its file as written."""
         pages = {url: (key, self.contents[url], *written[url]) for url, key in self.keys.items() if url in written}
         save_pickle(self.path, {"salt": self.salt, "pages": pages})
+
+
+def _still_as_written(path: str, stamp: FileStamp, before: tuple) -> bool:
+    """Whether a page's file, whose stamp is not the one recorded (`before`: key, digest, then
+    the stamp), still holds what was written: the same size and modification time (another inode:
+    restored from a cache), or, its time moved, the same bytes."""
+    size, _, modified = stamp
+    return size == before[2] and (modified == before[4] or page_digest(_read(path)) == before[1])
 
 
 def pages_changed_since(root: Path, out: Path) -> set[str]:
