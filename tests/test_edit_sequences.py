@@ -88,7 +88,7 @@ class Editor:
     def touch(self, story: Path) -> Path:
         return story
 
-    def delete(self, story: Path) -> None:
+    def delete(self, story: Path) -> Path | None:
         if len(self.stories()) > 4:
             story.unlink()
             return None
