@@ -8,6 +8,8 @@ name made-up people and places, as real news does, so that most runs of four wor
 story in twelve is wire copy, taking two paragraphs and the statement (and its speaker) quoted in
 a recent story (often another outlet's), so that the analysis across stories has shared quotes and
 reused passages to find at every size (847 and 2,466 among 10,000 stories, 92 and 317 among 1,000).
+The background paragraph most stories have (MIDDLES) recalls a summit, the Stockholm talks or the
+pact with Russia, events of the site's events.yaml: 6,230 of 10,000 stories mention one.
 """
 from __future__ import annotations
 
