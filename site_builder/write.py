@@ -176,11 +176,12 @@ class SiteWriter:
         """The twin (keep_twin), now linked to every file of the output, becomes the spare,
         unless the swap left one already (or one was made meanwhile)."""
         twin, self.twin = self.twin, None
-        try:
-            if not holds_last_site:
+        if not holds_last_site:
+            try:
                 os.rename(twin, self.spare)  # fails where a spare with files is there
-        except OSError:
-            pass
+                return
+            except OSError:
+                pass
         shutil.rmtree(twin, ignore_errors=True)
 
     def drop_twin(self) -> None:

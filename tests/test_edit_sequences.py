@@ -9,7 +9,6 @@ import os
 import random
 import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from site_builder.project import Project
 from site_builder.reporter import BufferReporter
 
 sys.path.insert(0, str(Path(__file__).parent / "benchmarks"))
+from bench import restore_as_tar_does  # noqa: E402
 from corpus import OUTLETS, write_corpus  # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -138,15 +138,11 @@ class Editor:
         shutil.rmtree(self.root / FOLDER / "spare", ignore_errors=True)
 
     def restore_as_actions_cache_does(self) -> None:
-        """Packed with tar in the POSIX format and unpacked: the same bytes, times to the
-        nanosecond and hard links, other inodes (bench.restore_as_tar_does)."""
+        """The output and the build cache, those there are: the same bytes, times to the
+        nanosecond and hard links, other inodes."""
         folders = [name for name in ("_site", FOLDER) if (self.root / name).exists()]
         if folders:
-            archive = self.root.parent / "cache.tar"
-            subprocess.run(["tar", "--posix", "-C", str(self.root), "-cf", str(archive), *folders], check=True)
-            for name in folders:
-                shutil.rmtree(self.root / name)
-            subprocess.run(["tar", "-C", str(self.root), "-xf", str(archive)], check=True)
+            restore_as_tar_does(self.root, folders)
 
     def change_a_page_by_hand(self) -> None:
         pages = sorted((self.root / "_site").rglob("*.html"))

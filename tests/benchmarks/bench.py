@@ -9,7 +9,8 @@ after the first), one after adding a story, one after editing a story with the l
 (as in CI when the Actions cache held the build cache only), edits rebuilt by the preview server's
 process (serving.py), and an edit after the site and the build cache were restored as the Actions
 cache does, in a fresh checkout (.github/workflows/pages.yml), each repeated and reported as
-median (min-max), with peak memory (proportional set size of the build's processes together); then checks that the site after those rebuilds is byte-identical to a clean build.
+median (min-max), with peak memory (proportional set size of the build's processes together);
+then checks that the site after those rebuilds is byte-identical to a clean build.
 The builds are taken in rounds: each round times every one of these builds, Hugo's and Pelican's,
 at every size, once (the preview server's edits, timed in one process of its own, come after the
 rounds). The machine's speed drifts (other work on it comes and goes), and a ratio of two times

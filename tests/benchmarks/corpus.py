@@ -128,8 +128,8 @@ def write_corpus(count: int, root: Path) -> Path:
     for name in ("site.yaml", "outlets.yaml", "people.yaml", "sources.yaml", "lexicon.yaml"):
         shutil.copy(REPO / "content" / name, content / name)
     shutil.copytree(REPO / "content" / "pages", content / "pages")
-    (content / "events.yaml").write_text(events_without_articles((REPO / "content" / "events.yaml").read_text("utf-8")),
-                                         "utf-8")
+    events = (REPO / "content" / "events.yaml").read_text("utf-8")
+    (content / "events.yaml").write_text(events_without_articles(events), "utf-8")
     articles = content / "articles"
     articles.mkdir()
     rng = random.Random(count)
