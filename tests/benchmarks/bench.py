@@ -15,7 +15,7 @@ The builds are taken in rounds: each round times every one of these builds, Hugo
 at every size, once (the preview server's edits, timed in one process of its own, come after the
 rounds). The machine's speed drifts (other work on it comes and goes), and a ratio of two times
 taken in the same rounds drifts with both, not with one of them only; each ratio is also given
-round by round.
+round by round. Each build is timed with the files of those before it written out to disk (settle).
 Hugo (Debian package `hugo`) and Pelican (PyPI: `pelican markdown`) build the same stories when they
 are installed; our time is printed as a ratio to theirs. It also times a cold build of the project's
 own five-story site, and with --lighthouse runs Lighthouse (mobile) on its home, a story, the outlet
@@ -105,6 +105,19 @@ def ours(root: Path, *extra: str) -> tuple[float, int]:
     return run(our_build(root, *extra))
 
 
+def settle() -> None:
+    """Before each measurement: the files earlier ones wrote go to disk first (os.sync), so that
+    no build is timed while the kernel writes out another's. Left to the kernel, it writes a file
+    out some 30 s after it was written (vm.dirty_expire_centisecs), on this machine's two cores
+    beside the build then running: a cold build at 10,000 stories writes about 450 MB (the site
+    and the build cache), and in the edit right after it, side by side over 3 pairs of rounds,
+    the passage index's process took long enough for the build to wait 0.09 s for its answer
+    (0.001 s with the cold build's files written out first). What a measurement does to get
+    ready (removing the output, restoring a cache) is not settled: it is part of what is timed
+    after it, as it would be in CI."""
+    os.sync()
+
+
 def measure(label: str, action, repeat: int) -> dict:
     return summary(label, [action(i) for i in range(repeat)])
 
@@ -189,6 +202,7 @@ def edits_while_serving(root: Path, repeat: int) -> dict:
     again and again: no new process, and the build cache's files kept in memory while unchanged.
     Peak memory is the whole run's (the server's first build included)."""
     printed: list[str] = []
+    settle()
     _, peak = run([sys.executable, str(Path(__file__).parent / "serving.py"), str(root), str(repeat)], output=printed)
     times = json.loads(printed[0])
     return {"label": "edit while serving", "median": statistics.median(times), "min": min(times),
@@ -357,6 +371,7 @@ def main() -> None:
         for i in range(args.repeat):  # in rounds, every measurement of every size once a round: the
             for count, (_, actions) in corpora.items():  # machine's speed drifts, and then drifts for all alike
                 for label, action in actions:
+                    settle()
                     runs[count][label].append(action(i))
         cold = {}
         for count, (root, _) in corpora.items():
