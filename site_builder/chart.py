@@ -10,7 +10,6 @@ from datetime import date, timedelta
 
 from site_builder import dates, numerals, urls
 from site_builder.strings import Strings
-from site_builder.views import stories_by_event
 
 # Okabe–Ito colours and distinct marker shapes, one per kind: readable with colour-blindness.
 KIND_STYLE = {
@@ -49,14 +48,15 @@ class StoryMarkers:
     lanes: tuple  # (lane position, outlet, _story_points) for each outlet with stories
 
 
-def story_markers(stories, outlets, t: dict, archive_page: dict[str, str]) -> StoryMarkers:
-    """`archive_page`: the archive page listing each story, by slug."""
-    referring = {event_id: len(items) for event_id, items in stories_by_event(stories).items()}
+def story_markers(stories, referring: dict, outlets, t: dict, archive_page: dict[str, str]) -> StoryMarkers:
+    """`referring`: the stories that refer to each event (views.stories_by_event); `archive_page`:
+    the archive page listing each story, by slug."""
+    counts = {event_id: len(items) for event_id, items in referring.items()}
     by_outlet: dict[str, list] = {}
     for story in stories:
         by_outlet.setdefault(story.outlet.key, []).append(story)
-    return StoryMarkers(referring, tuple((lane, outlet, tuple(_story_points(by_outlet[outlet.key], t, archive_page)))
-                                         for lane, outlet in enumerate(outlets) if outlet.key in by_outlet))
+    return StoryMarkers(counts, tuple((lane, outlet, tuple(_story_points(by_outlet[outlet.key], t, archive_page)))
+                                      for lane, outlet in enumerate(outlets) if outlet.key in by_outlet))
 
 
 def build_figure(events, markers: StoryMarkers, outlets, t: Strings) -> dict:

@@ -42,6 +42,7 @@ def plan_site(content: Content, stories: list[StoryView], prose_bodies,
     figure between builds."""
     site = content.site
     newest_first = list(reversed(stories))
+    referring = stories_by_event(stories)  # event id -> the stories that refer to it, oldest first
     comparison = compare(content, stories, partial(_kept_outlet_counts, results) if results else None)
     nav = [NavItem(site.string("nav_home"), urls.HOME), NavItem(site.string("nav_outlets"), urls.OUTLETS)]
     if content.events:
@@ -66,7 +67,7 @@ def plan_site(content: Content, stories: list[StoryView], prose_bodies,
         Page(urls.NOT_FOUND, "404.html", common, absolute_links=True),
     ]
     if content.events:
-        chart_context = _chart_context(content, stories, common["t"], results, archive_page)
+        chart_context = _chart_context(content, stories, referring, common["t"], results, archive_page)
         pages.append(Page(urls.TIMELINE, "timeline.html", {**common, **chart_context}))
     for year, total, parts in archive_pages:
         page_urls = [urls.archive(year, number) for number in range(1, len(parts) + 1)]
@@ -85,13 +86,14 @@ def plan_site(content: Content, stories: list[StoryView], prose_bodies,
         sitemap_urls = [p.url for p in pages if p.url.endswith(".html") and p.url != urls.NOT_FOUND]
         pages.append(Page(urls.SITEMAP, "sitemap.xml", {**common, "page_urls": sorted(sitemap_urls),
                                                         "lastmod": structured.lastmod(stories)}))
+    events_data = structured.event_records(content.events, referring)
     files = [
         OutputFile(urls.NOJEKYLL, b""),
         OutputFile(urls.ROBOTS, structured.robots_txt(site.base_url)),
         OutputFile(urls.ARTICLES_JSON, structured.articles_json(stories, results)),
         OutputFile(urls.OUTLETS_JSON, structured.outlets_json(comparison)),
-        OutputFile(urls.EVENTS_JSON, structured.events_json(content.events, stories)),
-        OutputFile(urls.EVENTS_CSV, structured.events_csv(content.events, stories)),
+        OutputFile(urls.EVENTS_JSON, structured.events_json(events_data)),
+        OutputFile(urls.EVENTS_CSV, structured.events_csv(events_data)),
     ]
     return pages, files
 
@@ -109,9 +111,10 @@ def _in_pages(items: list) -> list[list]:
     return [items[at:at + ARCHIVE_PAGE] for at in range(0, len(items), ARCHIVE_PAGE)]
 
 
-def _chart_context(content: Content, stories: list[StoryView], t: dict, results: ResultCache | None,
-                   archive_page: dict[str, str]) -> dict:
-    drawn = (content.events, chart.story_markers(stories, content.outlets, t, archive_page), content.outlets, t)
+def _chart_context(content: Content, stories: list[StoryView], referring: dict, t: dict,
+                   results: ResultCache | None, archive_page: dict[str, str]) -> dict:
+    drawn = (content.events, chart.story_markers(stories, referring, content.outlets, t, archive_page),
+             content.outlets, t)
     if results is None:
         figure_json = _figure_json(drawn)
     else:  # the same figure as the last build's unless what it draws changed
@@ -124,7 +127,7 @@ def _chart_context(content: Content, stories: list[StoryView], t: dict, results:
         high=t.number(figures["high"][1], 2, signed=True), low_month=figures["low"][0],
         low=t.number(figures["low"][1], 2, signed=True), stories=t.number(figures["stories"]),
         outlets=len({s.outlet.key for s in stories}))
-    return {"events": _event_rows(content, stories), "figure_json": Markup(figure_json.decode()),
+    return {"events": _event_rows(content, referring), "figure_json": Markup(figure_json.decode()),
             "chart_summary": sentence}
 
 
@@ -147,9 +150,8 @@ def _figure_json(drawn: tuple) -> bytes:
     return structured.script_json(chart.build_figure(*drawn)).encode()
 
 
-def _event_rows(content: Content, stories: list[StoryView]) -> list[dict]:
+def _event_rows(content: Content, referring: dict) -> list[dict]:
     """Each event with the stories that refer to it, oldest story first."""
-    referring = stories_by_event(stories)
     return [{"event": e, "stories": referring.get(e.id, [])} for e in content.events]
 
 

@@ -10,7 +10,6 @@ from markupsafe import Markup
 from site_builder import dates, urls
 from site_builder.cache import ResultCache
 from site_builder.models import Site
-from site_builder.views import stories_by_event
 
 
 def dump_json(data) -> bytes:
@@ -140,26 +139,30 @@ def outlets_json(comparison) -> bytes:
     return dump_json(records)
 
 
-def _event_records(events, stories) -> list[dict]:
-    referring = {event_id: [s.article.slug for s in items] for event_id, items in stories_by_event(stories).items()}
+def event_records(events, referring: dict) -> list[dict]:
+    """Each event as open data, with the slugs of the stories that refer to it (`referring`:
+    views.stories_by_event), for events_json and events_csv."""
+    slugs = {event_id: [s.article.slug for s in items] for event_id, items in referring.items()}
     return [{
         "id": e.id, "date": dates.event_iso(e.date, e.precision), "precision": e.precision, "title": e.title,
         "title_en": e.title_en, "kind": e.kind, "tone": e.tone, "tone_reason": e.tone_reason,
-        "description": e.description, "stories": referring.get(e.id, []),
+        "description": e.description, "stories": slugs.get(e.id, []),
         "evidence": [{k: v for k, v in vars(item).items() if v} for item in e.evidence],
     } for e in events]
 
 
-def events_json(events, stories) -> bytes:
-    return dump_json(_event_records(events, stories))
+def events_json(records: list[dict]) -> bytes:
+    """The events' `event_records`."""
+    return dump_json(records)
 
 
-def events_csv(events, stories) -> bytes:
-    """One row per event; evidence as 'source (url)' or 'article: quote', joined with ' | '."""
+def events_csv(records: list[dict]) -> bytes:
+    """The events' `event_records`, one row per event; evidence as 'source (url)' or 'article:
+    quote', joined with ' | '."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["id", "date", "precision", "title", "title_en", "kind", "tone", "tone_reason", "stories", "evidence"])
-    for r in _event_records(events, stories):
+    for r in records:
         evidence = " | ".join(f"{e['article']}: {e['quote']}" if "article" in e else f"{e['source']} ({e['url']})"
                               for e in r["evidence"])
         writer.writerow([r["id"], r["date"], r["precision"], r["title"], r["title_en"], r["kind"], r["tone"],
