@@ -26,6 +26,7 @@ from site_builder.reporter import BufferReporter
 sys.path.insert(0, str(Path(__file__).parent / "benchmarks"))
 from bench import restore_as_tar_does  # noqa: E402
 from corpus import OUTLETS, write_corpus  # noqa: E402
+from test_incremental import on_disk  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -174,10 +175,6 @@ class Editor:
                 change(self)
                 done.append(change.__name__)
         return done
-
-
-def on_disk(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def outcome(make):
