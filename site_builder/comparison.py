@@ -150,7 +150,7 @@ def _quote_pairs(pairs: list) -> tuple:
     for story, quote in pairs:
         key = (story.outlet.name, quote.other.outlet_name, quote.speaker.name if quote.speaker else "")
         counted[key] += 1
-        reworded[key] += any(differs for _, differs in quote.mine + quote.theirs)
+        reworded[key] += quote.reworded
     return tuple((*key, count, reworded[key]) for key, count in sorted(counted.items()))
 
 

@@ -5,6 +5,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from site_builder.analysis.names import AliasIndex
 from site_builder.analysis.quotes import QuoteFinder
@@ -178,6 +180,18 @@ def test_word_diff_of_the_same_words_marks_none():
     assert word_diff(text, text) == ([(w, False) for w in text.split()],) * 2
     left, right = word_diff("Kami akan  terus", "kami akan terus.")  # alike once lowered and stripped
     assert [changed for _, changed in left + right] == [False] * 6
+
+
+_QUOTE_WORDS = st.sampled_from(["Kami", "kami", "kami.", "(kami)", "akan", "Akan,", "terus", "tidak", "tak", "AS"])
+
+
+@given(st.lists(_QUOTE_WORDS, max_size=8), st.lists(_QUOTE_WORDS, max_size=8), st.sampled_from([" ", "  ", "\n"]))
+def test_a_quote_is_reworded_exactly_when_word_diff_marks_a_word(left, right, space):
+    from site_builder.analysis.shared import reworded
+
+    a, b = space.join(left), " ".join(right)
+    marked = word_diff(a, b)
+    assert reworded(a, b) == any(changed for _, changed in marked[0] + marked[1])
 
 
 def test_adding_an_article_updates_findings_that_depend_on_it(make_site):

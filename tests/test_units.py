@@ -157,11 +157,12 @@ def test_a_story_views_digest_follows_every_field_of_its_outlet_links_and_what_i
         changed += [replace(view, **{place: getattr(view, place)._replace(**{f: "x"})}) for f in StoryLink._fields]
     changed += [replace(view, related=(link("d")._replace(**{f: "x"}), link("e"))) for f in StoryLink._fields]
     speaker = Person("kim", "Kim Jong Un", ("Kim",), "Pemimpin", "DPRK")
-    quote = SharedQuote(link("d"), speaker, [("Kami", False)], [("Kami", True)], 0.5)
+    quote = SharedQuote(link("d"), speaker, ("Kami siap.", "Kami tidak siap."), 0, 0.5)
     passage = ReusedPassage(link("d"), "Kalimat ini.", "Kalimat itu.", 0.6, "Tempo", 2)
     changed += [replace(view, shared_quotes=(quote,)), replace(view, reused_passages=(passage,))]
-    other = {"other": link("x"), "speaker": replace(speaker, side="US"), "mine": [("Kami", True)],
-             "theirs": [("Kita", True)], "similarity": 0.7, "first": "Kompas TV", "days_apart": 3}
+    other = {"other": link("x"), "speaker": replace(speaker, side="US"), "texts": ("Kami siap.", "Kita siap."),
+             "side": 1, "mine": "Kalimat lain.", "theirs": "Kalimat lain lagi.", "similarity": 0.7,
+             "first": "Kompas TV", "days_apart": 3}
     for shared, kind in ((quote, "shared_quotes"), (passage, "reused_passages")):
         changed += [replace(view, **{kind: (shared._replace(**{f: other.get(f, "x")}),)}) for f in shared._fields]
         changed += [replace(view, **{kind: (shared._replace(other=link("d")._replace(**{f: "x"})),)})

@@ -126,8 +126,7 @@ def word_diff(a: str, b: str) -> tuple[list[tuple[str, bool]], list[tuple[str, b
     left, right = a.split(), b.split()
     if left == right:  # most shared quotes (682 of 847 pairs at 10,000 stories): nothing to match
         return [(w, False) for w in left], [(w, False) for w in right]
-    matcher = difflib.SequenceMatcher(a=[w.lower().strip(",.()") for w in left],
-                                      b=[w.lower().strip(",.()") for w in right], autojunk=False)
+    matcher = difflib.SequenceMatcher(a=_compared(left), b=_compared(right), autojunk=False)
     marked_left = [(w, True) for w in left]
     marked_right = [(w, True) for w in right]
     for block in matcher.get_matching_blocks():
@@ -135,3 +134,15 @@ def word_diff(a: str, b: str) -> tuple[list[tuple[str, bool]], list[tuple[str, b
             marked_left[block.a + k] = (left[block.a + k], False)
             marked_right[block.b + k] = (right[block.b + k], False)
     return marked_left, marked_right
+
+
+def reworded(a: str, b: str) -> bool:
+    """Whether word_diff would mark any word of `a` or `b`, without matching them: it marks
+    none exactly when the words are the same once compared as it compares them (then one
+    matching block covers both), and some word otherwise."""
+    return _compared(a.split()) != _compared(b.split())
+
+
+def _compared(words: list[str]) -> list[str]:
+    """Words as word_diff compares them: lowered, without the punctuation around them."""
+    return [w.lower().strip(",.()") for w in words]
