@@ -129,7 +129,8 @@ def render_site(project: Project, reporter: Reporter, base_url: str | None = Non
                                partial(_kept_passage_sentences, caches.results) if caches else None),
                        partial(_kept_shared_quotes, caches.results) if caches else shared_quotes)
     stories = story_views(content.articles, content.outlets, {slug: p.body for slug, p in prepared.items()},
-                          findings, {slug: p.key for slug, p in prepared.items()})
+                          findings, {slug: p.key for slug, p in prepared.items()},
+                          {slug: p.link_key for slug, p in prepared.items()})
     pages, data_files = plan_site(content, stories, prose_bodies, caches.results if caches else None)
     reporter.progress(f"rendering {len(pages)} pages")
     if caches:

@@ -26,6 +26,7 @@ from site_builder.markdown import RenderedBody, render_markdown
 from site_builder.stored import RestParts, StoredBody, StoredFindings, facts_of, rest_of, stored, whole
 from site_builder.models import Article, Event, Gazetteer, Image
 from site_builder.validate import validate_article
+from site_builder.views import link_key
 from site_builder.workers import map_in_order
 
 
@@ -69,6 +70,7 @@ class PreparedStory(NamedTuple):
     errors: tuple[Problem, ...] = ()
     warnings: tuple[Problem, ...] = ()
     key: str = ""  # digest of everything it was made from (story_keys)
+    link_key: str = ""  # digest of what a link to the story shows of it (views.link_key)
 
 
 # The classes of what a prepared story holds, in its two parts (stored.py). Pickled as references
@@ -89,7 +91,7 @@ def prepare_story(raw: RawFile, setting: Setting) -> PreparedStory:
     credit = article.image.credit if article.image else ""
     findings = setting.analyser.story(body.paragraphs, credit, article.wires)
     passages = passage_shingles(body.paragraphs)
-    return PreparedStory(article, body, findings, passages, warnings=tuple(warnings))
+    return PreparedStory(article, body, findings, passages, warnings=tuple(warnings), link_key=link_key(article))
 
 
 def story_keys(files: tuple[StoryFile, ...], setting: Setting) -> list[str]:

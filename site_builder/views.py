@@ -1,9 +1,10 @@
 """What templates see of a story: the article plus everything derived for display."""
 from __future__ import annotations
 
+import hashlib
 import heapq
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -67,9 +68,9 @@ class ReusedPassage(NamedTuple):
 
 @dataclass(eq=False)
 class StoryView:
-    """Not frozen, though nothing changes a view once made but the memo of its digest: a frozen
-    dataclass sets each field through object.__setattr__, which made 10,000 views take 0.03 s
-    longer. Equal as the same view."""
+    """Not frozen, though nothing changes a view once made: a frozen dataclass sets each field
+    through object.__setattr__, which made 10,000 views take 0.03 s longer. Equal as the same
+    view."""
     article: Article
     outlet: Outlet
     body: RenderedBody
@@ -81,27 +82,7 @@ class StoryView:
     shared_quotes: tuple[SharedQuote, ...] = ()
     reused_passages: tuple[ReusedPassage, ...] = ()
     source_key: str = ""  # digest of what article, body and findings were made from (stories.story_keys)
-    _digest: str | None = field(default=None, init=False, repr=False)  # cache_digest, once worked out
-
-    @property
-    def cache_digest(self) -> str | None:
-        """Stands for the whole view in page cache keys (cache.PageCache): the source key covers
-        article, body and findings; the rest is hashed as it is, the outlet as the dict of its
-        fields (`vars`), the links, shared quotes and reused passages as tuples of theirs: pickled
-        in half the time of the dataclasses (at 10,000 stories, 0.17 s of every build went into
-        these digests), and as faithful, since each has its own place in the tuple."""
-        if self._digest is None and self.source_key:  # (functools.cached_property took 1.2 µs more a view)
-            self._digest = self._made_digest()
-        return self._digest
-
-    def _made_digest(self) -> str | None:
-        rest = (vars(self.outlet), self.url, _fields(self.previous), _fields(self.next),
-                [_fields(link) for link in self.related],
-                [(_fields(q.other), q.speaker and vars(q.speaker), q.texts, q.side, q.similarity)
-                 for q in self.shared_quotes],
-                [(_fields(p.other), p.mine, p.theirs, p.similarity, p.first, p.days_apart)
-                 for p in self.reused_passages])
-        return value_digest(rest, self.source_key.encode(), stand_ins=False)
+    cache_digest: str | None = None  # stands for the whole view in cache keys (_view_digests); None: not cached
 
     @property
     def events(self):
@@ -125,12 +106,17 @@ class StoryView:
         return dates.short_id(self.article.published)
 
 
-def _fields(link: StoryLink | None) -> tuple | None:
-    return tuple(link) if link is not None else None
+def link_key(article: Article) -> str:
+    """A digest of what a StoryLink shows of the story: its slug (and URL, made from it), title,
+    date and outlet (whose name comes from the outlets' data, which _view_digests digests apart).
+    Made as the story is prepared, and kept with it."""
+    slug, title = article.slug, article.title
+    return hashlib.sha256(f"{slug}\0{article.outlet}\0{dates.iso(article.published)}\0{title}".encode()).hexdigest()
 
 
-def story_views(articles, outlets, bodies, findings: SiteFindings, source_keys=None) -> list[StoryView]:
-    """One view per article, oldest first, linked to its neighbours and to what it shares."""
+def story_views(articles, outlets, bodies, findings: SiteFindings, source_keys=None, link_keys=None) -> list[StoryView]:
+    """One view per article, oldest first, linked to its neighbours and to what it shares. With
+    each story's source key and link key (stories.PreparedStory), each view has a cache_digest."""
     outlet_by_key = {o.key: o for o in outlets}
     links = [StoryLink(a.slug, a.title, urls.story(a.slug), outlet_by_key[a.outlet].name,
                        dates.short_id(a.published)) for a in articles]
@@ -140,13 +126,59 @@ def story_views(articles, outlets, bodies, findings: SiteFindings, source_keys=N
     shared = _shared_quotes(findings, link_of)
     reused = _reused(findings, link_of, order, {a.slug: a.published for a in articles})
     source_keys, last = source_keys or {}, len(links) - 1
+    keys = [source_keys.get(a.slug, "") for a in articles]
+    digests = _view_digests(articles, keys, [link_keys.get(a.slug, "") for a in articles] if link_keys else [],
+                            outlets, related, shared, reused)
     return [  # fields in order (StoryView): 10,000 of them at 10,000 stories
         StoryView(a, outlet_by_key[a.outlet], bodies[a.slug], links[i].url, findings.stories[a.slug],
                   links[i - 1] if i > 0 else None, links[i + 1] if i < last else None,
                   tuple([links[j] for j in related[i]]), tuple(shared.get(a.slug, ())),
-                  tuple(reused.get(a.slug, ())), source_keys.get(a.slug, ""))
+                  tuple(reused.get(a.slug, ())), keys[i], digests[i])
         for i, a in enumerate(articles)
     ]
+
+
+def _view_digests(articles, keys: list[str], link_keys: list[str], outlets, related: list[list[int]],
+                  shared: dict, reused: dict) -> list[str | None]:
+    """Each view's cache_digest (None for all without every story's source and link keys): a
+    digest of what the view shows, made from digests of its parts rather than from the view (at
+    10,000 stories, pickling every view whole took 0.06 s of every edit).
+
+    A view shows its story (article, body and findings, which its source key covers; its URL,
+    made from the slug), its outlet, and links to its neighbours, to its related stories and to
+    the stories it shares a quote or a passage with. A link shows the other story's link key and
+    its outlet's name, which the digest of all outlets covers. Shared quotes and reused passages
+    are described field by field (_quote_part, _passage_part); free text goes in with its length,
+    so that no two views give the same text to digest."""
+    if not keys or not all(keys) or len(link_keys) != len(keys) or not all(link_keys):
+        return [None] * len(keys)
+    salt = value_digest([vars(outlet) for outlet in outlets], b"story view", stand_ins=False)
+    link_key = dict(zip((a.slug for a in articles), link_keys))
+    last = len(keys) - 1
+    digests = []
+    for i, article in enumerate(articles):
+        parts = [salt, keys[i], link_keys[i - 1] if i > 0 else "-", link_keys[i + 1] if i < last else "-",
+                 str(len(related[i])), *[link_keys[j] for j in related[i]]]
+        quotes, passages = shared.get(article.slug), reused.get(article.slug)
+        if quotes or passages:
+            parts += [f"q{len(quotes or ())}", *[_quote_part(q, link_key) for q in quotes or ()],
+                      f"p{len(passages or ())}", *[_passage_part(p, link_key) for p in passages or ()]]
+        digests.append(hashlib.sha256("\n".join(parts).encode()).hexdigest())
+    return digests
+
+
+def _quote_part(quote: SharedQuote, link_key: dict[str, str]) -> str:
+    """The speaker by id: the gazetteer, which the story's source key covers, says the rest."""
+    first, second = quote.texts
+    speaker = quote.speaker.id if quote.speaker else ""
+    return (f"{link_key[quote.other.slug]}\0{quote.side}\0{len(first)}\0{first}\0{len(second)}\0{second}\0"
+            f"{len(speaker)}\0{speaker}\0{quote.similarity!r}")
+
+
+def _passage_part(passage: ReusedPassage, link_key: dict[str, str]) -> str:
+    other, mine, theirs, similarity, first, days = passage
+    return (f"{link_key[other.slug]}\0{len(mine)}\0{mine}\0{len(theirs)}\0{theirs}\0{similarity!r}\0{days}\0"
+            f"{len(first)}\0{first}")
 
 
 def stories_by_event(stories) -> dict[str, list[StoryView]]:

@@ -1,6 +1,7 @@
 """Unit tests of the pure stages."""
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 import pytest
@@ -133,42 +134,77 @@ def test_value_digest_is_the_same_whatever_was_digested_before():
         assert value_digest(short, stand_ins=stand_ins) == first  # nor of one that could not be digested
 
 
-def test_a_story_views_digest_follows_every_field_of_its_outlet_links_and_what_it_shares():
-    from dataclasses import fields as fields_of, replace
+def _views_of_six_stories(title_of: str = "", body_of: str = "", outlet_of: str = "", keys: bool = True,
+                          outlet_name: str = "Tempo",
+                          quote: str = "Kami siap berunding tanpa syarat apa pun.", similarity: float = 0.6,
+                          speaker: str = "kim", passage: str = "Kalimat yang sama.", days: int = 1):
+    """story_views of six stories a-f, oldest first, `days` apart: a, c and e recall one event, b
+    and d share a quote, c and f a passage. `title_of`, `body_of` and `outlet_of` name a story
+    given another title, another body (its source key changes, not its link key) or the other
+    outlet; `keys`: with the stories' source and link keys (stories.PreparedStory) or without."""
+    from datetime import date, timedelta
 
-    from site_builder.models import Outlet, Person
-    from site_builder.views import ReusedPassage, SharedQuote, StoryLink, StoryView
+    from site_builder.analysis import SiteFindings, StoryFindings
+    from site_builder.analysis.events import EventMention
+    from site_builder.analysis.shared import Item, Pair
+    from site_builder.markdown import RenderedBody
+    from site_builder.models import Article, Event, Outlet, Person
+    from site_builder.views import link_key, story_views
 
-    def link(slug: str) -> StoryLink:
-        return StoryLink(slug, f"Judul {slug}", f"stories/{slug}.html", "Tempo", "1 Jan 2020")
+    slugs = "abcdef"
+    outlets = (Outlet("tempo", outlet_name, "tempo.co", "Tempo Media", "daring"),
+               Outlet("kompas-tv", "Kompas TV", "kompas.tv", "KG Media", "televisi"))
+    articles = [Article(slug, f"{slug}.md", f"Judul {slug}" + ("!" if slug == title_of else ""),
+                        "tempo" if (i % 2) != (slug == outlet_of) else "kompas-tv",
+                        date(2020, 1, 1) + timedelta(days=i * days), "", 1)
+                for i, slug in enumerate(slugs)]
+    summit = Event("hanoi", date(2019, 2, 27), "day", "KTT Hanoi", "Hanoi summit", "summit", -1, "", "", (), ())
+    findings = {slug: StoryFindings((), (), (), (EventMention(summit, "KTT Hanoi."),) if slug in "ace" else (), (), ())
+                for slug in slugs}
+    who = Person(speaker, "Kim Jong Un", ("Kim",), "Pemimpin", "DPRK")
+    site = SiteFindings(findings,
+                        (Pair(Item("b", "tempo", quote, who), Item("d", "tempo", "Kami siap berunding.", who), similarity),),
+                        (Pair(Item("c", "kompas-tv", passage), Item("f", "tempo", "Kalimat sama."), 0.7),))
+    bodies = {slug: RenderedBody(f"<p>{slug}{'!' if slug == body_of else ''}</p>", 1, (slug,)) for slug in slugs}
+    source_keys = {a.slug: hashlib.sha256(repr((a, bodies[a.slug])).encode()).hexdigest() for a in articles}
+    link_keys = {a.slug: link_key(a) for a in articles}
+    return story_views(articles, outlets, bodies, site, *((source_keys, link_keys) if keys else ()))
 
-    outlet = Outlet("tempo", "Tempo", "tempo.co", "Tempo Media", "online")
-    view = StoryView(None, outlet, None, "stories/b.html", None, previous=link("a"), next=link("c"),
-                     related=(link("d"), link("e")), source_key="key-of-b")
-    same = StoryView(None, replace(outlet), None, "stories/b.html", None, previous=link("a"), next=link("c"),
-                     related=(link("d"), link("e")), source_key="key-of-b")
-    assert view.cache_digest == same.cache_digest
-    changed = [replace(view, source_key="other"), replace(view, url="stories/x.html"),
-               replace(view, previous=None), replace(view, next=link("a")), replace(view, previous=link("c")),
-               replace(view, related=(link("e"), link("d"))), replace(view, related=(link("d"),))]
-    changed += [replace(view, outlet=replace(outlet, **{f.name: "x" if f.type == "str" else ("x",)}))
-                for f in fields_of(Outlet)]
-    for place in ("previous", "next"):
-        changed += [replace(view, **{place: getattr(view, place)._replace(**{f: "x"})}) for f in StoryLink._fields]
-    changed += [replace(view, related=(link("d")._replace(**{f: "x"}), link("e"))) for f in StoryLink._fields]
-    speaker = Person("kim", "Kim Jong Un", ("Kim",), "Pemimpin", "DPRK")
-    quote = SharedQuote(link("d"), speaker, ("Kami siap.", "Kami tidak siap."), 0, 0.5)
-    passage = ReusedPassage(link("d"), "Kalimat ini.", "Kalimat itu.", 0.6, "Tempo", 2)
-    changed += [replace(view, shared_quotes=(quote,)), replace(view, reused_passages=(passage,))]
-    other = {"other": link("x"), "speaker": replace(speaker, side="US"), "texts": ("Kami siap.", "Kita siap."),
-             "side": 1, "mine": "Kalimat lain.", "theirs": "Kalimat lain lagi.", "similarity": 0.7,
-             "first": "Kompas TV", "days_apart": 3}
-    for shared, kind in ((quote, "shared_quotes"), (passage, "reused_passages")):
-        changed += [replace(view, **{kind: (shared._replace(**{f: other.get(f, "x")}),)}) for f in shared._fields]
-        changed += [replace(view, **{kind: (shared._replace(other=link("d")._replace(**{f: "x"})),)})
-                    for f in StoryLink._fields]
-    digests = [v.cache_digest for v in changed]
-    assert view.cache_digest not in digests and len(set(digests)) == len(digests)
+
+def _shown(view) -> set[str]:
+    """The stories a view shows: its own and those it links to."""
+    links = [view.previous, view.next, *view.related, *(q.other for q in view.shared_quotes),
+             *(p.other for p in view.reused_passages)]
+    return {view.article.slug} | {link.slug for link in links if link is not None}
+
+
+def _moved(**changes) -> set[str]:
+    """The stories whose view's digest is not the same with `changes` (_views_of_six_stories)."""
+    before, after = _views_of_six_stories(), _views_of_six_stories(**changes)
+    return {old.article.slug for old, new in zip(before, after) if old.cache_digest != new.cache_digest}
+
+
+def test_a_story_views_digest_changes_with_every_story_it_shows_and_with_no_other():
+    views = _views_of_six_stories()
+    assert len({v.cache_digest for v in views}) == 6 and None not in {v.cache_digest for v in views}
+    assert [v.cache_digest for v in _views_of_six_stories()] == [v.cache_digest for v in views]
+    assert _shown(views[0]) == {"a", "b", "c", "e"} and _shown(views[1]) == {"a", "b", "c", "d"}  # as said above
+    for slug in "abcdef":
+        assert _moved(title_of=slug) == {v.article.slug for v in views if slug in _shown(v)}
+        assert _moved(outlet_of=slug) == {v.article.slug for v in views if slug in _shown(v)}
+        assert _moved(body_of=slug) == {slug}  # what links to it shows the same link
+
+
+def test_a_story_views_digest_follows_its_outlet_and_its_shared_quotes_and_passages():
+    assert _moved(outlet_name="Tempo.co") == set("abcdef")
+    for changes in ({"quote": "Kami siap berunding."}, {"similarity": 0.65}, {"speaker": "kim-jong-un"}):
+        assert _moved(**changes) == {"b", "d"}, changes
+    assert _moved(passage="Kalimat yang hampir sama.") == {"c", "f"}
+    assert _moved(days=2) == set("abcdef")  # every date; and the days between c and f
+
+
+def test_views_without_source_keys_have_no_digest_and_are_never_cached():
+    assert {v.cache_digest for v in _views_of_six_stories(keys=False)} == {None}
 
 
 def test_a_library_is_known_by_its_installed_version_not_by_when_it_was_installed(tmp_path, monkeypatch):
