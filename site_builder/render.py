@@ -73,7 +73,7 @@ def render_pages(project: Project, asset_urls: dict[str, str], base_url: str, pa
     urls: list[str] = []
     problems: list[Problem] = []
     for page in pages:
-        key = cache.key(page.url, page.template, page.context) if cache else None
+        key = cache.key(page.template, page.context, page.shared) if cache else None
         kept = cache.get(page.url, key) if cache else None
         if kept is not None:
             into.add(page.url, kept)
@@ -111,7 +111,7 @@ def render_page(env: jinja2.Environment, page: Page, project: Project) -> tuple[
     """The page's bytes, or None and what went wrong."""
     try:
         template = env.get_template(page.template)
-        text = template.render(page.context, page_url=page.url, absolute_links=page.absolute_links)
+        text = template.render(page.shared, **page.context, page_url=page.url, absolute_links=page.absolute_links)
     except SiteError as exc:
         return None, list(exc.problems)
     except jinja2.TemplateNotFound as exc:
