@@ -143,9 +143,16 @@ def save_pickle(path: Path, value: dict) -> None:
 
 
 def _stand_in(obj) -> str | None:
-    """The digest an object (a StoryView) computed of itself, if it has one."""
+    """The digest an object (a StoryView) computed of itself, if it has one. Called for every
+    object a digest with stand-ins pickles (at 10,000 stories, some 45,000 an edit, in the keys
+    of the archive pages and the timeline): plain data is let through at once."""
+    if type(obj) in _PLAIN:
+        return None
     digest = getattr(obj, "cache_digest", None) if not isinstance(obj, type) else None
     return digest if isinstance(digest, str) else None
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None), tuple, list, dict, bytes})
 
 
 def value_digest(value, salt: bytes = b"", stand_ins: bool = True) -> str | None:

@@ -203,14 +203,26 @@ def _shared_quotes(findings: SiteFindings, link_of) -> dict[str, list[SharedQuot
 
 def _reused(findings: SiteFindings, link_of, order, published) -> dict[str, list[ReusedPassage]]:
     by_story: dict[str, list[ReusedPassage]] = {}
+    moments: dict[str, int] = {}  # slug -> dates.instant of its date, for the stories in pairs
     for pair in findings.reused_passages:
-        earlier, later = sorted((pair.a, pair.b), key=lambda item: order[item.story])
+        earlier, later = (pair.a, pair.b) if order[pair.a.story] < order[pair.b.story] else (pair.b, pair.a)
         first = link_of[earlier.story].outlet_name
-        days = abs((dates.as_datetime(published[later.story]) - dates.as_datetime(published[earlier.story])).days)
+        apart = _moment(moments, published, later.story) - _moment(moments, published, earlier.story)
+        days = apart // _DAY  # whole days between them (the site's order is by date: `later` is not before)
         for mine, theirs in ((pair.a, pair.b), (pair.b, pair.a)):
             by_story.setdefault(mine.story, []).append(
                 ReusedPassage(link_of[theirs.story], mine.text, theirs.text, pair.similarity, first, days))
     return by_story
+
+
+_DAY = 86_400_000_000  # microseconds, as dates.instant counts
+
+
+def _moment(moments: dict[str, int], published, slug: str) -> int:
+    moment = moments.get(slug)
+    if moment is None:
+        moment = moments[slug] = dates.instant(published[slug])
+    return moment
 
 
 def _related(story_findings: list[StoryFindings]) -> list[list[int]]:
