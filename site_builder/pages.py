@@ -8,6 +8,7 @@ from typing import NamedTuple
 from markupsafe import Markup
 
 from site_builder import chart, dates, structured, urls
+from site_builder.articles_kept import KeptLines
 from site_builder.assets import OutputFile
 from site_builder.cache import ResultCache, value_digest
 from site_builder.comparison import OutletCounts, compare, outlet_counts
@@ -40,10 +41,10 @@ class NavItem:
     url: str
 
 
-def plan_site(content: Content, stories: list[StoryView], prose_bodies,
-              results: ResultCache | None = None) -> tuple[list[Page], list[OutputFile]]:
-    """`results` keeps articles.json's line for each story, each outlet's counts and the chart's
-    figure between builds."""
+def plan_site(content: Content, stories: list[StoryView], prose_bodies, results: ResultCache | None = None,
+              lines: KeptLines | None = None) -> tuple[list[Page], list[OutputFile]]:
+    """`results` keeps each outlet's counts and the chart's figure between builds, `lines` the
+    lines of articles.json."""
     site = content.site
     newest_first = list(reversed(stories))
     referring = stories_by_event(stories)  # event id -> the stories that refer to it, oldest first
@@ -93,7 +94,7 @@ def plan_site(content: Content, stories: list[StoryView], prose_bodies,
     files = [
         OutputFile(urls.NOJEKYLL, b""),
         OutputFile(urls.ROBOTS, structured.robots_txt(site.base_url)),
-        OutputFile(urls.ARTICLES_JSON, structured.articles_json(stories, results)),
+        OutputFile(urls.ARTICLES_JSON, structured.articles_json(stories, lines)),
         OutputFile(urls.OUTLETS_JSON, structured.outlets_json(comparison)),
         OutputFile(urls.EVENTS_JSON, structured.events_json(events_data)),
         OutputFile(urls.EVENTS_CSV, structured.events_csv(events_data)),

@@ -14,8 +14,9 @@ from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
-from site_builder import fields, leftovers
+from site_builder import fields, leftovers, urls
 from site_builder.analysis import analyse
+from site_builder.articles_kept import KeptLines
 from site_builder.assets import hashed_assets
 from site_builder.analysis.passages import StoryPassages, passage_sentences
 from site_builder.analysis.shared import Item, Pair, shared_quote_places, shared_quotes
@@ -43,7 +44,8 @@ class Caches:
     out: Path
     reads: Reads | None  # what the last build read of the story files; then what this build read
     stories: StoryStore
-    results: ResultCache  # articles.json's lines, the chart's figure
+    results: ResultCache  # the chart's figure, outlets' counts, sentences of reused passages...
+    lines: KeptLines  # articles.json's lines
     passages: PassageKeeper  # the reused-passage index
     listing: Listing | None = None  # the content's files as the stamp found them when the build started
     pages: PageCache | None = None  # made once the asset URLs and the base URL are known
@@ -52,12 +54,13 @@ class Caches:
     def open(cls, root: Path, out: Path, workers: int = 1, listing: Listing | None = None) -> Caches:
         """With more than one worker, the reused-passage index starts loading in a process of its own."""
         return cls(root, out, load_kept(root, "reads", Reads), StoryStore(root), ResultCache(root, "results"),
-                   PassageKeeper(root, beside=workers > 1, out=out), listing)
+                   KeptLines(root), PassageKeeper(root, beside=workers > 1, out=out), listing)
 
     def save(self, written: dict[str, tuple]) -> None:
         """After the site was written, with the stamp of each file written (write.Written)."""
         self.pages.save(written)
         self.results.save()
+        self.lines.save(self.out, urls.ARTICLES_JSON, written)
         save_kept(self.root, "reads", self.reads)
         self.passages.close(save=True)
 
@@ -131,7 +134,8 @@ def render_site(project: Project, reporter: Reporter, base_url: str | None = Non
     stories = story_views(content.articles, content.outlets, {slug: p.body for slug, p in prepared.items()},
                           findings, {slug: p.key for slug, p in prepared.items()},
                           {slug: p.link_key for slug, p in prepared.items()})
-    pages, data_files = plan_site(content, stories, prose_bodies, caches.results if caches else None)
+    pages, data_files = plan_site(content, stories, prose_bodies, caches.results if caches else None,
+                                  caches.lines if caches else None)
     reporter.progress(f"rendering {len(pages)} pages")
     if caches:
         caches.pages = PageCache(project.root, caches.out, project.templates,

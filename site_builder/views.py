@@ -233,18 +233,19 @@ def _related(story_findings: list[StoryFindings]) -> list[list[int]]:
     out once for each such set of events, from an index from event to stories, instead of once
     for each story: for an event thousands of stories recall, that grew with the square of their
     number. The sets are few, as the events are a short list kept by hand (content/events.yaml)."""
+    events_of = [tuple([mention.event.id for mention in found.events]) for found in story_findings]
     by_event: dict[str, list[int]] = {}
-    for index, found in enumerate(story_findings):
-        for mention in found.events:
-            by_event.setdefault(mention.event.id, []).append(index)
-    ranked_for: dict[tuple[str, ...], list[int]] = {}
+    for index, events in enumerate(events_of):
+        for event in events:
+            by_event.setdefault(event, []).append(index)
+    ranked_for: dict[tuple[str, ...], list[int]] = {(): []}
     result = []
-    for index, found in enumerate(story_findings):
-        events = tuple(mention.event.id for mention in found.events)
+    for index, events in enumerate(events_of):
         ranked = ranked_for.get(events)
         if ranked is None:  # the RELATED_LIMIT + 1 best, the story itself among them or not
             shared = Counter(other for event in events for other in by_event[event])
             ranked = ranked_for[events] = heapq.nsmallest(RELATED_LIMIT + 1, shared,
                                                           key=lambda other: (-shared[other], -other))
-        result.append([other for other in ranked if other != index][:RELATED_LIMIT])
+        result.append([other for other in ranked if other != index][:RELATED_LIMIT] if index in ranked
+                      else ranked[:RELATED_LIMIT])
     return result

@@ -464,6 +464,50 @@ def test_articles_json_makes_lines_only_for_stories_that_changed(make_site, monk
     assert json.loads((out / "data/articles.json").read_bytes())[1]["words"] > 0
 
 
+def _lines_made(project, out, monkeypatch) -> list[str]:
+    """The slugs whose line of articles.json a build makes."""
+    made = []
+    original = structured._article_line
+    monkeypatch.setattr(structured, "_article_line", lambda view: made.append(view.article.slug) or original(view))
+    build(project, out, BufferReporter())
+    monkeypatch.setattr(structured, "_article_line", original)
+    return made
+
+
+def test_articles_json_lines_come_from_the_build_caches_copy_even_with_the_site_gone(make_site, monkeypatch):
+    project = make_site()
+    out = project.root / "_site"
+    build(project, out, BufferReporter())
+    kept = project.root / ".site-cache" / "articles.json"
+    assert kept.stat().st_ino == (out / "data/articles.json").stat().st_ino  # a link, not a copy
+    import shutil
+
+    shutil.rmtree(out)
+    add_a_paragraph(project)
+    assert _lines_made(project, out, monkeypatch) == ["kim-sinis"]
+    assert on_disk(out) == render_site(project, BufferReporter())
+
+
+@pytest.mark.parametrize("damage", ["same size", "other size", "gone"])
+def test_a_kept_articles_json_that_changed_since_is_not_trusted(make_site, monkeypatch, damage):
+    import os
+
+    project = make_site()
+    out = project.root / "_site"
+    build(project, out, BufferReporter())
+    kept = project.root / ".site-cache" / "articles.json"
+    data = kept.read_bytes()
+    if damage == "gone":
+        kept.unlink()
+    else:  # written over in place, so the output's file (the same inode) changes too
+        with kept.open("r+b") as stream:
+            stream.write(b"[\n{\"x\": 1}" if damage == "same size" else data + b" ")
+        os.utime(kept, ns=(kept.stat().st_atime_ns, kept.stat().st_mtime_ns + 1_000_000_000))
+    add_a_paragraph(project)
+    assert sorted(_lines_made(project, out, monkeypatch)) == ["kim-sinis", "trump-enggan"]
+    assert on_disk(out) == render_site(project, BufferReporter())
+
+
 def test_a_rebuild_needs_the_markdown_parser_only_for_bodies_that_changed_and_have_markup(make_site, monkeypatch):
     from site_builder import markdown
 

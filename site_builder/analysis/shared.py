@@ -140,7 +140,7 @@ def reworded(a: str, b: str) -> bool:
     """Whether word_diff would mark any word of `a` or `b`, without matching them: it marks
     none exactly when the words are the same once compared as it compares them (then one
     matching block covers both), and some word otherwise."""
-    return _compared(a.split()) != _compared(b.split())
+    return a != b and _compared(a.split()) != _compared(b.split())  # (most shared quotes are the same text)
 
 
 def _compared(words: list[str]) -> list[str]:

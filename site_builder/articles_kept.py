@@ -1,0 +1,135 @@
+"""articles.json brought up to date line by line instead of made again.
+
+articles.json has a line for each story (structured.json_lines): 13 MB at 10,000 stories, where
+an edit changes a line or two. The build cache keeps the last build's file (a hard link to the
+file in the output, or a copy where links are not to be had), the digest each line was made under
+(the story's StoryView.cache_digest, which covers all the line shows) and where each line starts.
+The next build takes every line whose digest is among them from that file, a run of neighbouring
+lines at a time, and makes only the others. Before, each line was kept in the result cache
+(cache.ResultCache) and looked up story by story: at 10,000 stories, loading and looking up the
+10,000 lines took 0.02-0.03 s of every edit.
+
+The kept file is trusted only while its size and modification time are those recorded when it
+was kept (a copy restored by a CI cache keeps both, as the page cache trusts pages); else every
+line is made again (0.6 s at 10,000 stories).
+"""
+from __future__ import annotations
+
+import mmap
+import os
+import shutil
+from array import array
+from pathlib import Path
+
+from site_builder.cache import FOLDER, load_kept, save_kept
+from site_builder.write import file_stamp
+
+KEPT_AS = "articles"  # cache.save_kept's name for the record of the kept file
+KEPT_FILE = "articles.json"  # in the build cache's folder
+
+
+class KeptLines:
+    """articles.json between builds (see above), for the build cache of the project at `root`."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.path = root / FOLDER / KEPT_FILE
+        self.made: tuple[list[str], array] | None = None  # this build's digests and line starts, once made
+
+    def made_of(self, stories, make_line) -> bytes:
+        """The bytes of articles.json for `stories` (StoryViews, in order): the lines of the kept
+        file where their digest is there, make_line(story) for the others."""
+        digests = [story.cache_digest for story in stories]
+        if not stories or None in digests:
+            return _file_of([make_line(story) for story in stories])
+        old = self._kept()
+        at = {digest: index for index, digest in enumerate(old[1])} if old else {}
+        data, starts = (memoryview(old[0]), old[2]) if old else (memoryview(b""), array("q"))
+        pieces: list = []  # runs of the kept file's lines (first, last), and lines made
+        lengths = array("q")  # of each line
+        for story, digest in zip(stories, digests):
+            index = at.get(digest)
+            if index is None:
+                line = make_line(story)
+                pieces.append(line)
+                lengths.append(len(line))
+                continue
+            if pieces and type(pieces[-1]) is list and pieces[-1][1] == index - 1:
+                pieces[-1][1] = index
+            else:
+                pieces.append([index, index])
+            lengths.append(_end(starts, len(data), index) - starts[index])
+        lines = [piece if type(piece) is bytes else data[starts[piece[0]]:_end(starts, len(data), piece[1])]
+                 for piece in pieces]
+        self.made = digests, _starts(lengths)
+        return _file_of(lines)  # (the kept file's map closes once its views here are let go)
+
+    def save(self, out: Path, url: str, written: dict[str, tuple]) -> None:
+        """After the site was written (`written`: the stamp of each file, write.Written): keeps
+        the file at `url` in `out` for the next build, if this build made it."""
+        if self.made is None or url not in written:
+            return
+        try:
+            staged = self.path.with_name(f".{KEPT_FILE}.new")
+            staged.unlink(missing_ok=True)
+            try:
+                os.link(out / url, staged)
+                linked = True
+            except OSError:  # no hard links here: a copy then
+                shutil.copyfile(out / url, staged)
+                linked = False
+            stamp = file_stamp(os.stat(staged))
+            if stamp != written[url] if linked else stamp[0] != written[url][0]:  # not the file written
+                staged.unlink()
+                return
+            os.replace(staged, self.path)
+        except OSError:
+            return  # then the next build makes every line again
+        digests, starts = self.made
+        save_kept(self.root, KEPT_AS, (stamp[0], stamp[2], tuple(digests), starts.tobytes()))
+
+    def _kept(self) -> tuple[mmap.mmap, tuple[str, ...], array] | None:
+        """The kept file (mapped), its lines' digests and starts; None if it is not as kept."""
+        record = load_kept(self.root, KEPT_AS, tuple)
+        if record is None or len(record) != 4:
+            return None
+        size, modified, digests, starts = record
+        try:
+            with open(self.path, "rb") as stream:
+                stamp = file_stamp(os.fstat(stream.fileno()))
+                if (stamp[0], stamp[2]) != (size, modified) or size == 0:
+                    return None
+                data = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):
+            return None
+        lines = array("q")
+        lines.frombytes(starts)
+        if len(lines) != len(digests):
+            data.close()
+            return None
+        return data, digests, lines
+
+
+def _file_of(lines: list) -> bytes:
+    """structured.json_lines of lines given as bytes or memoryviews."""
+    if not lines:
+        return b"[\n]\n"
+    pieces = [b"[\n"]
+    for line in lines:
+        pieces += (line, b",\n")
+    pieces[-1] = b"\n]\n"
+    return b"".join(pieces)
+
+
+def _starts(lengths: array) -> array:
+    """Where each line starts in _file_of's bytes, from the lines' lengths."""
+    starts, at = array("q"), 2  # after "[\n"
+    for length in lengths:
+        starts.append(at)
+        at += length + 2  # and ",\n"
+    return starts
+
+
+def _end(starts: array, size: int, index: int) -> int:
+    """Where line `index` ends in a file of `size` bytes whose lines start at `starts`."""
+    return starts[index + 1] - 2 if index + 1 < len(starts) else size - 3  # before ",\n", or "\n]\n"
