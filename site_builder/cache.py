@@ -359,14 +359,14 @@ def forget_kept(root: Path, name: str) -> None:
 
 
 class ResultCache:
-    """What a function made of some data (bytes: a line of articles.json, the chart's figure, the
-    sentences of a story in a reused passage), between builds, under the digest of that data (for
-    a story's line, StoryView.cache_digest, which covers the story's file, data and code and
-    everything shown beside it). Holds only what the last build used.
+    """What a function made of some data (bytes: the chart's figure, an outlet's counts, the
+    sentences of a story in a reused passage, the shared quotes), between builds, under the
+    digest of that data. Holds only what the last build used. (The lines of articles.json are
+    kept apart: articles_kept.py.)
 
     Kept in SHARDS files by digest, each read when a digest in it is first looked up, and
     written again only when what it holds changed: editing one story rewrites one or two small
-    files instead of every story's line (13 MB at 10,000 stories)."""
+    files instead of all of them."""
 
     SHARDS = 64
 
