@@ -22,6 +22,7 @@ from array import array
 from pathlib import Path
 
 from site_builder.cache import FOLDER, load_kept, save_kept
+from site_builder.structured import LINES_BETWEEN, LINES_CLOSE, LINES_OPEN, json_lines
 from site_builder.write import file_stamp
 
 KEPT_AS = "articles"  # cache.save_kept's name for the record of the kept file
@@ -41,7 +42,7 @@ class KeptLines:
         file where their digest is there, make_line(story) for the others."""
         digests = [story.cache_digest for story in stories]
         if not stories or None in digests:
-            return _file_of([make_line(story) for story in stories])
+            return json_lines([make_line(story) for story in stories])
         old = self._kept()
         at = {digest: index for index, digest in enumerate(old[1])} if old else {}
         data, starts = (memoryview(old[0]), old[2]) if old else (memoryview(b""), array("q"))
@@ -62,7 +63,7 @@ class KeptLines:
         lines = [piece if type(piece) is bytes else data[starts[piece[0]]:_end(starts, len(data), piece[1])]
                  for piece in pieces]
         self.made = digests, _starts(lengths)
-        return _file_of(lines)  # (the kept file's map closes once its views here are let go)
+        return json_lines(lines)  # (the kept file's map closes once its views here are let go)
 
     def save(self, out: Path, url: str, written: dict[str, tuple]) -> None:
         """After the site was written (`written`: the stamp of each file, write.Written): keeps
@@ -110,26 +111,15 @@ class KeptLines:
         return data, digests, lines
 
 
-def _file_of(lines: list) -> bytes:
-    """structured.json_lines of lines given as bytes or memoryviews."""
-    if not lines:
-        return b"[\n]\n"
-    pieces = [b"[\n"]
-    for line in lines:
-        pieces += (line, b",\n")
-    pieces[-1] = b"\n]\n"
-    return b"".join(pieces)
-
-
 def _starts(lengths: array) -> array:
-    """Where each line starts in _file_of's bytes, from the lines' lengths."""
-    starts, at = array("q"), 2  # after "[\n"
+    """Where each line starts in json_lines' bytes, from the lines' lengths."""
+    starts, at = array("q"), len(LINES_OPEN)
     for length in lengths:
         starts.append(at)
-        at += length + 2  # and ",\n"
+        at += length + len(LINES_BETWEEN)
     return starts
 
 
 def _end(starts: array, size: int, index: int) -> int:
     """Where line `index` ends in a file of `size` bytes whose lines start at `starts`."""
-    return starts[index + 1] - 2 if index + 1 < len(starts) else size - 3  # before ",\n", or "\n]\n"
+    return starts[index + 1] - len(LINES_BETWEEN) if index + 1 < len(starts) else size - len(LINES_CLOSE)

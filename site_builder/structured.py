@@ -4,12 +4,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
 from site_builder import dates, urls
-from site_builder.articles_kept import KeptLines
 from site_builder.models import Site
+
+if TYPE_CHECKING:  # (articles_kept.py uses json_lines)
+    from site_builder.articles_kept import KeptLines
 
 
 def dump_json(data) -> bytes:
@@ -21,16 +24,21 @@ def json_line(record) -> bytes:
     return json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8")
 
 
-def json_lines(lines: list[bytes]) -> bytes:
+LINES_OPEN, LINES_BETWEEN, LINES_CLOSE = b"[\n", b",\n", b"\n]\n"  # json_lines' framing
+
+
+def json_lines(lines: list) -> bytes:
     """A long list as stable bytes, one record (json_line) per line: quick to write (no
     indentation to compute) and to compare from one build to the next. The brackets go on the
-    first and last lines, so that the whole (13 MB at 10,000 stories) is put together once."""
+    first and last lines. The lines may be bytes or views of bytes (articles_kept.py: runs of
+    the last build's lines); the whole (13 MB at 10,000 stories) is put together once."""
     if not lines:
         return b"[\n]\n"
-    pieces = list(lines)
-    pieces[0] = b"[\n" + pieces[0]
-    pieces[-1] += b"\n]\n"
-    return b",\n".join(pieces)
+    pieces = [LINES_OPEN]
+    for line in lines:
+        pieces += (line, LINES_BETWEEN)
+    pieces[-1] = LINES_CLOSE
+    return b"".join(pieces)
 
 
 def script_json(data) -> Markup:
