@@ -23,7 +23,7 @@ from pathlib import Path
 
 from site_builder.cache import FOLDER, load_kept, save_kept
 from site_builder.structured import LINES_BETWEEN, LINES_CLOSE, LINES_OPEN, json_lines
-from site_builder.write import file_stamp
+from site_builder.write import file_stamp, rename_over
 
 KEPT_AS = "articles"  # cache.save_kept's name for the record of the kept file
 KEPT_FILE = "articles.json"  # in the build cache's folder
@@ -83,7 +83,7 @@ class KeptLines:
             if stamp != written[url] if linked else stamp[0] != written[url][0]:  # not the file written
                 staged.unlink()
                 return
-            os.replace(staged, self.path)
+            rename_over(staged, self.path)
         except OSError:
             return  # then the next build makes every line again
         digests, starts = self.made

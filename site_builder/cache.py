@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO, NamedTuple
 
 from site_builder import __version__
-from site_builder.write import FileStamp, Kept, file_stamp
+from site_builder.write import FileStamp, Kept, file_stamp, rename_over
 
 FOLDER = ".site-cache"
 UNREADABLE = (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError)  # written by other code
@@ -135,7 +135,7 @@ def save_pickle(path: Path, value: dict) -> None:
             pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
             stream.flush()
             stamp = file_stamp(os.fstat(stream.fileno()))
-        os.replace(stream.name, path)  # the same inode and time under its new name
+        rename_over(stream.name, path)  # the same inode and time under its new name
     except OSError:
         return  # a cache that cannot be written only makes the next build slower
     if memory:
@@ -590,7 +590,7 @@ class StoryStore:
             stream.write(data)
             stream.flush()
             stamp = file_stamp(os.fstat(stream.fileno()))
-        os.replace(stream.name, self._shard(number))
+        rename_over(stream.name, self._shard(number))
         if memory:
             memory.put(self._shard(number), stamp, (keys, dict(zip(keys, stories))))
         path = self._shard(number, "rest")
@@ -599,7 +599,7 @@ class StoryStore:
             for key, data in _records(path):
                 if key in kept:
                     pickle.dump((key, data), stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(stream.name, path)
+        rename_over(stream.name, path)
 
 
 class NewFacts(NamedTuple):

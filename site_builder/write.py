@@ -304,8 +304,25 @@ def _in_place_of(target: str, make):
     if os.path.lexists(staged):
         os.unlink(staged)
     made = make(staged)
-    os.replace(staged, target)
+    rename_over(staged, target)
     return made
+
+
+def rename_over(staged: str | os.PathLike, target: str | os.PathLike) -> None:
+    """Gives the file `staged` the name `target`, in place of the file of that name: for the
+    build cache and the spare only, where for a moment there is no file of that name.
+
+    Not os.replace, because ext4 (auto_da_alloc, on by default) writes out a file renamed over
+    another before the rename returns, in case the system crashes before it would have written it
+    out; a file renamed to a free name is written out later, as any file is. At 10,000 stories an
+    edit renamed 14 files over others (16 MB of articles.json, store shards, the page cache):
+    20 ms of waiting, 10 ms with the old file removed first. A build that finds a cache file
+    missing makes again what it held, and the spare is looked at, not trusted."""
+    try:
+        os.unlink(target)
+    except FileNotFoundError:
+        pass
+    os.rename(staged, target)
 
 
 def _make_parent(target: str, made: set[str]) -> str:

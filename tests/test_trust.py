@@ -416,3 +416,19 @@ def test_a_site_written_beside_from_nothing_leaves_a_spare_so_the_next_build_lin
     # the build cache's to articles.json (articles_kept.py).
     assert [Path(args[1]).name for args in links] == [".articles.json.new"]
     assert [p.name for p in project.root.iterdir() if p.name.startswith((".site-cache", "._site"))] == [".site-cache"]
+
+
+def test_rename_over_gives_the_name_to_the_new_file_whether_or_not_one_had_it(tmp_path):
+    from site_builder.write import rename_over
+
+    staged, target = tmp_path / ".new", tmp_path / "file"
+    for text in ("first", "second"):
+        staged.write_text(text)
+        inode = staged.stat().st_ino
+        rename_over(staged, target)
+        assert target.read_text() == text and target.stat().st_ino == inode and not staged.exists()
+    linked = tmp_path / "linked"
+    os.link(target, linked)  # a spare's file may be the output's too: that one is left as it was
+    staged.write_text("third")
+    rename_over(staged, target)
+    assert target.read_text() == "third" and linked.read_text() == "second"
