@@ -137,7 +137,37 @@ def test_splicing_an_array_is_deleting_then_inserting(values, data, pieces):
     for value in new.tolist():  # each after the equal values already there
         expected.insert(bisect.bisect_right(expected, value), value)
     with patch.object(passage_index, "SPLICE_BY_PIECES", pieces):
-        assert passage_index._spliced(array, drop, at, new).tolist() == expected
+        spliced = passage_index._spliced(array, drop, at, new)
+    assert spliced.tolist() == expected
+    # no new memory where no more is put in than taken out (an edit leaving a story's sentences as they were)
+    in_place = len(values) > 0 and len(drop) + len(new) <= pieces and len(new) <= len(drop)
+    assert np.shares_memory(spliced, array) == bool(in_place and expected)
+
+
+@pytest.mark.parametrize("new, drop", [([1, 3, 5], [17, 18, 19]), ([15, 17], [0, 1, 2]), ([2, 2, 9, 14], [3, 4, 12, 19]),
+                                       ([0, 19], [10, 11])])
+def test_a_splice_in_place_moves_runs_in_an_order_that_overwrites_none_still_to_move(new, drop):
+    """Several runs moving right, or left, by different distances (what the property above
+    rarely draws with as many taken out as put in)."""
+    import numpy as np
+
+    values = list(range(20))
+    array, new, drop = np.array(values, np.int64), np.array(new, np.int64), np.array(drop, np.int64)
+    expected = sorted([v for i, v in enumerate(values) if i not in set(drop.tolist())] + new.tolist())
+    spliced = passage_index._spliced(array, drop, np.searchsorted(array, new, side="right"), new)
+    assert spliced.tolist() == expected and np.shares_memory(spliced, array)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 3)), max_size=40), st.sets(st.integers(0, 7), min_size=1),
+       st.integers(1, 5))
+def test_the_sentences_of_stories_gone_are_found_a_block_at_a_time_as_in_one_go(ids, numbers, block):
+    import numpy as np
+
+    sentences = np.array([number << passage_index.PLACE_BITS | place for number, place in ids], np.int64)
+    with patch.object(passage_index, "SCAN_BLOCK", block):
+        found = passage_index._positions_of_stories(sentences, sorted(numbers))
+    assert found.tolist() == np.flatnonzero(np.isin(sentences >> passage_index.PLACE_BITS, sorted(numbers))).tolist()
 
 
 # Text that mixes ASCII words with letters whose case behaves oddly (dotless and dotted i, long s,
