@@ -193,7 +193,7 @@ class PassageIndex:
 
 
 # New memory: on this project's virtual machine, the first write to memory newly given to a process
-# is slow after the machine was idle or other programs ran (the host takes back memory the guest
+# is slow after the machine was idle or other programs ran (as if the host took back what the guest
 # freed), so an edit's update avoids making arrays as long as the index (36 MB each at 10,000
 # stories). Measured in the index's process, the first edit after 30 s idle, then the next one:
 # the update 0.16-0.21 s against 0.04-0.05 s, of it a shifted copy of `sentences` (finding the
