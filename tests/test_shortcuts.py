@@ -105,13 +105,20 @@ CHANGE = st.tuples(st.sampled_from(["add", "edit", "remove"]), st.integers(0, 9)
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(LONG_SENTENCE, min_size=6, max_size=6), st.lists(STORY, max_size=8), st.lists(CHANGE, max_size=8),
-       st.integers(2, 4), st.sampled_from([passage_index.SPLICE_BY_PIECES, 0]))
-def test_the_passage_index_kept_up_to_date_finds_what_the_plain_definition_finds(pool, site, changes, common, pieces):
+       st.integers(2, 4), st.sampled_from([passage_index.SPLICE_BY_PIECES, 0]), st.sampled_from([None, 2, 64]))
+def test_the_passage_index_kept_up_to_date_finds_what_the_plain_definition_finds(pool, site, changes, common, pieces,
+                                                                                 room):
+    import pickle
+
     site = {f"s{n}": story for n, story in enumerate(site)}
     index = PassageIndex()
-    with patch.object(passage_index, "COMMON", common), patch.object(passage_index, "SPLICE_BY_PIECES", pieces):
-        # a low limit of "common", so that counts cross it; both ways of changing the index's arrays
+    with patch.object(passage_index, "COMMON", common), patch.object(passage_index, "SPLICE_BY_PIECES", pieces), \
+            patch.object(passage_index, "ROOM", room or passage_index.ROOM):
+        # a low limit of "common", so that counts cross it; both ways of changing the index's arrays; with
+        # `room`, the index saved and loaded between builds, as the build cache keeps it, with that much room
         for change, number, story in [(None, 0, None), *changes]:
+            if room:
+                index = pickle.loads(pickle.dumps(index))
             slug = f"s{number}"
             if change in ("add", "edit") and (slug in site) == (change == "edit"):
                 site[slug] = story
@@ -142,6 +149,26 @@ def test_splicing_an_array_is_deleting_then_inserting(values, data, pieces):
     # no new memory where no more is put in than taken out (an edit leaving a story's sentences as they were)
     in_place = len(values) > 0 and len(drop) + len(new) <= pieces and len(new) <= len(drop)
     assert np.shares_memory(spliced, array) == bool(in_place and expected)
+
+
+def test_an_index_kept_and_loaded_again_takes_an_edit_that_adds_sentences_in_its_own_memory():
+    import pickle
+
+    def story(key, sentences):
+        return StoryPassages(key, key.split(":")[0], "ab"[len(key) % 2], RenderedBody("", 0, (" ".join(sentences),)))
+
+    words = [f"kata{i}" for i in range(40)]
+    sentences = [" ".join(words[i:i + 12]) + "." for i in range(0, 28, 3)]
+    stories = [story(f"s{n}:1", sentences[n:n + 3]) for n in range(6)]
+    index = pickle.loads(pickle.dumps(PassageIndex()))
+    index.reused_passages(stories)
+    index = pickle.loads(pickle.dumps(index))  # as the next build finds it
+    memory = index.shingles.ctypes.data, index.sentences.ctypes.data
+    stories[2] = story("s2:2", sentences[2:6])  # a sentence more
+    found = index.reused_passages(stories)
+    assert (index.shingles.ctypes.data, index.sentences.ctypes.data) == memory  # no new array
+    fresh = PassageIndex().reused_passages(stories)
+    assert [(p.a, p.b, p.similarity) for p in found] == [(p.a, p.b, p.similarity) for p in fresh]
 
 
 @pytest.mark.parametrize("new, drop", [([1, 3, 5], [17, 18, 19]), ([15, 17], [0, 1, 2]), ([2, 2, 9, 14], [3, 4, 12, 19]),

@@ -35,6 +35,23 @@ class PassageIndex:
         self.sentences = np.empty(0, np.int64)  # the sentence each of `shingles` occurs in
         self.pairs: dict[tuple[int, int], int] = {}  # reused passage (lower id first) -> telling shingles shared
         self.next_number = 0
+        self.room: dict[str, np.ndarray] = {}  # "shingles", "sentences" -> the array it starts, with ROOM to grow
+
+    def __getstate__(self) -> dict:
+        """Each array is kept with ROOM elements after it (zeros), so that the next update puts in
+        more than it takes out without a new array either (see SCAN_BLOCK)."""
+        state = dict(self.__dict__)
+        room = state.pop("room")
+        for name in ("shingles", "sentences"):
+            state[name] = _with_room(state[name], room.get(name))
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        room = {}
+        for name in ("shingles", "sentences"):
+            buffer, length = state[name]
+            state[name], room[name] = buffer[:length], buffer
+        self.__dict__.update(state, room=room)
 
     def reused_passages(self, stories: list[StoryPassages]) -> list[Pair]:
         """Brings the index to `stories` (in the site's order) and returns the reused passages:
@@ -86,8 +103,10 @@ class PassageIndex:
             touched = np.union1d(touched, self.shingles[drop])
         before = self._counts(touched)
         at = np.searchsorted(self.shingles, new_shingles, side="right")
-        self.shingles = _spliced(self.shingles, drop, at, new_shingles)
-        self.sentences = _spliced(self.sentences, drop, at, new_ids)
+        room = self.room
+        self.shingles = _spliced(self.shingles, drop, at, new_shingles, room.get("shingles"))
+        self.sentences = _spliced(self.sentences, drop, at, new_ids, room.get("sentences"))
+        self.room = {name: buffer for name, buffer in room.items() if _starts(buffer, getattr(self, name))}
         del drop, at, new_ids
         crossed = touched[_telling(before) != _telling(self._counts(touched))]
         del touched, before
@@ -215,11 +234,32 @@ def _positions_of_stories(sentences: np.ndarray, numbers: list[int]) -> np.ndarr
 
 
 SPLICE_BY_PIECES = 20_000  # up to this many elements taken out and put in, _spliced copies the runs between them
+ROOM = 1 << 16  # elements kept after each array when the index is saved: a few hundred stories' sentences
 
 
-def _spliced(array: np.ndarray, drop: np.ndarray, at: np.ndarray, values: np.ndarray) -> np.ndarray:
+def _starts(buffer, array: np.ndarray) -> bool:
+    """Whether `array` is the start of `buffer`, a writable array of its kind with room after it."""
+    return (isinstance(buffer, np.ndarray) and buffer.ndim == 1 and buffer.dtype == array.dtype
+            and buffer.flags.writeable and buffer.flags.c_contiguous and len(buffer) > len(array)
+            and buffer.ctypes.data == array.ctypes.data)
+
+
+def _with_room(array: np.ndarray, buffer: np.ndarray | None) -> tuple[np.ndarray, int]:
+    """`array` as the start of a buffer with room after it (zeros), and its length: `buffer`
+    where that holds it with room enough, else a new one."""
+    if buffer is None or not _starts(buffer, array) or len(buffer) - len(array) < ROOM // 2:
+        buffer = np.empty(len(array) + ROOM, array.dtype)
+        buffer[:len(array)] = array
+    buffer[len(array):] = 0
+    return buffer, len(array)
+
+
+def _spliced(array: np.ndarray, drop: np.ndarray, at: np.ndarray, values: np.ndarray,
+             room: np.ndarray | None = None) -> np.ndarray:
     """`array` without its elements at the positions `drop`, with `values` put in before the
-    positions `at` (both sorted, positions in `array`).
+    positions `at` (both sorted, positions in `array`). Made in `array`'s own memory where no more
+    is put in than taken out, or where `room` (an array `array` is the start of) has room for
+    what is put in: then `array` (and `room`) changes (_spliced_in_place).
 
     An edit takes out and puts in a few hundred elements of arrays of millions: copying the runs
     between them took a third of the time of a boolean mask and np.insert (new memory for each
@@ -232,8 +272,11 @@ def _spliced(array: np.ndarray, drop: np.ndarray, at: np.ndarray, values: np.nda
         return np.insert(kept, at - np.searchsorted(drop, at), values)
     cuts = sorted([(place, 0, index) for index, place in enumerate(at.tolist())] +  # put in before taken out
                   [(place, 1, 0) for place in drop.tolist()])
+    size = len(array) - len(drop) + len(values)
+    if room is not None and _starts(room, array) and len(room) >= size:
+        return _spliced_in_place(room, len(array), cuts, values)
     if len(values) <= len(drop) and array.flags.writeable and array.flags.c_contiguous:
-        return _spliced_in_place(array, cuts, values)
+        return _spliced_in_place(array, len(array), cuts, values)
     pieces, start = [], 0
     for place, taken_out, index in cuts:
         pieces.append(array[start:place])
@@ -246,10 +289,12 @@ def _spliced(array: np.ndarray, drop: np.ndarray, at: np.ndarray, values: np.nda
     return np.concatenate(pieces)
 
 
-def _spliced_in_place(array: np.ndarray, cuts: list[tuple[int, int, int]], values: np.ndarray) -> np.ndarray:
-    """_spliced, for as many elements taken out as put in or more, in `array`'s own memory (which
-    it changes; the result is its start) rather than in a new array (see SCAN_BLOCK). An edit
-    that leaves a story's sentences as they were takes out and puts in as many.
+def _spliced_in_place(array: np.ndarray, length: int, cuts: list[tuple[int, int, int]],
+                      values: np.ndarray) -> np.ndarray:
+    """_spliced of the first `length` elements of `array`, in `array`'s own memory (which it
+    changes; the result is its start, as long as `array` holds it) rather than in a new array
+    (see SCAN_BLOCK). An edit that leaves a story's sentences as they were takes out and puts in
+    as many; one that adds sentences puts in more, into the room after them.
 
     Each run of elements between two cuts moves by its own distance: those moving left are moved
     first, in order, then those moving right, from the last; each lands where no run still to be
@@ -265,8 +310,8 @@ def _spliced_in_place(array: np.ndarray, cuts: list[tuple[int, int, int]], value
             placed.append((end, index))
             end += 1
             start = place
-    runs.append((start, len(array), end))
-    end += len(array) - start
+    runs.append((start, length, end))
+    end += length - start
     width, base = array.itemsize, array.ctypes.data
     for first, last, goes in [run for run in runs if run[2] < run[0]] + [run for run in reversed(runs) if run[2] > run[0]]:
         if last > first:
