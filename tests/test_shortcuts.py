@@ -162,6 +162,8 @@ def test_an_index_kept_and_loaded_again_takes_an_edit_that_adds_sentences_in_its
     stories = [story(f"s{n}:1", sentences[n:n + 3]) for n in range(6)]
     index = pickle.loads(pickle.dumps(PassageIndex()))
     index.reused_passages(stories)
+    # a first build's arrays are made with room, so that saving them copies neither
+    assert all(passage_index._starts(index.room[name], getattr(index, name)) for name in ("shingles", "sentences"))
     index = pickle.loads(pickle.dumps(index))  # as the next build finds it
     memory = index.shingles.ctypes.data, index.sentences.ctypes.data
     stories[2] = story("s2:2", sentences[2:6])  # a sentence more
