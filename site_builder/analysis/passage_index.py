@@ -35,10 +35,10 @@ class PassageIndex:
         self.sentences = np.empty(0, np.int64)  # the sentence each of `shingles` occurs in
         self.pairs: dict[tuple[int, int], int] = {}  # reused passage (lower id first) -> telling shingles shared
         self.next_number = 0
-        self.room: dict[str, np.ndarray] = {}  # "shingles", "sentences" -> the array it starts, with ROOM to grow
+        self.room: dict[str, np.ndarray] = {}  # "shingles", "sentences" -> the array it starts, with room to grow
 
     def __getstate__(self) -> dict:
-        """Each array is kept with ROOM elements after it (zeros), so that the next update puts in
+        """Each array is kept with room after it (zeros; _room_for), so that the next update puts in
         more than it takes out without a new array either (see SCAN_BLOCK)."""
         state = dict(self.__dict__)
         room = state.pop("room")
@@ -142,7 +142,7 @@ class PassageIndex:
         shingles = np.frombuffer(added.data, np.int64)
         order = np.argsort(shingles)  # not stable: the order of equal shingles does not matter (0.29 s against 0.45 s)
         in_sentence = np.repeat(np.arange(len(ids), dtype=np.int32), np.array(lengths, np.int64))[order]
-        room = len(self.shingles) == 0  # the index's own arrays: made with room after them (ROOM)
+        room = len(self.shingles) == 0  # the index's own arrays: made with room after them (_room_for)
         shingles = _taken(shingles, order, room)
         del order
         return ids, _taken(ids, in_sentence, room), shingles
@@ -236,7 +236,12 @@ def _positions_of_stories(sentences: np.ndarray, numbers: list[int]) -> np.ndarr
 
 
 SPLICE_BY_PIECES = 20_000  # up to this many elements taken out and put in, _spliced copies the runs between them
-ROOM = 1 << 16  # elements kept after each array when the index is saved: a few hundred stories' sentences
+ROOM = 1 << 16  # elements kept after each array when the index is saved, at most: a few hundred stories' sentences
+
+
+def _room_for(length: int) -> int:
+    """How many elements to keep after an array of `length` (a small site's index stays small)."""
+    return min(ROOM, max(256, length // 16))
 
 
 def _starts(buffer, array: np.ndarray) -> bool:
@@ -247,10 +252,10 @@ def _starts(buffer, array: np.ndarray) -> bool:
 
 
 def _taken(values: np.ndarray, positions: np.ndarray, room: bool) -> np.ndarray:
-    """values[positions], as the start of an array with ROOM more elements after it if `room` (the
+    """values[positions], as the start of an array with room after it (_room_for) if `room` (the
     index's arrays at a first build: given room as they are made, they need not be copied to be
     saved with it, which at 10,000 stories put 87 MB on the peak of a cold build)."""
-    buffer = np.empty(len(positions) + (ROOM if room else 0), values.dtype)
+    buffer = np.empty(len(positions) + (_room_for(len(positions)) if room else 0), values.dtype)
     taken = buffer[:len(positions)]
     np.take(values, positions, out=taken, mode="clip")  # ("clip": not through a buffer of its own)
     return taken
@@ -259,8 +264,8 @@ def _taken(values: np.ndarray, positions: np.ndarray, room: bool) -> np.ndarray:
 def _with_room(array: np.ndarray, buffer: np.ndarray | None) -> tuple[np.ndarray, int]:
     """`array` as the start of a buffer with room after it (zeros), and its length: `buffer`
     where that holds it with room enough, else a new one."""
-    if buffer is None or not _starts(buffer, array) or len(buffer) - len(array) < ROOM // 2:
-        buffer = np.empty(len(array) + ROOM, array.dtype)
+    if buffer is None or not _starts(buffer, array) or len(buffer) - len(array) < _room_for(len(array)) // 2:
+        buffer = np.empty(len(array) + _room_for(len(array)), array.dtype)
         buffer[:len(array)] = array
     buffer[len(array):] = 0
     return buffer, len(array)
