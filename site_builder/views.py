@@ -153,7 +153,7 @@ def _view_digests(articles, keys: list[str], link_keys: list[str], outlets, rela
     if not keys or not all(keys) or len(link_keys) != len(keys) or not all(link_keys):
         return [None] * len(keys)
     salt = value_digest([vars(outlet) for outlet in outlets], b"story view", stand_ins=False)
-    link_key = dict(zip((a.slug for a in articles), link_keys))
+    link_key_of = dict(zip((a.slug for a in articles), link_keys))  # slug -> link key
     last = len(keys) - 1
     digests = []
     for i, article in enumerate(articles):
@@ -161,23 +161,23 @@ def _view_digests(articles, keys: list[str], link_keys: list[str], outlets, rela
                  str(len(related[i])), *[link_keys[j] for j in related[i]]]
         quotes, passages = shared.get(article.slug), reused.get(article.slug)
         if quotes or passages:
-            parts += [f"q{len(quotes or ())}", *[_quote_part(q, link_key) for q in quotes or ()],
-                      f"p{len(passages or ())}", *[_passage_part(p, link_key) for p in passages or ()]]
+            parts += [f"q{len(quotes or ())}", *[_quote_part(q, link_key_of) for q in quotes or ()],
+                      f"p{len(passages or ())}", *[_passage_part(p, link_key_of) for p in passages or ()]]
         digests.append(hashlib.sha256("\n".join(parts).encode()).hexdigest())
     return digests
 
 
-def _quote_part(quote: SharedQuote, link_key: dict[str, str]) -> str:
+def _quote_part(quote: SharedQuote, link_key_of: dict[str, str]) -> str:
     """The speaker by id: the gazetteer, which the story's source key covers, says the rest."""
     first, second = quote.texts
     speaker = quote.speaker.id if quote.speaker else ""
-    return (f"{link_key[quote.other.slug]}\0{quote.side}\0{len(first)}\0{first}\0{len(second)}\0{second}\0"
+    return (f"{link_key_of[quote.other.slug]}\0{quote.side}\0{len(first)}\0{first}\0{len(second)}\0{second}\0"
             f"{len(speaker)}\0{speaker}\0{quote.similarity!r}")
 
 
-def _passage_part(passage: ReusedPassage, link_key: dict[str, str]) -> str:
+def _passage_part(passage: ReusedPassage, link_key_of: dict[str, str]) -> str:
     other, mine, theirs, similarity, first, days = passage
-    return (f"{link_key[other.slug]}\0{len(mine)}\0{mine}\0{len(theirs)}\0{theirs}\0{similarity!r}\0{days}\0"
+    return (f"{link_key_of[other.slug]}\0{len(mine)}\0{mine}\0{len(theirs)}\0{theirs}\0{similarity!r}\0{days}\0"
             f"{len(first)}\0{first}")
 
 
