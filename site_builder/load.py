@@ -1,7 +1,9 @@
 """Read content files from disk into raw text records. The only stage that reads content.
 
 Story files the last build read, unchanged since, are not read again (`Reads`): the story store
-(cache.StoryStore) keeps what was made of them, under a key made from their digest.
+(cache.StoryStore) keeps what was made of them, under a key made from the digest of their bytes.
+A file whose stamp moved but whose bytes did not (every file after a git checkout, as in CI) is
+read and digested, but its text is not decoded or kept.
 """
 from __future__ import annotations
 
@@ -31,23 +33,31 @@ class StoryFile(NamedTuple):
     path: str  # as shown to the user, relative to the project root
     location: str  # on disk
     stamp: FileStamp | None  # taken before the file was read; None for text not read from disk
-    digest: bytes  # of the text (text_digest)
+    digest: bytes  # of the file's bytes (file_digest)
     text: str | None
 
     @classmethod
     def of_text(cls, path: str, text: str) -> StoryFile:
         """A story given as text rather than found on disk (tests)."""
-        return cls(path, path, None, text_digest(text), text)
+        return cls(path, path, None, file_digest(text.encode("utf-8")), text)
 
-    def raw(self, problems: list[Problem]) -> RawFile | None:
-        """Its text, read now if it was not, or None and a problem."""
+    def raw(self, problems: list[Problem], same: bool = False) -> RawFile | None:
+        """Its text, read now if it was not, or None and a problem. With `same`, read now, it must
+        be the text the file held when it was found (its digest)."""
         if self.text is not None:
             return RawFile(self.path, self.text)
-        return _read(self.location, self.path, problems)
+        data = _read_bytes(self.location, self.path, problems)
+        if data is None:
+            return None
+        if same and file_digest(data) != self.digest:
+            problems.append(Problem(self.path, None, None, "changed while the site was being built; build again"))
+            return None
+        return _text(data, self.path, problems)
 
 
-def text_digest(text: str) -> bytes:
-    return hashlib.sha256(text.encode("utf-8")).digest()
+def file_digest(data: bytes) -> bytes:
+    """Of a story file's bytes, as read."""
+    return hashlib.sha256(data).digest()
 
 
 @dataclass(frozen=True)
@@ -62,11 +72,16 @@ class Reads:
     files: dict[str, tuple[FileStamp, bytes]]
 
     def digest(self, path: str, stamp: FileStamp) -> bytes | None:
-        """The digest of the file's text, when it is the file that was read then."""
+        """The digest of the file's bytes, when it is the file that was read then."""
         known = self.files.get(path)
         if known is None or known[0] != stamp or stamp[2] >= self.started - int(SETTLE * 1e9):
             return None
         return known[1]
+
+    def held(self, path: str, digest: bytes) -> bool:
+        """Whether the file held bytes of that digest when it was read then."""
+        known = self.files.get(path)
+        return known is not None and known[1] == digest
 
 
 @dataclass(frozen=True)
@@ -118,9 +133,16 @@ def load_content(project: Project, last: Reads | None = None,
             if digest is not None:
                 found.append(StoryFile(path, location, stamp, digest, None))
                 continue
-            raw = _read(location, path, problems)
+            data = _read_bytes(location, path, problems, stamp[0] if stamp else -1)
+            if data is None:
+                continue
+            digest = file_digest(data)
+            if last and last.held(path, digest):  # touched since (a checkout, a restore), the same bytes
+                found.append(StoryFile(path, location, stamp, digest, None))
+                continue
+            raw = _text(data, path, problems)
             if raw is not None:
-                found.append(StoryFile(path, location, stamp, text_digest(raw.text), raw.text))
+                found.append(StoryFile(path, location, stamp, digest, raw.text))
         return tuple(found)
 
     raw = RawContent(
@@ -179,12 +201,33 @@ def _read_optional(project: Project, path: Path, problems: list[Problem]) -> Raw
 
 def _read(path: Path | str, shown: str, problems: list[Problem]) -> RawFile | None:
     """The file's text, or None and a problem naming it as `shown`."""
+    data = _read_bytes(path, shown, problems)
+    return None if data is None else _text(data, shown, problems)
+
+
+def _read_bytes(path: Path | str, shown: str, problems: list[Problem], size: int = -1) -> bytes | None:
+    """The file's bytes, or None and a problem naming it as `shown`. `size`: what its stamp
+    says it holds, read in one call while it still does (os.open and os.read: over 10,000 story
+    files, 0.05 s against 0.07-0.08 s with open() and readall())."""
     try:
-        with open(path, "rb", buffering=0) as stream:  # unbuffered: a fifth of the time, over 10,000 files
-            data = stream.readall()
+        descriptor = os.open(path, os.O_RDONLY)
+        try:
+            data = os.read(descriptor, size + 1) if size >= 0 else b""
+            if len(data) > size:  # more than the stamp said, or no stamp: read to the end
+                pieces = [data]
+                while piece := os.read(descriptor, 1 << 16):
+                    pieces.append(piece)
+                data = b"".join(pieces)
+        finally:
+            os.close(descriptor)
     except OSError as exc:
         problems.append(Problem(shown, None, None, f"cannot be read ({exc.strerror or exc}); check the file"))
         return None
+    return data
+
+
+def _text(data: bytes, shown: str, problems: list[Problem]) -> RawFile | None:
+    """A file's bytes as text, or None and a problem naming it as `shown`."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

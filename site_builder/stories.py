@@ -21,7 +21,7 @@ from site_builder.analysis.quotes import Quote
 from site_builder.analysis.sources import SourceMention
 from site_builder.cache import NewFacts, Shared, StoryStore, code_digest
 from site_builder.errors import Problem, SiteError
-from site_builder.load import RawFile, StoryFile, text_digest
+from site_builder.load import RawFile, StoryFile
 from site_builder.markdown import RenderedBody, render_markdown
 from site_builder.stored import RestParts, StoredBody, StoredFindings, facts_of, rest_of, stored, whole
 from site_builder.models import Article, Event, Gazetteer, Image
@@ -155,8 +155,8 @@ def _rest_again(file: StoryFile, setting: Setting) -> RestParts:
     not give it back. The file's problems, should it no longer read or validate, stop the build,
     as does a text other than the one the story's facts were made of."""
     problems: list[Problem] = []
-    raw = file.raw(problems)
-    story = prepare_story(raw, setting) if raw is not None and text_digest(raw.text) == file.digest else None
+    raw = file.raw(problems, same=True)
+    story = prepare_story(raw, setting) if raw is not None else None
     if story is not None and story.body is not None:
         return rest_of(story)
     raise SiteError(problems or list(story.errors if story else ()) or

@@ -818,14 +818,29 @@ def _files_read(monkeypatch) -> list[str]:
     from site_builder import load
 
     read: list[str] = []
-    real = load._read
+    real = load._read_bytes
 
-    def counting(path, shown, problems):
+    def counting(path, shown, problems, *size):
         read.append(shown)
-        return real(path, shown, problems)
+        return real(path, shown, problems, *size)
 
-    monkeypatch.setattr(load, "_read", counting)
+    monkeypatch.setattr(load, "_read_bytes", counting)
     return read
+
+
+def _refuse_to_read(monkeypatch, name: str) -> None:
+    """Opening the file called `name` fails as for a file without read permission (the tests
+    run as root, who may read any)."""
+    from site_builder import load
+
+    real_open = load.os.open
+
+    def refuse(path, *args, **kwargs):
+        if str(path).endswith(name):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(load.os, "open", refuse)
 
 
 def test_story_files_unchanged_since_the_last_build_read_them_are_not_read_again(make_site, monkeypatch):
@@ -857,6 +872,62 @@ def test_a_story_file_changed_moments_before_the_last_build_is_read_again(make_s
     assert [p for p in read if "/articles/" in p] == ["content/articles/kim-sinis.md"]
 
 
+def test_story_files_touched_with_the_same_bytes_are_read_but_not_prepared_or_kept_as_text(make_site, monkeypatch):
+    """As after a git checkout in CI: every file's modification time moved, one file's bytes too."""
+    from site_builder import load
+
+    project = make_site()
+    out = project.root / "_site"
+    age(project)
+    build(project, out, BufferReporter())
+    age(project, seconds=60)  # every stamp moved
+    story = project.content / "articles" / "trump-enggan.md"
+    story.write_text(story.read_text().replace("Trump", "Tramp", 1))  # same size, other bytes
+    age(project, seconds=60)
+    read = _files_read(monkeypatch)
+    texts = []
+    real_load = load.load_content
+
+    def keeping(*args):
+        raw, problems = real_load(*args)
+        texts.extend((f.path, f.text is not None) for f in raw.articles)
+        return raw, problems
+
+    monkeypatch.setattr("site_builder.pipeline.load_content", keeping)
+    result = build(project, out, BufferReporter())
+    assert sorted(p for p in read if "/articles/" in p) == ["content/articles/kim-sinis.md",
+                                                           "content/articles/trump-enggan.md"]
+    assert texts == [("content/articles/kim-sinis.md", False), ("content/articles/trump-enggan.md", True)]
+    assert result.analysed == ("trump-enggan",)
+    assert on_disk(out) == render_site(project, BufferReporter())
+
+
+@pytest.mark.parametrize("change", [-7, 0, 7])
+def test_a_file_is_read_whole_whatever_size_its_stamp_gave(tmp_path, change):
+    from site_builder.load import _read_bytes
+
+    data = "berita\n".encode() * 50_000  # longer than one read of the rest (64 KiB)
+    (tmp_path / "a.md").write_bytes(data)
+    problems = []
+    for size in (len(data) + change, -1):
+        assert _read_bytes(tmp_path / "a.md", "a.md", problems, size) == data
+    assert problems == []
+
+
+def test_a_story_file_read_again_must_hold_what_it_held_when_found(tmp_path):
+    from site_builder.load import StoryFile, file_digest
+
+    path = tmp_path / "a.md"
+    path.write_text("---\ntitle: a\n---\nIsi.\n")
+    found = StoryFile("content/articles/a.md", str(path), None, file_digest(path.read_bytes()), None)
+    problems = []
+    assert found.raw(problems, same=True).text == path.read_text() and problems == []
+    path.write_text("---\ntitle: b\n---\nIsi.\n")
+    assert found.raw(problems, same=True) is None
+    assert [p.message for p in problems] == ["changed while the site was being built; build again"]
+    assert found.raw([]).text == path.read_text()  # without `same`, whatever it holds now
+
+
 def test_a_story_file_the_store_lost_is_read_when_its_work_is_needed(make_site, monkeypatch):
     import shutil
 
@@ -877,19 +948,12 @@ def test_a_story_file_the_store_lost_is_read_when_its_work_is_needed(make_site, 
 
 
 def test_a_story_file_that_cannot_be_read_is_an_error_naming_it(make_site, monkeypatch, capsys):
-    from site_builder import load
-
     project = make_site()
     out = project.root / "_site"
     build(project, out, BufferReporter())
     before = on_disk(out)
 
-    def refuse(path, *args, **kwargs):
-        if str(path).endswith("kim-sinis.md"):
-            raise PermissionError(13, "Permission denied")
-        return open(path, *args, **kwargs)
-
-    monkeypatch.setattr(load, "open", refuse, raising=False)
+    _refuse_to_read(monkeypatch, "kim-sinis.md")
     (project.content / "articles" / "kim-sinis.md").write_text("---\ntitle: x\n---\n")
     assert main(["build", "--project", str(project.root), "--quiet"]) == 1
     error = capsys.readouterr().err
@@ -1130,7 +1194,6 @@ def test_a_stored_rest_that_does_not_read_back_is_made_again_from_the_file(make_
 
 def test_a_stored_rest_gone_with_a_file_that_no_longer_reads_is_a_clear_error(make_site, monkeypatch, capsys):
     """The rest is made again from the file; if that file can no longer be read, say so."""
-    from site_builder import load
     from site_builder.cache import FOLDER
 
     project = make_site()
@@ -1142,12 +1205,7 @@ def test_a_stored_rest_gone_with_a_file_that_no_longer_reads_is_a_clear_error(ma
         shard.unlink()
     (project.templates / "story.html").write_text((project.templates / "story.html").read_text() + "\n")
 
-    def refuse(path, *args, **kwargs):
-        if str(path).endswith("trump-enggan.md"):
-            raise PermissionError(13, "Permission denied")
-        return open(path, *args, **kwargs)
-
-    monkeypatch.setattr(load, "open", refuse, raising=False)
+    _refuse_to_read(monkeypatch, "trump-enggan.md")
     assert main(["build", "--project", str(project.root), "--quiet"]) == 1
     error = capsys.readouterr().err
     assert "content/articles/trump-enggan.md: cannot be read (Permission denied)" in error
