@@ -18,7 +18,7 @@ import pickle
 import select
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from site_builder.cache import FOLDER, code_digest, load_pickle, save_pickle
@@ -34,6 +34,7 @@ class Listing:
     and the time (time.time_ns()) the build started looking."""
     started: int
     files: dict[str, FileStamp]
+    same_bytes: dict[str, bytes] = field(default_factory=dict)  # load.same_bytes, where it was worked out
 
 
 def _walk(folder: Path, prefix: str = "") -> dict[str, tuple[int, int, int]]:
@@ -111,9 +112,11 @@ def stamp_beside(project: Project, out: Path, options: tuple,
     build that changes nothing waits for the stamp as before, having imported what it could
     meanwhile; on a small site the child says so after the first step. What only a build that
     goes on needs is not sent back (the stamp's listing of 10,000 files pickled and read back:
-    about 0.01 s). Taken here instead, without `meanwhile`, where there is no fork or other
-    threads run (a child forked then could inherit a lock some thread holds), or when the child
-    fails."""
+    about 0.01 s). For a build that goes on, the child also reads the story files whose stamp
+    moved since the last build read them, and says which still hold the same bytes
+    (load.same_bytes): after a git checkout, that is all of them. Taken here instead, without
+    `meanwhile` or same_bytes, where there is no fork or other threads run (a child forked then
+    could inherit a lock some thread holds), or when the child fails."""
     if not hasattr(os, "fork") or threading.active_count() > 1:
         return take_stamp(project, out, options)
     read, write = os.pipe()
@@ -170,8 +173,13 @@ def _stamp_for_parent(project: Project, out: Path, options: tuple, read: int, wr
     status = 1
     try:
         os.close(read)
+        stamp, warnings = take_stamp(project, out, options)
+        if stamp is not None:  # the build goes on: the story files it would read only to find them unchanged
+            from site_builder.load import same_bytes  # (which imports this module)
+
+            stamp.content = replace(stamp.content, same_bytes=same_bytes(project, stamp.content))
         with open(write, "wb") as stream:
-            stream.write(pickle.dumps(take_stamp(project, out, options), protocol=pickle.HIGHEST_PROTOCOL))
+            stream.write(pickle.dumps((stamp, warnings), protocol=pickle.HIGHEST_PROTOCOL))
         status = 0
     finally:
         os._exit(status)

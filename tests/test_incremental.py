@@ -872,8 +872,12 @@ def test_a_story_file_changed_moments_before_the_last_build_is_read_again(make_s
     assert [p for p in read if "/articles/" in p] == ["content/articles/kim-sinis.md"]
 
 
-def test_story_files_touched_with_the_same_bytes_are_read_but_not_prepared_or_kept_as_text(make_site, monkeypatch):
-    """As after a git checkout in CI: every file's modification time moved, one file's bytes too."""
+@pytest.mark.parametrize("workers", [1, 2])
+def test_story_files_touched_with_the_same_bytes_are_read_but_not_prepared_or_kept_as_text(make_site, monkeypatch,
+                                                                                           workers):
+    """As after a git checkout in CI: every file's modification time moved, one file's bytes too.
+    With two workers, the process that takes the stamp reads them (load.same_bytes): this one
+    reads only the file that changed."""
     from site_builder import load
 
     project = make_site()
@@ -894,12 +898,33 @@ def test_story_files_touched_with_the_same_bytes_are_read_but_not_prepared_or_ke
         return raw, problems
 
     monkeypatch.setattr("site_builder.pipeline.load_content", keeping)
-    result = build(project, out, BufferReporter())
-    assert sorted(p for p in read if "/articles/" in p) == ["content/articles/kim-sinis.md",
-                                                           "content/articles/trump-enggan.md"]
+    result = build(project, out, BufferReporter(), workers=workers)
+    assert sorted(p for p in read if "/articles/" in p) == [
+        *(["content/articles/kim-sinis.md"] if workers == 1 else []), "content/articles/trump-enggan.md"]
     assert texts == [("content/articles/kim-sinis.md", False), ("content/articles/trump-enggan.md", True)]
     assert result.analysed == ("trump-enggan",)
     assert on_disk(out) == render_site(project, BufferReporter())
+
+
+def test_same_bytes_are_the_story_files_whose_stamp_alone_moved(make_site):
+    import os
+    import time
+
+    from site_builder.load import file_digest, same_bytes
+    from site_builder.stamp import Stamp
+
+    project = make_site()
+    articles = project.content / "articles"
+    (articles / "baru.md").write_text((articles / "kim-sinis.md").read_text().replace("Kim", "Jong"))
+    age(project)
+    build(project, project.root / "_site", BufferReporter())
+    os.utime(articles / "kim-sinis.md", (time.time() - 60,) * 2)  # moved, the same bytes
+    story = articles / "trump-enggan.md"
+    story.write_bytes(story.read_bytes().replace(b"Trump", b"Tramp", 1))  # moved, other bytes
+    os.utime(story, (time.time() - 60,) * 2)  # (baru.md: as the build read it)
+    listing = Stamp(project, project.root / "_site", ()).content
+    assert same_bytes(project, listing) == {
+        "content/articles/kim-sinis.md": file_digest((articles / "kim-sinis.md").read_bytes())}
 
 
 @pytest.mark.parametrize("change", [-7, 0, 7])
