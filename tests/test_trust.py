@@ -432,3 +432,21 @@ def test_rename_over_gives_the_name_to_the_new_file_whether_or_not_one_had_it(tm
     staged.write_text("third")
     rename_over(staged, target)
     assert target.read_text() == "third" and linked.read_text() == "second"
+
+
+@pytest.mark.parametrize("size", [5, (1 << 20) - 1, 1 << 20, 3 * (1 << 20) + 17])
+def test_a_file_holds_the_bytes_made_only_if_every_byte_is_the_same(tmp_path, size, monkeypatch):
+    """Large files are compared a piece at a time (write.COMPARED_AT_ONCE): a difference in any
+    piece, first, last or between, is found."""
+    from site_builder import write
+
+    monkeypatch.setattr(write, "COMPARED_AT_ONCE", 1 << 20)
+    data = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+    path = tmp_path / "file"
+    path.write_bytes(data)
+    assert write._same_file(str(path), data) == write.file_stamp(os.stat(path))
+    for at in sorted({0, size // 2, (1 << 20) - 1, 1 << 20, size - 1} & set(range(size))):
+        other = bytearray(data)
+        other[at] ^= 1
+        assert write._same_file(str(path), bytes(other)) is None, at
+    assert write._same_file(str(path), data[:-1]) is None and write._same_file(str(path), data + b"!") is None
