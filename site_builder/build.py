@@ -17,7 +17,7 @@ from site_builder import cache, leftovers
 from site_builder.project import Project
 from site_builder.reporter import Reporter
 from site_builder.stamp import Stamp, stamp_beside, take_stamp
-from site_builder.write import check_output_folder
+from site_builder.write import check_output_folder, last_pages
 from site_builder.write_beside import BESIDE_FROM, writer_for
 
 
@@ -57,11 +57,12 @@ def build(project: Project, out: Path, reporter: Reporter, base_url: str | None 
     from site_builder.pipeline import Caches, cycle_collector_paused, render_site  # Jinja, Markdown, analysis
 
     with cycle_collector_paused():
-        caches = Caches.open(project.root, out.resolve(), workers, stamp.content)
+        spare = project.root / cache.FOLDER / "spare"  # (write.SiteWriter)
+        caches = Caches.open(project.root, out.resolve(), workers, stamp.content, last_pages(out.resolve(), spare))
         writer = None
         try:
             beside = workers > 1 and _written_from_nothing(out, stamp)
-            writer = writer_for(out, project.root / cache.FOLDER / "spare", beside)
+            writer = writer_for(out, spare, beside)
             render_site(project, reporter, base_url, strict, caches, workers, into=writer)
             written = writer.finish()
         except BaseException:

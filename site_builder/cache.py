@@ -206,9 +206,10 @@ class PageCache:
 
     def __init__(self, root: Path, out: Path, templates: Path, environment: dict,
                  changed: set[str] | None = None):
-        """`changed`: the pages whose file is no longer the one the last build wrote, where a
-        process beside the build looked at every page's file (pages_changed_since); else each
-        page's file is looked at here when its key is unchanged."""
+        """`out`: where the last build's pages are (write.last_pages: the output folder, or its
+        spare where the output is gone). `changed`: the pages whose file is no longer the one the
+        last build wrote, where a process beside the build looked at every page's file
+        (pages_changed_since); else each page's file is looked at here when its key is unchanged."""
         self.folder = root / FOLDER
         self.path = self.folder / "pages.pickle"
         self.out = os.fspath(out)  # a string: joined with each page's URL, 10,000 times at 10,000 stories

@@ -49,12 +49,16 @@ class Caches:
     passages: PassageKeeper  # the reused-passage index
     listing: Listing | None = None  # the content's files as the stamp found them when the build started
     pages: PageCache | None = None  # made once the asset URLs and the base URL are known
+    pages_from: Path | None = None  # where the last build's pages are (write.last_pages); None: `out`
 
     @classmethod
-    def open(cls, root: Path, out: Path, workers: int = 1, listing: Listing | None = None) -> Caches:
+    def open(cls, root: Path, out: Path, workers: int = 1, listing: Listing | None = None,
+             pages_from: Path | None = None) -> Caches:
         """With more than one worker, the reused-passage index starts loading in a process of its own."""
+        pages_from = pages_from or out
         return cls(root, out, load_kept(root, "reads", Reads), StoryStore(root), ResultCache(root, "results"),
-                   KeptLines(root), PassageKeeper(root, beside=workers > 1, out=out), listing)
+                   KeptLines(root), PassageKeeper(root, beside=workers > 1, out=pages_from), listing,
+                   pages_from=pages_from)
 
     def save(self, written: dict[str, tuple]) -> None:
         """After the site was written, with the stamp of each file written (write.Written)."""
@@ -138,7 +142,7 @@ def render_site(project: Project, reporter: Reporter, base_url: str | None = Non
                                   caches.lines if caches else None)
     reporter.progress(f"rendering {len(pages)} pages")
     if caches:
-        caches.pages = PageCache(project.root, caches.out, project.templates,
+        caches.pages = PageCache(project.root, caches.pages_from or caches.out, project.templates,
                                  {"assets": asset_urls, "base_url": content.site.base_url},
                                  caches.passages.pages_changed())
     into = Files() if into is None else into

@@ -57,6 +57,17 @@ class Written:
     stamps: dict[str, FileStamp]  # URL -> the stamp of its file, for every file of the site
 
 
+def last_pages(out: Path, spare: Path | None) -> Path:
+    """Where the files of the last build are found: the output folder, or where that is gone
+    (removed by hand, or not among what a CI cache restored) and there is a spare (SiteWriter),
+    the spare. That holds the site before last, whose files the last build did not change are
+    the last build's own (hard links: the same inodes); the page cache keeps a page only where
+    its file is the one the last build wrote, or holds the same bytes (cache.PageCache.get)."""
+    if out.is_dir() or spare is None or not spare.is_dir():
+        return out
+    return spare
+
+
 def write_site(out: Path, files: dict[str, bytes | Kept], spare: Path | None = None) -> Written:
     """Write `files` as the new content of `out` (SiteWriter, given them all at once)."""
     writer = SiteWriter(out, spare)
@@ -86,6 +97,7 @@ class SiteWriter:
         _remove_leftovers(self.out)
         self.spare = spare if spare is not None and _can_exchange() and _same_device(self.out.parent, spare.parent) \
             else None
+        self.kept_from = os.fspath(last_pages(self.out, spare))  # where Kept files are linked from
         self.unchanged: dict[str, FileStamp] = {}  # URL -> stamp of the output's file, for files that stay
         self.stamps: dict[str, FileStamp] = {}  # URL -> stamp of the file written, for the others
         self.made: set[str] = set()  # folders made in the new site
@@ -123,7 +135,7 @@ class SiteWriter:
             self.unchanged[url] = data.stamp
             return
         self.unchanged.pop(url, None)
-        stamp = _same_file(f"{self.out}/{url}", data)
+        stamp = _same_file(f"{self.kept_from}/{url}", data)
         if stamp is not None:
             self.unchanged[url] = stamp
             return
@@ -193,7 +205,7 @@ class SiteWriter:
     def _write(self, url: str, data: bytes | Kept) -> FileStamp:
         target = os.path.join(self.folder, url)
         _make_parent(target, self.made)
-        source = f"{self.out}/{url}"
+        source = f"{self.kept_from}/{url}"
         if self.held is None:
             stamp = _write(target, data, source)
             if self.twin is not None:
@@ -217,7 +229,7 @@ class SiteWriter:
                 continue  # already the output's own file: both names lead to one inode
             target = os.path.join(self.folder, url)
             _make_parent(target, self.made)
-            source = f"{self.out}/{url}"
+            source = f"{self.kept_from}/{url}"
             if self.held is not None:
                 _in_place_of(target, partial(os.link, source))
                 continue

@@ -484,6 +484,41 @@ def test_articles_json_lines_come_from_the_build_caches_copy_even_with_the_site_
     assert on_disk(out) == render_site(project, BufferReporter())
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_with_the_site_gone_its_pages_come_from_the_spare_where_the_last_build_left_them(make_site, workers):
+    """The spare (write.SiteWriter) holds the site before last, its files linked to the last
+    build's where they did not change (write.last_pages): with the output folder removed, the
+    pages the last build changed are rendered again, the others are linked from the spare."""
+    import shutil
+
+    project = make_site()
+    out = project.root / "_site"
+    build(project, out, BufferReporter(), workers=workers)
+    add_a_paragraph(project)  # kim-sinis's page changes: the spare keeps the one before
+    last = build(project, out, BufferReporter(), workers=workers)
+    shutil.rmtree(out)
+    result = build(project, out, BufferReporter(), workers=workers)
+    assert "stories/kim-sinis.html" in result.rendered and "404.html" not in result.rendered
+    assert set(result.rendered) <= set(last.rendered)  # (of those, the ones whose bytes changed)
+    assert on_disk(out) == render_site(project, BufferReporter())
+
+
+def test_a_page_of_the_spare_changed_by_hand_is_rendered_again(make_site):
+    import shutil
+
+    project = make_site()
+    out = project.root / "_site"
+    build(project, out, BufferReporter())
+    add_a_paragraph(project)
+    build(project, out, BufferReporter())
+    shutil.rmtree(out)
+    spare_page = project.root / ".site-cache" / "spare" / "404.html"
+    spare_page.write_bytes(spare_page.read_bytes().replace(b"</body>", b"<p>by hand</p></body>"))
+    result = build(project, out, BufferReporter())
+    assert "404.html" in result.rendered
+    assert on_disk(out) == render_site(project, BufferReporter())
+
+
 @pytest.mark.parametrize("damage", ["same size", "other size", "gone"])
 def test_a_kept_articles_json_that_changed_since_is_not_trusted(make_site, monkeypatch, damage):
     import os
