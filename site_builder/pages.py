@@ -117,12 +117,14 @@ def _in_pages(items: list) -> list[list]:
 
 def _chart_context(content: Content, stories: list[StoryView], referring: dict, t: dict,
                    results: ResultCache | None, archive_page: dict[str, str]) -> dict:
-    drawn = (content.events, chart.story_markers(stories, referring, content.outlets, t, archive_page),
-             content.outlets, t)
+    markers = chart.story_markers(stories, referring, content.outlets, t, archive_page)
+    drawn = (content.events, markers.referring, content.outlets, t)  # all but the stories' traces
     if results is None:
-        figure_json = _figure_json(drawn)
-    else:  # the same figure as the last build's unless what it draws changed
-        figure_json = results.get(value_digest(drawn, b"chart", stand_ins=False), _figure_json, drawn)
+        figure_json = _figure_json((chart.base_figure(*drawn), markers, t))
+    else:  # the same figure as the last build's unless what it draws changed, and the same base
+        base = results.get_value(value_digest(drawn, b"chart base", stand_ins=False), _base_figure, drawn)
+        figure_json = results.get(value_digest((drawn, markers), b"chart", stand_ins=False), _figure_json,
+                                  (base, markers, t))  # (the base looked up every build, so that it is kept)
     figures = chart.summary(content.events, stories, t)
     sentence = t.fill("chart_summary",
         events=figures["events"], first=dates.event_label(figures["first"].date, figures["first"].precision),
@@ -150,8 +152,12 @@ def _counts_of(work: tuple[list[StoryView], tuple]) -> OutletCounts:
     return outlet_counts(*work)
 
 
-def _figure_json(drawn: tuple) -> bytes:
-    return structured.script_json(chart.build_figure(*drawn)).encode()
+def _base_figure(drawn: tuple) -> dict:
+    return chart.base_figure(*drawn)
+
+
+def _figure_json(work: tuple) -> bytes:
+    return structured.script_json(chart.with_stories(*work)).encode()
 
 
 def _event_rows(content: Content, referring: dict) -> list[dict]:

@@ -156,3 +156,63 @@ def test_the_index_line_hovers_in_indonesian(site):
         month, value = text.split(": ")
         assert re.fullmatch(rf"({months}) {x[:4]}", month) and value == f"{y:.2f}".replace(".", ",")
     assert "%{y" not in index["hovertemplate"] and "%{x" not in index["hovertemplate"]
+
+
+def _story_trace_with_plotly(outlet, points, lane, colour, t) -> dict:
+    """What chart.story_trace stands for: plotly's own JSON of the trace (chart.py before it was
+    made without plotly)."""
+    import plotly.graph_objects as go
+
+    figure = go.Figure()
+    figure.add_trace(go.Scatter(
+        x=[day for day, _ in points], y=[lane] * len(points),
+        mode="markers", name=outlet.name, legendgroup="stories", legendgrouptitle={"text": t["chart_stories"]},
+        marker={"color": colour, "symbol": "circle-open", "size": 12, "line": {"width": 3}},
+        customdata=[data for _, data in points],
+        hovertemplate="<b>%{customdata[1]}</b><br>" + outlet.name + ", %{customdata[2]}<extra></extra>"))
+    return figure.to_plotly_json()["data"][0]
+
+
+@pytest.mark.parametrize("name, titles", [
+    ("Tempo", ["Kim sinis"]),
+    ("Kompas <TV> & \"Medcom\"", ["Trump–Kim: \u201cpertemuan\u201d <b>", "€ 1.000", "\u0000 ganjil", ""]),
+    ("Serambinews", [f"Berita {i}" for i in range(300)]),
+])
+def test_a_story_trace_is_what_plotly_makes_of_it(name, titles):
+    from site_builder.models import Outlet
+    from site_builder.strings import Strings
+
+    outlet = Outlet("o", name, "o.example", "national", "online")
+    t = Strings({"chart_stories": "Berita"}, "id")
+    points = [(f"2020-{1 + i % 12:02d}-{1 + i % 28:02d}", [f"../stories/{i}.html", title, f"{i} Jan"])
+              for i, title in enumerate(titles)]
+    for lane, colour in ((-2.8, "#0072B2"), (-3.25, "#D55E00")):
+        assert chart.story_trace(outlet, points, lane, colour, t) == _story_trace_with_plotly(
+            outlet, points, lane, colour, t)
+
+
+def test_the_figure_is_the_one_plotly_draws_with_every_trace(site):
+    """The base drawn with plotly and the stories' traces added after it (chart.with_stories) give
+    the figure plotly gives with the stories' traces added to it."""
+    import plotly.graph_objects as go
+
+    project = Project.at(REPO)
+    drawn = []
+    real = chart.with_stories
+
+    def keep(base, markers, t):
+        drawn.append((base, markers, t))
+        return real(base, markers, t)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(chart, "with_stories", keep)
+        render_site(project, BufferReporter(), base_url="https://user.github.io/repo/")
+    base, markers, t = drawn[0]
+    whole = go.Figure(data=base["data"], layout=base["layout"])
+    for position, (lane, outlet, points) in enumerate(markers.lanes):
+        whole.add_trace(go.Scatter(_story_trace_with_plotly(outlet, points, chart._lane(lane),
+                                                            chart.OUTLET_COLOURS[position], t)))
+    expected = whole.to_plotly_json()
+    assert chart.with_stories(base, markers, t)["data"] == expected["data"]
+    assert base["layout"] == expected["layout"]
+    assert figure(site)["data"] == json.loads(json.dumps(expected["data"]))

@@ -595,20 +595,28 @@ def test_templates_compiled_once_are_reused_and_their_errors_still_name_the_line
 
 
 def test_the_chart_is_drawn_again_only_when_what_it_draws_changed(make_site, monkeypatch):
+    """With plotly (chart.base_figure) only when the events, the stories' counts for them, the
+    outlets or the strings changed; the stories' traces (chart.with_stories) when their markers did."""
     project = make_site()
     out = project.root / "_site"
     build(project, out, BufferReporter())
-    drawn = []
-    original = chart.build_figure
-    monkeypatch.setattr(chart, "build_figure", lambda *args: drawn.append(args) or original(*args))
+    drawn, marked = [], []
+    base_figure, with_stories = chart.base_figure, chart.with_stories
+    monkeypatch.setattr(chart, "base_figure", lambda *args: drawn.append(args) or base_figure(*args))
+    monkeypatch.setattr(chart, "with_stories", lambda *args: marked.append(args) or with_stories(*args))
     add_a_paragraph(project)
     assert "timeline.html" in build(project, out, BufferReporter()).rendered  # its events table shows the story
-    assert drawn == []
+    assert drawn == marked == []
     story = project.content / "articles" / "kim-sinis.md"
     story.write_text(story.read_text().replace("title: ", "title: Kabar baru ", 1))
     build(project, out, BufferReporter())
-    assert len(drawn) == 1  # a marker's label changed
+    assert drawn == [] and len(marked) == 1  # a marker's label changed
     assert b"Kabar baru " in (out / "timeline.html").read_bytes()
+    events = project.content / "events.yaml"
+    events.write_text(events.read_text().replace("tone: 2", "tone: 1", 1))
+    build(project, out, BufferReporter())
+    assert len(drawn) == 1 and len(marked) == 2
+    assert on_disk(out) == render_site(project, BufferReporter())
 
 
 def test_an_outlets_counts_are_made_again_only_when_one_of_its_stories_changed(make_site, monkeypatch):
