@@ -213,12 +213,12 @@ class PassageIndex:
         return lambda sentence: by_number[sentence >> PLACE_BITS][sentence & PLACE_MASK]
 
 
-# New memory: on this project's virtual machine, the first write to memory newly given to a process
-# is slow after the machine was idle or other programs ran (as if the host took back what the guest
-# freed), so an edit's update avoids making arrays as long as the index (36 MB each at 10,000
-# stories). Measured in the index's process, the first edit after 30 s idle, then the next one:
-# the update 0.16-0.21 s against 0.04-0.05 s, of it a shifted copy of `sentences` (finding the
-# stories gone) 0.095 s against 0.014 s and the second array spliced 0.07-0.08 s against 0.007 s.
+# New memory: on this project's virtual machine, each page of memory newly given to a process costs
+# 2.4-3.4 us to touch (measured page by page, pause or not; sometimes far more), so an edit's update
+# avoids making arrays as long as the index (36 MB each at 10,000 stories). Measured in the index's
+# process, the first edit after 30 s idle, then the next one: the update 0.16-0.21 s against
+# 0.04-0.05 s, of it a shifted copy of `sentences` (finding the stories gone) 0.095 s against 0.014 s
+# and the second array spliced 0.07-0.08 s against 0.007 s.
 SCAN_BLOCK = 1 << 17  # elements of `sentences` looked at a time by _positions_of_stories
 
 
@@ -251,11 +251,16 @@ def _starts(buffer, array: np.ndarray) -> bool:
             and buffer.ctypes.data == array.ctypes.data)
 
 
+def _empty_with_room(length: int, dtype) -> np.ndarray:
+    """An uninitialised array of `length` elements and the room _room_for gives after them."""
+    return np.empty(length + _room_for(length), dtype)
+
+
 def _taken(values: np.ndarray, positions: np.ndarray, room: bool) -> np.ndarray:
     """values[positions], as the start of an array with room after it (_room_for) if `room` (the
     index's arrays at a first build: given room as they are made, they need not be copied to be
     saved with it, which at 10,000 stories put 87 MB on the peak of a cold build)."""
-    buffer = np.empty(len(positions) + (_room_for(len(positions)) if room else 0), values.dtype)
+    buffer = _empty_with_room(len(positions), values.dtype) if room else np.empty(len(positions), values.dtype)
     taken = buffer[:len(positions)]
     np.take(values, positions, out=taken, mode="clip")  # ("clip": not through a buffer of its own)
     return taken
@@ -265,7 +270,7 @@ def _with_room(array: np.ndarray, buffer: np.ndarray | None) -> tuple[np.ndarray
     """`array` as the start of a buffer with room after it (zeros), and its length: `buffer`
     where that holds it with room enough, else a new one."""
     if buffer is None or not _starts(buffer, array) or len(buffer) - len(array) < _room_for(len(array)) // 2:
-        buffer = np.empty(len(array) + _room_for(len(array)), array.dtype)
+        buffer = _empty_with_room(len(array), array.dtype)
         buffer[:len(array)] = array
     buffer[len(array):] = 0
     return buffer, len(array)
