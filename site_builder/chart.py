@@ -59,14 +59,10 @@ def story_markers(stories, referring: dict, outlets, t: dict, archive_page: dict
                                       for lane, outlet in enumerate(outlets) if outlet.key in by_outlet))
 
 
-def build_figure(events, markers: StoryMarkers, outlets, t: Strings) -> dict:
-    """The figure as plain data (data, layout, config), with stable keys and no random ids."""
-    return with_stories(base_figure(events, markers.referring, outlets, t), markers, t)
-
-
 def base_figure(events, referring: dict, outlets, t: Strings) -> dict:
     """The figure without the stories' traces (with_stories), drawn with plotly: the engagement
-    index, the events (with how many stories refer to each: `referring`), the layout."""
+    index, the events (with how many stories refer to each: `referring`), the layout. As plain
+    data (data, layout, config), with stable keys and no random ids."""
     import plotly.graph_objects as go
 
     fig = go.Figure()

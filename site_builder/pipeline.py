@@ -49,7 +49,7 @@ class Caches:
     passages: PassageKeeper  # the reused-passage index
     listing: Listing | None = None  # the content's files as the stamp found them when the build started
     pages: PageCache | None = None  # made once the asset URLs and the base URL are known
-    pages_from: Path | None = None  # where the last build's pages are (write.last_pages); None: `out`
+    pages_from: Path | None = None  # where the last build's pages are (write.last_pages); `out` by default (open)
 
     @classmethod
     def open(cls, root: Path, out: Path, workers: int = 1, listing: Listing | None = None,
@@ -142,7 +142,7 @@ def render_site(project: Project, reporter: Reporter, base_url: str | None = Non
                                   caches.lines if caches else None)
     reporter.progress(f"rendering {len(pages)} pages")
     if caches:
-        caches.pages = PageCache(project.root, caches.pages_from or caches.out, project.templates,
+        caches.pages = PageCache(project.root, caches.pages_from, project.templates,
                                  {"assets": asset_urls, "base_url": content.site.base_url},
                                  caches.passages.pages_changed())
     into = Files() if into is None else into

@@ -153,14 +153,13 @@ def prepare_stories(files: tuple[StoryFile, ...], setting: Setting, store=None,
 def _rest_again(file: StoryFile, setting: Setting) -> RestParts:
     """A stored story's rest (stored.Rest), made again from its file: for when the store does
     not give it back. The file's problems, should it no longer read or validate, stop the build,
-    as does a text other than the one the story's facts were made of."""
+    as does a text other than the one the story's facts were made of (StoryFile.raw)."""
     problems: list[Problem] = []
     raw = file.raw(problems, same=True)
     story = prepare_story(raw, setting) if raw is not None else None
     if story is not None and story.body is not None:
         return rest_of(story)
-    raise SiteError(problems or list(story.errors if story else ()) or
-                    [Problem(file.path, None, None, "changed while the site was being built; build again")])
+    raise SiteError(problems or list(story.errors))  # (a story without a body has errors)
 
 
 _setting: Setting | None = None  # in a worker process: the setting every task shares
