@@ -22,6 +22,7 @@ from pathlib import Path
 
 from site_builder.analysis.passages import NewStories, SentencePair, StoryPassages, pairs_in_order, passage_shingles
 from site_builder.analysis.shared import Pair
+from site_builder.analysis.shingling import NUMPY_FROM, load_numpy
 from site_builder.cache import forget_kept, load_kept, pages_changed_since, save_kept
 from site_builder.workers import start_method
 
@@ -135,6 +136,8 @@ class PassageKeeper:
         """The passage_shingles of the stories with these keys (stories from the store, when the
         index lost them)."""
         wanted = set(keys)
+        if len(wanted) >= NUMPY_FROM:
+            load_numpy()
         return {s.key: passage_shingles(s.body.paragraphs) for s in self.stories if s.key in wanted}
 
     def _stop_helper(self, wait: float = STOP_WAIT) -> None:

@@ -17,6 +17,7 @@ from typing import NamedTuple
 from site_builder.analysis import Analyser, Named, StoryFindings
 from site_builder.analysis.events import EventMention
 from site_builder.analysis.passages import passage_shingles
+from site_builder.analysis.shingling import NUMPY_FROM, load_numpy
 from site_builder.analysis.quotes import Quote
 from site_builder.analysis.sources import SourceMention
 from site_builder.cache import NewFacts, Shared, StoryStore, code_digest
@@ -134,8 +135,9 @@ def prepare_stories(files: tuple[StoryFile, ...], setting: Setting, store=None,
             else:
                 work.setdefault(StoryStore.shard_of(keys[i]), []).append((i, raw))
     shards = sorted(work)
+    size = sum(len(stories) for stories in work.values())
     fresh = map_in_order(_prepare_in_worker, [[(raw, keys[i]) for i, raw in work[number]] for number in shards],
-                         workers, _remember, (setting,), size=sum(len(stories) for stories in work.values()))
+                         workers, _remember, (setting, size >= NUMPY_FROM), size=size)
     for number, (data, rests, passages) in zip(shards, fresh):
         facts = shared.loads(data)
         kept_aside = store and store.put(number, NewFacts([keys[i] for i, _ in work[number]], data, facts), rests,
@@ -166,9 +168,12 @@ _setting: Setting | None = None  # in a worker process: the setting every task s
 _shared: Shared | None = None
 
 
-def _remember(setting: Setting) -> None:
+def _remember(setting: Setting, many: bool) -> None:
+    """Starts a worker (or this process, doing the work itself) on `many` stories or a few."""
     global _setting, _shared
     _setting, _shared = setting, setting.shared()
+    if many:
+        load_numpy()  # for the passages' shingles
 
 
 def _prepare_in_worker(work: list[tuple[RawFile, str]]) -> tuple[bytes, list[bytes | None], list]:

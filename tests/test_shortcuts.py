@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import bisect
+import sys
+from array import array
 from datetime import datetime, timedelta, timezone
 import re
 from itertools import combinations
@@ -17,6 +19,7 @@ from site_builder.analysis.passage_index import PassageIndex
 from site_builder.analysis.passages import (PASSAGE_MIN_SHARED, PASSAGE_SIMILARITY, QUOTED, SHINGLE_SIZE, StoryPassages,
                                             passage_sentences)
 from site_builder.analysis.shared import Item, candidate_pairs, shingle_hashes, words
+from site_builder.analysis.shingling import sentence_shingles
 from site_builder.analysis.text import AnyCase, matches_rule, sentences
 from site_builder.markdown import RenderedBody
 from site_builder.models import Event
@@ -73,6 +76,30 @@ def test_candidate_pairs_equal_counting_every_pair(texts, size, at_least):
             expected[(i, j)] = len(common)
     assert found == expected
     assert [len(h) for h in hashed] == [len(shingles(item.text, size)) for item in items]
+
+
+# Words as passages have them (shared.words): letters and digits of any script, inner - ' ’
+WORD = st.one_of(st.sampled_from([w.lower() for w in VOCABULARY]),
+                 st.lists(st.text(st.characters(categories=("Ll", "Lu", "Lo", "Nd")), min_size=1, max_size=6),
+                          min_size=1, max_size=3).flatmap(lambda parts: st.sampled_from("-'’").map(lambda j: j.join(parts))))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(WORD, max_size=20), max_size=12), st.integers(1, 5))
+def test_passage_shingles_are_the_same_numbers_with_numpy_and_without(sentences_words, size):
+    """A worker on many stories hashes with numpy, a build on one story without (shingling.py):
+    the same numbers either way, one for each distinct run of words, sorted."""
+    import numpy  # noqa: F401  (sentence_shingles uses numpy where it is loaded)
+
+    with_numpy = sentence_shingles(sentences_words, size)
+    with patch.dict(sys.modules, {"numpy": None}):
+        in_python = sentence_shingles(sentences_words, size)
+    assert with_numpy == in_python
+    assert len(in_python) == len(sentences_words)
+    for tokens, packed in zip(sentences_words, in_python):
+        numbers = array("q", packed).tolist()
+        assert numbers == sorted(set(numbers))
+        assert len(numbers) == len({tuple(tokens[i:i + size]) for i in range(len(tokens) - size + 1)})
 
 
 LONG_SENTENCE = st.lists(st.sampled_from(VOCABULARY), min_size=8, max_size=14).map(lambda w: " ".join(w) + ".")

@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from site_builder.analysis.shared import Item, Pair, packed, word_shingles, words
+from site_builder.analysis.shared import Item, Pair, words
+from site_builder.analysis.shingling import sentence_shingles
 from site_builder.analysis.text import sentences
 
 PASSAGE_SIMILARITY = 0.5  # shared shingles over the shorter sentence's shingles
@@ -32,7 +33,7 @@ def passage_sentences(paragraphs) -> list[str]:
 
 def passage_shingles(paragraphs) -> tuple[bytes, ...]:
     """For each of passage_sentences, its distinct shingles without its quotes, sorted and packed."""
-    return tuple(packed(word_shingles(unquoted, SHINGLE_SIZE)) for _, unquoted in _passages(paragraphs))
+    return sentence_shingles([unquoted for _, unquoted in _passages(paragraphs)], SHINGLE_SIZE)
 
 
 def _passages(paragraphs):
