@@ -226,6 +226,32 @@ def test_the_sentences_of_stories_gone_are_found_a_block_at_a_time_as_in_one_go(
     assert found.tolist() == np.flatnonzero(np.isin(sentences >> passage_index.PLACE_BITS, sorted(numbers))).tolist()
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(-2**63, 2**63 - 1) | st.integers(-40, 40), max_size=60), st.integers(1, 4))
+def test_the_index_sorts_shingles_with_their_places_as_a_stable_sort_does(values, block):
+    """_sorting_order puts each value's place in its last bits and sorts those: small values (alike
+    but for those bits), and blocks of the check as small as 1, exercise putting runs in order."""
+    import numpy as np
+
+    array = np.array(values, np.int64)
+    with patch.object(passage_index, "SORTED_CHECK_BLOCK", block):
+        order = passage_index._sorting_order(array)
+    assert order.tolist() == np.argsort(array, kind="stable").tolist()
+
+
+def test_the_sentences_of_pairs_are_placed_by_story_as_a_search_of_all_sentences_places_them():
+    import numpy as np
+
+    index = PassageIndex()
+    index.stories = {"a": (4, "x", (2, 3)), "b": (1, "y", (5,)), "c": (7, "x", (1, 1, 1))}
+    index.next_number = 9
+    ids, first_of_story = index._sentence_ids()
+    assert ids.tolist() == sorted(number << passage_index.PLACE_BITS | place
+                                  for number, _, sizes in index.stories.values() for place in range(len(sizes)))
+    wanted = ids[[4, 0, 2, 3, 1]]
+    assert passage_index._position(wanted, first_of_story).tolist() == np.searchsorted(ids, wanted).tolist()
+
+
 # Text that mixes ASCII words with letters whose case behaves oddly (dotless and dotted i, long s,
 # Kelvin sign, final sigma), other cased letters, and caseless marks such as curly quotes.
 ODD_LETTERS = "ıİſKΣσςéÉßẞǅ"

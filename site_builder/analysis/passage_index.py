@@ -140,7 +140,7 @@ class PassageIndex:
             lengths.extend(sizes)
         ids = np.array(sentences, np.int64)
         shingles = np.frombuffer(added.data, np.int64)
-        order = np.argsort(shingles)  # not stable: the order of equal shingles does not matter (0.29 s against 0.45 s)
+        order = _sorting_order(shingles)
         in_sentence = np.repeat(np.arange(len(ids), dtype=np.int32), np.array(lengths, np.int64))[order]
         room = len(self.shingles) == 0  # the index's own arrays: made with room after them (_room_for)
         shingles = _taken(shingles, order, room)
@@ -164,7 +164,7 @@ class PassageIndex:
             self._runs(_distinct(their_shingles))
         telling = _telling(end - start)
         start, end = start[telling], end[telling]
-        ids = self._sentence_ids()
+        ids, first_of_story = self._sentence_ids()
         outlet = self._outlet_codes()
         pair_codes = []  # each pair of sentences sharing a telling shingle, once for each: low * len(ids) + high
         for length in np.unique(end - start).tolist():  # the sentences sharing a shingle, by how many they are
@@ -174,7 +174,7 @@ class PassageIndex:
             keep = outlet[first >> PLACE_BITS] != outlet[second >> PLACE_BITS]
             if redo is not None:
                 keep &= np.isin(first, redo) | np.isin(second, redo)
-            first, second = np.searchsorted(ids, first[keep]), np.searchsorted(ids, second[keep])
+            first, second = _position(first[keep], first_of_story), _position(second[keep], first_of_story)
             pair_codes.append(np.minimum(first, second) * len(ids) + np.maximum(first, second))
         if not pair_codes:
             return {}
@@ -192,12 +192,17 @@ class PassageIndex:
                 pairs[pair] = count
         return pairs
 
-    def _sentence_ids(self) -> np.ndarray:
-        """The ids of all sentences in the index, sorted."""
+    def _sentence_ids(self) -> tuple[np.ndarray, np.ndarray]:
+        """The ids of all sentences in the index, sorted; and by story number, where the story's
+        first sentence is among them (_position)."""
         numbers = np.fromiter((number for number, _, _ in self.stories.values()), np.int64, len(self.stories))
         counts = np.fromiter((len(sizes) for _, _, sizes in self.stories.values()), np.int64, len(self.stories))
-        places = np.arange(counts.sum(), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
-        return np.sort(np.repeat(numbers << PLACE_BITS, counts) | places)
+        order = np.argsort(numbers)
+        numbers, counts = numbers[order], counts[order]
+        first_of_story = np.zeros(self.next_number, np.int64)
+        first_of_story[numbers] = np.cumsum(counts) - counts
+        places = np.arange(counts.sum(), dtype=np.int64) - np.repeat(first_of_story[numbers], counts)
+        return np.repeat(numbers << PLACE_BITS, counts) | places, first_of_story
 
     def _outlet_codes(self) -> np.ndarray:
         """A number for the outlet of each story number (-1 for numbers no longer in use)."""
@@ -254,6 +259,43 @@ def _starts(buffer, array: np.ndarray) -> bool:
 def _empty_with_room(length: int, dtype) -> np.ndarray:
     """An uninitialised array of `length` elements and the room _room_for gives after them."""
     return np.empty(length + _room_for(length), dtype)
+
+
+def _sorting_order(values: np.ndarray) -> np.ndarray:
+    """An order that sorts `values` (int64), equal ones by place, by way of np.sort, which numpy
+    does with the processor's vector instructions where it has them: 3.6 million shingles at a first
+    build of 10,000 stories took 0.24-0.29 s with np.argsort (0.45 s stable), about 0.05 s this
+    way. Each value's last bits make way for its place, and the values are sorted with them; values
+    alike but for those bits (one or two pairs at that size) are then put in order (_sort_run)."""
+    place_bits = max(1, (len(values) - 1).bit_length())
+    if place_bits > 40:
+        return np.argsort(values, kind="stable")
+    keys = values >> place_bits
+    keys <<= place_bits
+    keys |= np.arange(len(values), dtype=np.int64)
+    keys.sort()
+    order = np.bitwise_and(keys, (1 << place_bits) - 1, out=keys)
+    for start in range(0, len(order), SORTED_CHECK_BLOCK):  # in blocks: values[order] whole would add to the peak
+        block = values[order[start:start + SORTED_CHECK_BLOCK + 1]]
+        for at in np.flatnonzero(block[1:] < block[:-1]).tolist():
+            _sort_run(values, order, start + at, place_bits)
+    return order
+
+
+SORTED_CHECK_BLOCK = 1 << 20
+
+
+def _sort_run(values: np.ndarray, order: np.ndarray, at: int, place_bits: int) -> None:
+    """Puts in order the run of `order` around `at` and at + 1 whose values are alike but for
+    their last `place_bits`."""
+    alike = int(values[order[at]]) >> place_bits
+    low, high = at, at + 2
+    while low > 0 and int(values[order[low - 1]]) >> place_bits == alike:
+        low -= 1
+    while high < len(order) and int(values[order[high]]) >> place_bits == alike:
+        high += 1
+    run = order[low:high]
+    order[low:high] = run[np.argsort(values[run], kind="stable")]
 
 
 def _taken(values: np.ndarray, positions: np.ndarray, room: bool) -> np.ndarray:
@@ -353,6 +395,13 @@ def _distinct(ordered: np.ndarray) -> np.ndarray:
     if len(ordered) == 0:
         return ordered
     return ordered[np.concatenate([[True], ordered[1:] != ordered[:-1]])]
+
+
+def _position(ids: np.ndarray, first_of_story: np.ndarray) -> np.ndarray:
+    """Where sentences (by id) are among all the index's sentences sorted (_sentence_ids): a
+    look-up by story number rather than a binary search, which at a first build of 10,000
+    stories took 0.26 s of the index's 0.8-1.0 s (3.6 million sentences of pairs to place)."""
+    return first_of_story[ids >> PLACE_BITS] + (ids & PLACE_MASK)
 
 
 def _repeated_runs(ordered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
