@@ -17,8 +17,8 @@ from typing import NamedTuple
 from site_builder.analysis import Analyser, Named, StoryFindings
 from site_builder.analysis.events import EventMention
 from site_builder.analysis.passages import passage_shingles
-from site_builder.analysis.shingling import NUMPY_FROM, load_numpy
 from site_builder.analysis.quotes import Quote
+from site_builder.analysis.shingling import NUMPY_FROM, load_numpy
 from site_builder.analysis.sources import SourceMention
 from site_builder.cache import NewFacts, Shared, StoryStore, code_digest
 from site_builder.errors import Problem, SiteError

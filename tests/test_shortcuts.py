@@ -233,10 +233,10 @@ def test_the_index_sorts_shingles_with_their_places_as_a_stable_sort_does(values
     but for those bits), and blocks of the check as small as 1, exercise putting runs in order."""
     import numpy as np
 
-    array = np.array(values, np.int64)
+    numbers = np.array(values, np.int64)
     with patch.object(passage_index, "SORTED_CHECK_BLOCK", block):
-        order = passage_index._sorting_order(array)
-    assert order.tolist() == np.argsort(array, kind="stable").tolist()
+        order = passage_index._sorting_order(numbers)
+    assert order.tolist() == np.argsort(numbers, kind="stable").tolist()
 
 
 def test_the_sentences_of_pairs_are_placed_by_story_as_a_search_of_all_sentences_places_them():
