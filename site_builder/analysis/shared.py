@@ -44,18 +44,15 @@ def words(text: str) -> list[str]:
 def shingle_hashes(text: str, size: int) -> set[int]:
     """The text's runs of `size` words, each as a 64-bit number: Python's hash of the run's word
     numbers. Unlike the hash of a string, the hash of numbers is the same in every process, so
-    these can be cached with the story (the cache is keyed by the Python version too)."""
-    return word_shingles(words(text), size)
-
-
-def word_shingles(tokens: list[str], size: int) -> set[int]:
-    """shingle_hashes of a text whose `words` are given."""
-    numbers = list(map(_number, tokens))
+    these can be cached with the story (the cache is keyed by the Python version too). For quotes;
+    passage sentences, far more words, are hashed by shingling.py."""
+    numbers = list(map(_number, words(text)))
     return set(map(hash, zip(*(numbers[k:] for k in range(size)))))
 
 
 # The common words. At 200,000, each worker's cache filled with names and numbers seen once or
-# twice (the benchmark's 10,000 stories have 485,000 distinct words): about 40 MB in each worker.
+# twice (measured when passage sentences were numbered here too: the benchmark's 10,000 stories
+# have 485,000 distinct words): about 40 MB in each worker.
 @lru_cache(maxsize=50_000)
 def _number(word: str) -> int:
     return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "little")
