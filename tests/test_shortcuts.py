@@ -10,7 +10,7 @@ from itertools import combinations
 from unittest.mock import patch
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from site_builder.analysis import passage_index
@@ -268,8 +268,26 @@ def test_matching_terms_in_any_case_finds_what_re_ignorecase_finds(terms, text, 
     plain = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(set(terms), key=lambda t: (-len(t), t))))
                        + ")" + tail, re.IGNORECASE)
     quick = AnyCase(terms, tail)
-    assert [m.span() for m in quick.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    assert quick.spans(text) == [m.span() for m in plain.finditer(text)]
     assert (quick.search(text) is None) == (plain.search(text) is None)
+
+
+# Text and terms in ASCII alone, which AnyCase finds with an Aho–Corasick automaton (TermFinder.spans):
+# terms inside others ("ki", "im" in "kim"), across a space or a hyphen, and text where they run together.
+ASCII_TEXT = st.lists(st.one_of(st.sampled_from(["kim", "KIM", "Kim", "kimkim", "jong-un", "korea", "utara", "ri"]),
+                                st.text(alphabet="abkimsKIM-_ .,'", max_size=6)),
+                      max_size=12).map(" ".join)
+ASCII_TERMS = st.lists(st.one_of(st.sampled_from(["kim", "Kim Jong", "ki", "im", "KOREA", "Korea Utara", "s", "jong-un"]),
+                                 st.text(alphabet="abkims KIM-_", min_size=1, max_size=5)), min_size=1, max_size=5)
+
+
+@settings(max_examples=500, deadline=None)
+@given(ASCII_TERMS, ASCII_TEXT, st.sampled_from(["", r"(?![\w-])"]))
+@example(["Kim Jong", "jong-un"], "kim jong-un", "")  # one term starts inside the other's match: not found
+def test_terms_the_automaton_finds_are_those_re_ignorecase_finds(terms, text, tail):
+    plain = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(set(terms), key=lambda t: (-len(t), t))))
+                       + ")" + tail, re.IGNORECASE)
+    assert AnyCase(terms, tail).spans(text) == [m.span() for m in plain.finditer(text)]
 
 
 PATH_PART = st.sampled_from(["stories", "archive", "a.html", "index.html", "x", ".", "..", ""])

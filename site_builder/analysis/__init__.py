@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from site_builder.analysis.events import EventMention, events_in
+from site_builder.analysis.events import EventFinder, EventMention
 from site_builder.analysis.framing import FramingCounter
 from site_builder.analysis.names import AliasIndex
 from site_builder.analysis.quotes import Quote, QuoteFinder
@@ -45,7 +45,7 @@ class Analyser:
     """Built from the gazetteer, events and lexicon; analyses one story at a time."""
 
     def __init__(self, gazetteer, events, lexicon: tuple = ()):
-        self.events = events
+        self.events = EventFinder(events)
         self.lexicon = lexicon
         self.framing = FramingCounter(lexicon)
         self.quotes = QuoteFinder(gazetteer)
@@ -59,7 +59,7 @@ class Analyser:
             quotes=tuple(self.quotes.find(paragraphs, people_in)),
             sources=tuple(self.sources.cited(paragraphs, wires)),
             photo_credits=tuple(self.sources.credits(credit)),
-            events=events_in(paragraphs, self.events),
+            events=self.events.find(paragraphs),
             people=_counted(people_in),
             places=_counted([self.places.find(paragraph) for paragraph in paragraphs]),
             framing=self.framing.counts(paragraphs),

@@ -12,8 +12,9 @@ def framing_counts(terms: tuple[str, ...], paragraphs) -> tuple[int, ...]:
     """Matches of each term, in the order given, found in one pass over the paragraphs."""
     per_term = {term: 0 for term in terms}
     by_text = {term.lower(): term for term in terms}
-    for match in any_pattern(tuple(terms)).finditer("\n".join(paragraphs)):
-        found = match.group(0)
+    text = "\n".join(paragraphs)
+    for start, end in any_pattern(tuple(terms)).spans(text):
+        found = text[start:end]
         per_term[by_text.get(found.lower()) or term_matched(found, terms)] += 1
     return tuple(per_term.values())
 
@@ -41,8 +42,9 @@ class FramingCounter:
         if self.together is None:
             return tuple(count for terms in self.groups for count in framing_counts(terms, paragraphs))
         counts = [0] * len(self.slot_of_term)
-        for match in self.together.finditer("\n".join(paragraphs)):
-            found = match.group(0)
+        text = "\n".join(paragraphs)
+        for start, end in self.together.spans(text):
+            found = text[start:end]
             slot = self.slot_of_text.get(found.lower())
             counts[slot if slot is not None else self.slot_of_term[term_matched(found, self.slot_of_term)]] += 1
         return tuple(counts)

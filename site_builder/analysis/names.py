@@ -1,6 +1,7 @@
 """Find gazetteer names (people, places, sources) in text: longest alias first, at word boundaries."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from site_builder.analysis.text import AnyCase, alternation_by_first, term_matched
@@ -25,14 +26,13 @@ class AliasIndex:
                 self.by_alias.setdefault(key, item)
                 (exact if alias.isupper() else folded).append(alias)
         self.folded = folded  # the aliases matched in any case
-        self.patterns = [p for p in (alternation_by_first(exact, _END) if exact else None,
-                                     AnyCase(folded, _END) if folded else None) if p]
+        self.finders = [f for f in (_spans_of(alternation_by_first(exact, _END)) if exact else None,
+                                    AnyCase(folded, _END).spans if folded else None) if f]  # text -> spans
 
     def find(self, text: str) -> list[Mention]:
         found = []
-        for pattern in self.patterns:
-            for match in pattern.finditer(text):
-                start, end = match.span()
+        for spans in self.finders:
+            for start, end in spans(text):
                 alias = text[start:end]
                 item = self.by_alias.get(alias) or self.by_alias.get(alias.lower()) or self._folded_alias(alias)
                 found.append(Mention(start, end, item))
@@ -49,6 +49,11 @@ class AliasIndex:
 
 
 _END = r"(?![\w-])"  # an alias ends where the word ends
+
+
+def _spans_of(pattern: re.Pattern):
+    """A function giving where `pattern` matches in a text (start, end), as AnyCase.spans does."""
+    return lambda text: [match.span() for match in pattern.finditer(text)]
 
 
 def _without_overlaps(mentions: list[Mention]) -> list[Mention]:
