@@ -85,8 +85,8 @@ class TermFinder:
         """Where the terms are in `text` (start, end) at the start of a word, as finditer of their
         alternation (longest first, then `tail`) has them: the first place from the left where one
         starts, the longest there that `tail` matches after, then on from where it ends. The
-        automaton finds every term wherever it is (in 3,600 characters of story, for the 38 terms
-        of the lexicon, a few dozen places, against the alternation trying each character)."""
+        automaton finds every term wherever it is, where the alternation tries each character: in
+        the benchmark's stories (3,600 characters), the lexicon's 38 terms are at 14 places (median)."""
         ends: dict[int, list[int]] = {}  # start -> ends of the terms found there
         for last, term in self.automaton.iter(text):
             start = last + 1 - len(term)
