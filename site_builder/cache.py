@@ -27,8 +27,8 @@ UNREADABLE = (pickle.UnpicklingError, EOFError, AttributeError, ImportError, Typ
 
 
 # What else shapes the output: module -> the distribution that installs it (normalised name)
-LIBRARIES = {"jinja2": "jinja2", "markdown_it": "markdown_it_py", "numpy": "numpy", "plotly": "plotly",
-             "yaml": "pyyaml"}
+LIBRARIES = {"ahocorasick": "pyahocorasick", "jinja2": "jinja2", "markdown_it": "markdown_it_py", "numpy": "numpy",
+             "plotly": "plotly", "yaml": "pyyaml"}
 
 
 @lru_cache(maxsize=1)

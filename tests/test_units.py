@@ -228,6 +228,23 @@ def test_a_library_is_known_by_its_installed_version_not_by_when_it_was_installe
     assert _installed("fakelib", "fakelib") != first
 
 
+def test_every_library_the_build_depends_on_is_in_the_caches_key():
+    """A cache made with another version of a library that shapes the output is not used: each
+    runtime dependency in pyproject.toml is in cache.LIBRARIES, but the watcher `serve` uses."""
+    import re
+    from pathlib import Path
+
+    from site_builder.cache import LIBRARIES, _installed
+
+    tomllib = pytest.importorskip("tomllib")
+    project = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())["project"]
+    names = {re.sub(r"[-_.]+", "_", re.match(r"[A-Za-z0-9_.-]+", requirement).group(0).lower())
+             for requirement in project["dependencies"]}
+    assert names - {"watchfiles"} == set(LIBRARIES.values())
+    for module, distribution in LIBRARIES.items():
+        assert len(_installed(module, distribution)) == 3, module  # found, with its version
+
+
 @pytest.mark.parametrize("count", [0, 1, 2, 3])
 def test_json_lines_is_a_json_list_with_one_record_per_line(count):
     import json
