@@ -211,3 +211,22 @@ def test_adding_an_article_updates_findings_that_depend_on_it(make_site):
     assert [q["story"] for q in after["a"]["shared_quotes"]] == ["b"]
     assert [q["story"] for q in after["b"]["shared_quotes"]] == ["a"]
 
+
+
+def test_an_analyser_in_use_travels_to_a_worker_started_afresh_and_finds_the_same():
+    """Where workers start from a clean process (the preview server's builds: workers.start_method),
+    their setting is pickled; one whose analyser was made already must pickle too."""
+    import pickle
+
+    from site_builder.load import load_content
+    from site_builder.stories import Setting
+    from site_builder.validate import validate_data
+
+    raw, _ = load_content(Project.at(REPO))
+    data, _, _ = validate_data(raw)
+    setting = Setting(frozenset(o.key for o in data.outlets), True, data.gazetteer, data.events, data.lexicon)
+    paragraphs = ["Donald Trump dan Kim Jong Un bertemu untuk pertama kalinya di Singapura pada 2018, "
+                  "menurut kantor berita Yonhap dan Reuters, dalam KTT yang membahas sanksi."]
+    found = setting.analyser.story(paragraphs, "AP Photo", ())
+    assert found.events and found.people and found.places  # (something to compare)
+    assert pickle.loads(pickle.dumps(setting)).analyser.story(paragraphs, "AP Photo", ()) == found

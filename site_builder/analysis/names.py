@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import partial
 
 from site_builder.analysis.text import AnyCase, alternation_by_first, term_matched
 
@@ -26,7 +27,7 @@ class AliasIndex:
                 self.by_alias.setdefault(key, item)
                 (exact if alias.isupper() else folded).append(alias)
         self.folded = folded  # the aliases matched in any case
-        self.finders = [f for f in (_spans_of(alternation_by_first(exact, _END)) if exact else None,
+        self.finders = [f for f in (partial(_spans_of, alternation_by_first(exact, _END)) if exact else None,
                                     AnyCase(folded, _END).spans if folded else None) if f]  # text -> spans
 
     def find(self, text: str) -> list[Mention]:
@@ -51,9 +52,9 @@ class AliasIndex:
 _END = r"(?![\w-])"  # an alias ends where the word ends
 
 
-def _spans_of(pattern: re.Pattern):
-    """A function giving where `pattern` matches in a text (start, end), as AnyCase.spans does."""
-    return lambda text: [match.span() for match in pattern.finditer(text)]
+def _spans_of(pattern: re.Pattern, text: str) -> list[tuple[int, int]]:
+    """Where `pattern` matches in `text` (start, end), as AnyCase.spans gives them."""
+    return [match.span() for match in pattern.finditer(text)]
 
 
 def _without_overlaps(mentions: list[Mention]) -> list[Mention]:
