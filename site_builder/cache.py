@@ -254,10 +254,12 @@ class PageCache:
         return known[1]
 
     def _digest_of(self, value) -> str | None:
+        own = _stand_in(value)  # a StoryView's own digest: one a page, nothing to remember
+        if own is not None:
+            return own
         known = self._digests.get(id(value))  # (holding the value, below, keeps its id from being reused)
         if known is None or known[0] is not value:
-            own = _stand_in(value)
-            known = self._digests[id(value)] = (value, own if own is not None else value_digest(value))
+            known = self._digests[id(value)] = (value, value_digest(value))
         return known[1]
 
     def get(self, url: str, key: tuple | None) -> Kept | None:
