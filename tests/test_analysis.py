@@ -212,7 +212,6 @@ def test_adding_an_article_updates_findings_that_depend_on_it(make_site):
     assert [q["story"] for q in after["b"]["shared_quotes"]] == ["a"]
 
 
-
 def test_an_analyser_in_use_travels_to_a_worker_started_afresh_and_finds_the_same():
     """Where workers start from a clean process (the preview server's builds: workers.start_method),
     their setting is pickled; one whose analyser was made already must pickle too."""
