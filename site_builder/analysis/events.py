@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from site_builder.analysis.text import TermFinder, lowered_text, matches_rule, sentences
+from site_builder.analysis.text import TermFinder, lowered_terms, lowered_text, matches_rule, sentences
 from site_builder.models import Event
 
 
@@ -47,6 +47,7 @@ def events_in(paragraphs, events) -> tuple[EventMention, ...]:
 
 
 def _lowered_terms(group: tuple[str, ...]) -> frozenset[str] | None:
-    """The group's terms as a search of lowered text looks for them (text.AnyCase), or None where
-    a term has letters beyond ASCII (then the group is taken to be in every story)."""
-    return frozenset(term.lower() for term in group) if all(map(str.isascii, group)) else None
+    """The group's terms as a search of lowered text looks for them (text.lowered_terms), or None
+    where a term has letters beyond ASCII (then the group is taken to be in every story)."""
+    terms = lowered_terms(group)
+    return frozenset(terms) if terms is not None else None

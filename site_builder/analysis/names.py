@@ -1,11 +1,10 @@
 """Find gazetteer names (people, places, sources) in text: longest alias first, at word boundaries."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import partial
 
-from site_builder.analysis.text import AnyCase, alternation_by_first, term_matched
+from site_builder.analysis.text import AnyCase, alternation_by_first, pattern_spans, term_matched
 
 
 @dataclass(frozen=True)
@@ -27,7 +26,7 @@ class AliasIndex:
                 self.by_alias.setdefault(key, item)
                 (exact if alias.isupper() else folded).append(alias)
         self.folded = folded  # the aliases matched in any case
-        self.finders = [f for f in (partial(_spans_of, alternation_by_first(exact, _END)) if exact else None,
+        self.finders = [f for f in (partial(pattern_spans, alternation_by_first(exact, _END)) if exact else None,
                                     AnyCase(folded, _END).spans if folded else None) if f]  # text -> spans
 
     def find(self, text: str) -> list[Mention]:
@@ -50,11 +49,6 @@ class AliasIndex:
 
 
 _END = r"(?![\w-])"  # an alias ends where the word ends
-
-
-def _spans_of(pattern: re.Pattern, text: str) -> list[tuple[int, int]]:
-    """Where `pattern` matches in `text` (start, end), as AnyCase.spans gives them."""
-    return [match.span() for match in pattern.finditer(text)]
 
 
 def _without_overlaps(mentions: list[Mention]) -> list[Mention]:

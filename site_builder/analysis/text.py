@@ -28,8 +28,8 @@ class AnyCase:
 
     def __init__(self, terms, tail: str = ""):
         self.ignorecase = alternation(terms, tail, re.IGNORECASE)
-        ascii_terms = all(map(str.isascii, terms))
-        self.terms_lowered = tuple(t.lower() for t in terms) if ascii_terms else None
+        self.terms_lowered = lowered_terms(terms)
+        ascii_terms = self.terms_lowered is not None
         self.lowered = alternation(self.terms_lowered, tail) if ascii_terms else None
         self.finder = TermFinder(self.terms_lowered) if ascii_terms else None
         self.tail = re.compile(tail) if tail else None
@@ -38,9 +38,9 @@ class AnyCase:
         """Where the terms are in `text` (start, end), as the alternation's finditer has them."""
         lowered = _lowered(text) if self.lowered is not None else None
         if lowered is None:
-            return [match.span() for match in self.ignorecase.finditer(text)]
+            return pattern_spans(self.ignorecase, text)
         if self.finder.automaton is None or self.finder.empty:  # no term, or the empty one
-            return [match.span() for match in self.lowered.finditer(lowered)]
+            return pattern_spans(self.lowered, lowered)
         return self.finder.spans(lowered, self.tail)
 
     def search(self, text: str):
@@ -108,6 +108,17 @@ class TermFinder:
         if self.empty:
             found.add("")
         return found
+
+
+def lowered_terms(terms) -> tuple[str, ...] | None:
+    """The terms lower-cased, as a case-sensitive search of lowered_text finds them in any case;
+    None where a term has letters beyond ASCII (AnyCase then searches ignoring case)."""
+    return tuple(t.lower() for t in terms) if all(map(str.isascii, terms)) else None
+
+
+def pattern_spans(pattern: re.Pattern, text: str) -> list[tuple[int, int]]:
+    """Where `pattern` matches in `text` (start, end), left to right, as AnyCase.spans gives them."""
+    return [match.span() for match in pattern.finditer(text)]
 
 
 def longest_first(terms) -> list[str]:
