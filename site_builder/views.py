@@ -70,19 +70,39 @@ class ReusedPassage(NamedTuple):
 class StoryView:
     """Not frozen, though nothing changes a view once made: a frozen dataclass sets each field
     through object.__setattr__, which made 10,000 views take 0.03 s longer. Equal as the same
-    view."""
+    view. Its links to other stories are looked up in `links` (SiteLinks) when asked for: a
+    build reads them only for the pages it renders, and at 10,000 stories making them for every
+    view took 0.02-0.03 s of every edit."""
     article: Article
     outlet: Outlet
     body: RenderedBody
     url: str
     findings: StoryFindings
-    previous: StoryLink | None = None
-    next: StoryLink | None = None
-    related: tuple[StoryLink, ...] = ()  # other stories that refer to the same events
+    links: SiteLinks
+    index: int  # its place in the site's order (oldest first), and in `links`
     shared_quotes: tuple[SharedQuote, ...] = ()
     reused_passages: tuple[ReusedPassage, ...] = ()
     source_key: str = ""  # digest of what article, body and findings were made from (stories.story_keys)
     cache_digest: str | None = None  # stands for the whole view in cache keys (_view_digests); None: not cached
+
+    @property
+    def previous(self) -> StoryLink | None:
+        return self.links.link(self.index - 1) if self.index > 0 else None
+
+    @property
+    def next(self) -> StoryLink | None:
+        return self.links.link(self.index + 1) if self.index < len(self.links.articles) - 1 else None
+
+    @property
+    def related(self) -> tuple[StoryLink, ...]:
+        """Other stories that refer to the same events."""
+        return tuple(map(self.links.link, self.links.related[self.index]))
+
+    def __getstate__(self) -> dict:
+        """Pickled (for a digest, where it has no cache_digest) with its links, not the site's."""
+        state = {name: value for name, value in vars(self).items() if name != "links"}
+        state.update(previous=self.previous, next=self.next, related=self.related)
+        return state
 
     @property
     def events(self):
@@ -118,24 +138,46 @@ def story_views(articles, outlets, bodies, findings: SiteFindings, source_keys=N
     """One view per article, oldest first, linked to its neighbours and to what it shares. With
     each story's source key and link key (stories.PreparedStory), each view has a cache_digest."""
     outlet_by_key = {o.key: o for o in outlets}
-    links = [StoryLink(a.slug, a.title, urls.story(a.slug), outlet_by_key[a.outlet].name,
-                       dates.short_id(a.published)) for a in articles]
-    link_of = {link.slug: link for link in links}
     order = {a.slug: i for i, a in enumerate(articles)}
-    related = _related([findings.stories[a.slug] for a in articles])
-    shared = _shared_quotes(findings, link_of)
-    reused = _reused(findings, link_of, order, {a.slug: a.published for a in articles})
-    source_keys, last = source_keys or {}, len(links) - 1
+    links = SiteLinks(articles, outlet_by_key, _related([findings.stories[a.slug] for a in articles]), findings,
+                      order)
+    source_keys = source_keys or {}
     keys = [source_keys.get(a.slug, "") for a in articles]
+    shared, reused = links.shared_quotes, links.reused_passages
     digests = _view_digests(articles, keys, [link_keys.get(a.slug, "") for a in articles] if link_keys else [],
-                            outlets, related, shared, reused)
+                            outlets, links.related, shared, reused)
     return [  # fields in order (StoryView): 10,000 of them at 10,000 stories
-        StoryView(a, outlet_by_key[a.outlet], bodies[a.slug], links[i].url, findings.stories[a.slug],
-                  links[i - 1] if i > 0 else None, links[i + 1] if i < last else None,
-                  tuple([links[j] for j in related[i]]), tuple(shared.get(a.slug, ())),
-                  tuple(reused.get(a.slug, ())), keys[i], digests[i])
+        StoryView(a, outlet_by_key[a.outlet], bodies[a.slug], urls.story(a.slug), findings.stories[a.slug], links, i,
+                  shared.get(a.slug, ()), reused.get(a.slug, ()), keys[i], digests[i])
         for i, a in enumerate(articles)
     ]
+
+
+class SiteLinks:
+    """The links between the site's stories (`articles`, oldest first): neighbours, related
+    stories, and by slug the shared quotes and reused passages of those that have any. A
+    StoryLink is made when first asked for."""
+
+    def __init__(self, articles, outlet_by_key: dict, related: list[list[int]], findings: SiteFindings,
+                 order: dict[str, int]):
+        self.articles = articles
+        self.outlet_by_key = outlet_by_key
+        self.related = related  # for each story, the places of its related stories
+        self.order = order  # slug -> place
+        self._links: dict[int, StoryLink] = {}
+        self.shared_quotes = _shared_quotes(findings, self.of)
+        self.reused_passages = _reused(findings, self.of, order, {a.slug: a.published for a in articles})
+
+    def link(self, index: int) -> StoryLink:
+        link = self._links.get(index)
+        if link is None:
+            a = self.articles[index]
+            link = self._links[index] = StoryLink(a.slug, a.title, urls.story(a.slug),
+                                                  self.outlet_by_key[a.outlet].name, dates.short_id(a.published))
+        return link
+
+    def of(self, slug: str) -> StoryLink:
+        return self.link(self.order[slug])
 
 
 def _view_digests(articles, keys: list[str], link_keys: list[str], outlets, related: list[list[int]],
@@ -190,29 +232,29 @@ def stories_by_event(stories) -> dict[str, list[StoryView]]:
     return referring
 
 
-def _shared_quotes(findings: SiteFindings, link_of) -> dict[str, list[SharedQuote]]:
+def _shared_quotes(findings: SiteFindings, link_of) -> dict[str, tuple[SharedQuote, ...]]:
     by_story: dict[str, list[SharedQuote]] = {}
     for pair in findings.shared_quotes:
         texts, speaker = (pair.a.text, pair.b.text), pair.a.extra or pair.b.extra
-        by_story.setdefault(pair.a.story, []).append(SharedQuote(link_of[pair.b.story], speaker, texts, 0,
+        by_story.setdefault(pair.a.story, []).append(SharedQuote(link_of(pair.b.story), speaker, texts, 0,
                                                                  pair.similarity))
-        by_story.setdefault(pair.b.story, []).append(SharedQuote(link_of[pair.a.story], speaker, texts, 1,
+        by_story.setdefault(pair.b.story, []).append(SharedQuote(link_of(pair.a.story), speaker, texts, 1,
                                                                  pair.similarity))
-    return by_story
+    return {slug: tuple(quotes) for slug, quotes in by_story.items()}
 
 
-def _reused(findings: SiteFindings, link_of, order, published) -> dict[str, list[ReusedPassage]]:
+def _reused(findings: SiteFindings, link_of, order, published) -> dict[str, tuple[ReusedPassage, ...]]:
     by_story: dict[str, list[ReusedPassage]] = {}
     moments: dict[str, int] = {}  # slug -> dates.instant of its date, for the stories in pairs
     for pair in findings.reused_passages:
         earlier, later = (pair.a, pair.b) if order[pair.a.story] < order[pair.b.story] else (pair.b, pair.a)
-        first = link_of[earlier.story].outlet_name
+        first = link_of(earlier.story).outlet_name
         apart = _moment(moments, published, later.story) - _moment(moments, published, earlier.story)
         days = apart // _DAY  # whole days between them (the site's order is by date: `later` is not before)
         for mine, theirs in ((pair.a, pair.b), (pair.b, pair.a)):
             by_story.setdefault(mine.story, []).append(
-                ReusedPassage(link_of[theirs.story], mine.text, theirs.text, pair.similarity, first, days))
-    return by_story
+                ReusedPassage(link_of(theirs.story), mine.text, theirs.text, pair.similarity, first, days))
+    return {slug: tuple(passages) for slug, passages in by_story.items()}
 
 
 _DAY = 86_400_000_000  # microseconds, as dates.instant counts

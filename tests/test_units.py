@@ -195,6 +195,18 @@ def test_a_story_views_digest_changes_with_every_story_it_shows_and_with_no_othe
         assert _moved(body_of=slug) == {slug}  # what links to it shows the same link
 
 
+def test_a_view_without_its_digest_is_digested_by_what_it_shows_not_by_the_whole_site():
+    from site_builder.cache import value_digest
+
+    views = _views_of_six_stories(keys=False)
+    assert {v.cache_digest for v in views} == {None}
+    assert [value_digest(v) for v in views] == [value_digest(v) for v in _views_of_six_stories(keys=False)]
+    for slug in "abcdef":
+        retitled = _views_of_six_stories(keys=False, title_of=slug)
+        moved = {old.article.slug for old, new in zip(views, retitled) if value_digest(old) != value_digest(new)}
+        assert moved == {v.article.slug for v in views if slug in _shown(v)}
+
+
 def test_a_story_views_digest_follows_its_outlet_and_its_shared_quotes_and_passages():
     assert _moved(outlet_name="Tempo.co") == set("abcdef")
     for changes in ({"quote": "Kami siap berunding."}, {"similarity": 0.65}, {"speaker": "kim-jong-un"}):
