@@ -31,8 +31,8 @@ class Page(NamedTuple):
     url: str
     template: str
     context: dict  # what the page shows of its own
+    shared: dict  # what every page shows (the site, its strings, the navigation)
     absolute_links: bool = False  # 404.html is served at any depth, so its links are absolute
-    shared: dict = {}  # what every page shows (the site, its strings, the navigation)
 
 
 @dataclass(frozen=True)

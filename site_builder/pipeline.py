@@ -190,8 +190,7 @@ def validate_content(raw: RawContent, store: StoryStore | None = None, workers: 
     """Returns (content or None, prepared stories by slug, errors, warnings): the data files first,
     then each story on its own, then the checks that span files."""
     data, errors, warnings = validate_data(raw)
-    setting = Setting(frozenset(o.key for o in data.outlets), raw.outlets is not None, data.gazetteer, data.events,
-                      data.lexicon)
+    setting = Setting.of(data, raw.outlets is not None)
     prepared = prepare_stories(raw.articles, setting, store, workers)
     for story in prepared:
         errors.extend(story.errors)

@@ -40,6 +40,11 @@ class Setting:
     events: tuple[Event, ...]
     lexicon: tuple  # lexicon.TermGroup
 
+    @classmethod
+    def of(cls, data, outlets_known: bool = True) -> Setting:
+        """The setting that a site's data files (validate.validate_data) make."""
+        return cls(frozenset(o.key for o in data.outlets), outlets_known, data.gazetteer, data.events, data.lexicon)
+
     @cached_property
     def analyser(self) -> Analyser:
         return Analyser(self.gazetteer, self.events, self.lexicon)

@@ -223,7 +223,7 @@ def test_an_analyser_in_use_travels_to_a_worker_started_afresh_and_finds_the_sam
 
     raw, _ = load_content(Project.at(REPO))
     data, _, _ = validate_data(raw)
-    setting = Setting(frozenset(o.key for o in data.outlets), True, data.gazetteer, data.events, data.lexicon)
+    setting = Setting.of(data)
     paragraphs = ["Donald Trump dan Kim Jong Un bertemu untuk pertama kalinya di Singapura pada 2018, "
                   "menurut kantor berita Yonhap dan Reuters, dalam KTT yang membahas sanksi."]
     found = setting.analyser.story(paragraphs, "AP Photo", ())

@@ -364,7 +364,7 @@ def test_stored_stories_refer_to_the_sites_own_events_and_stray_files_are_cleare
     build(project, project.root / "_site", BufferReporter())
     raw, _ = load_content(project)
     data, _, _ = validate_data(raw)
-    setting = Setting(frozenset(o.key for o in data.outlets), True, data.gazetteer, data.events, data.lexicon)
+    setting = Setting.of(data)
     stored = StoryStore(project.root)
     stories = prepare_stories(raw.articles, setting, stored)
     assert stored.analysed == []
@@ -1084,8 +1084,7 @@ def _files_and_setting(project):
 
     raw, _ = load_content(project)
     data, _, _ = validate_data(raw)
-    return raw.articles, Setting(frozenset(o.key for o in data.outlets), True, data.gazetteer, data.events,
-                                 data.lexicon)
+    return raw.articles, Setting.of(data)
 
 
 def test_stories_prepared_into_the_store_are_held_as_stored_and_read_back_as_prepared(make_site):
