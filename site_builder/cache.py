@@ -520,7 +520,7 @@ class StoryStore:
 
     def _read_facts(self, path: Path, wanted: set[str]) -> tuple[tuple[str, ...], dict | None]:
         """Read through the file's buffer, not whole into new memory: at 10,000 stories, 10 MB of
-        it a build (4 ms and 860 page faults less)."""
+        them a build (4 ms less, 860 page faults fewer)."""
         try:
             with open(path, "rb") as stream:
                 stamp = file_stamp(os.fstat(stream.fileno()))
