@@ -918,10 +918,10 @@ def test_a_story_file_changed_moments_before_the_last_build_is_read_again(make_s
 @pytest.mark.parametrize("workers, same_bytes_from", [(1, None), (2, 2), (2, None)])
 def test_story_files_touched_with_the_same_bytes_are_read_but_not_prepared_or_kept_as_text(make_site, monkeypatch,
                                                                                            workers, same_bytes_from):
-    """As after a git checkout in CI: every file's modification time moved on, one file's bytes
-    too. With two workers, where stamp.SAME_BYTES_FROM story files or more changed since the last
-    build, the process that takes the stamp reads them (load.same_bytes): this one reads only the
-    file that changed; where fewer changed (two, against 100 by default), this one reads them."""
+    """As after a git checkout in CI: every file's modification time moved, one file's bytes too.
+    With two workers, where stamp.SAME_BYTES_FROM story files or more changed together, the
+    process that takes the stamp reads them (load.same_bytes): this one reads only the file that
+    changed; where fewer did (two, against 100 by default), this one reads them."""
     from site_builder import load
 
     if same_bytes_from:
@@ -931,8 +931,9 @@ def test_story_files_touched_with_the_same_bytes_are_read_but_not_prepared_or_ke
     age(project)
     build(project, out, BufferReporter())
     story = project.content / "articles" / "trump-enggan.md"
+    age(project, seconds=60)  # every stamp moved
     story.write_text(story.read_text().replace("Trump", "Tramp", 1))  # same size, other bytes
-    age(project, seconds=0)  # every stamp moved, to a time after the last build started
+    age(project, seconds=60)
     read = _files_read(monkeypatch)
     texts = []
     real_load = load.load_content
@@ -950,6 +951,23 @@ def test_story_files_touched_with_the_same_bytes_are_read_but_not_prepared_or_ke
     assert texts == [("content/articles/kim-sinis.md", False), ("content/articles/trump-enggan.md", True)]
     assert result.analysed == ("trump-enggan",)
     assert on_disk(out) == render_site(project, BufferReporter())
+
+
+def test_story_files_changed_together_are_those_of_the_newest_second(make_site):
+    """After a checkout every story file has about the same time; after an edit, one is newer."""
+    import os
+
+    from site_builder.stamp import Stamp
+
+    project = make_site()
+    age(project)
+    assert Stamp(project, project.root / "_site", ()).changed_together() == 2
+    story = project.content / "articles" / "kim-sinis.md"
+    moment = story.stat().st_mtime
+    os.utime(story, (moment + 1.5, moment + 1.5))
+    assert Stamp(project, project.root / "_site", ()).changed_together() == 1
+    os.utime(story, (moment + 0.5, moment + 0.5))
+    assert Stamp(project, project.root / "_site", ()).changed_together() == 2
 
 
 def test_same_bytes_are_the_story_files_whose_stamp_alone_moved(make_site):
