@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import importlib
 import time
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 from site_builder import cache, leftovers
 from site_builder.project import Project
@@ -27,8 +27,7 @@ PIPELINE_IMPORTS = tuple(partial(importlib.import_module, name) for name in (
     "yaml", "jinja2", "site_builder.validate", "site_builder.analysis", "site_builder.pages", "site_builder.pipeline"))
 
 
-@dataclass(frozen=True)
-class BuildResult:
+class BuildResult(NamedTuple):
     urls: tuple[str, ...]  # of every file of the site, sorted; none when it was up to date
     seconds: float
     changed: int  # files written; the others were left as they were

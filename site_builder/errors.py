@@ -1,12 +1,12 @@
 """The one exception root the CLI maps to exit codes, and the problems it carries."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One thing wrong with the input, located as precisely as we can."""
+class Problem(NamedTuple):
+    """One thing wrong with the input, located as precisely as we can. A named tuple, ordered as
+    its fields are (the command's first imports make no dataclass: see project.py)."""
 
     path: str
     line: int | None

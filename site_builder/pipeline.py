@@ -180,7 +180,7 @@ def load_and_validate(project: Project, reporter: Reporter, base_url: str | None
     for warning in warnings:
         reporter.warning(str(warning))
     if strict and warnings:
-        errors += [replace(w, message=w.message + " (an error with --strict)") for w in warnings]
+        errors += [w._replace(message=w.message + " (an error with --strict)") for w in warnings]
     _fail_on(errors)
     return content, prepared
 

@@ -18,8 +18,8 @@ import pickle
 import select
 import threading
 import time
-from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from site_builder.cache import FOLDER, code_digest, load_pickle, save_pickle
 from site_builder.project import Project
@@ -29,13 +29,12 @@ SETTLE = 2.0  # seconds
 SAME_BYTES_FROM = 100  # story files changed together (checked out), from which the stamp's child reads them (load.same_bytes)
 
 
-@dataclass(frozen=True)
-class Listing:
+class Listing(NamedTuple):
     """The files of a folder as a build found them: path under it -> stamp (write.file_stamp),
     and the time (time.time_ns()) the build started looking."""
     started: int
     files: dict[str, FileStamp]
-    same_bytes: dict[str, bytes] = field(default_factory=dict)  # load.same_bytes, where it was worked out
+    same_bytes: dict[str, bytes] = {}  # load.same_bytes, where it was worked out (never changed in place)
 
 
 def _walk(folder: Path | str, prefix: str = "", parent: int | None = None) -> dict[str, tuple[int, int, int]]:
@@ -200,7 +199,7 @@ def _stamp_for_parent(project: Project, out: Path, options: tuple, read: int, wr
             # files it would read only to find them unchanged
             from site_builder.load import same_bytes  # (which imports this module)
 
-            stamp.content = replace(stamp.content, same_bytes=same_bytes(project, stamp.content))
+            stamp.content = stamp.content._replace(same_bytes=same_bytes(project, stamp.content))
         with open(write, "wb") as stream:
             stream.write(pickle.dumps((stamp, warnings), protocol=pickle.HIGHEST_PROTOCOL))
         status = 0

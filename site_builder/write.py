@@ -17,7 +17,6 @@ import os
 import shutil
 import sys
 import tempfile
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import NamedTuple
@@ -51,8 +50,7 @@ class Kept(NamedTuple):
 FileStamp = tuple  # (size, inode, modification time in ns) of a written file
 
 
-@dataclass(frozen=True)
-class Written:
+class Written(NamedTuple):
     changed: int  # files written; the others were left as they were
     stamps: dict[str, FileStamp]  # URL -> the stamp of its file, for every file of the site
 
