@@ -26,7 +26,7 @@ from site_builder.project import Project
 from site_builder.write import FileStamp, file_stamp
 
 SETTLE = 2.0  # seconds
-SAME_BYTES_FROM = 100  # story files changed together (checked out), from which the stamp's child reads them (load.same_bytes)
+SAME_BYTES_FROM = 100  # story files changed together (a checkout) from which the stamp's child reads them
 
 
 class Listing(NamedTuple):
@@ -42,7 +42,7 @@ def _walk(folder: Path | str, prefix: str = "", parent: int | None = None) -> di
 
     Each file is looked at by its name in its open folder (`stat` relative to a directory's file
     descriptor), not by its whole path: the kernel then resolves one name instead of every folder
-    above it (10,000 files 31 against 37 ms, 35 against 41 ms for the output's)."""
+    above it (the content's 10,000 files 34-35 against 41 ms, the output's 34-36 against 41-42 ms)."""
     found = {}
     try:
         opened = os.open(folder, os.O_RDONLY | _DIRECTORY, dir_fd=parent)
@@ -195,8 +195,8 @@ def _stamp_for_parent(project: Project, out: Path, options: tuple, read: int, wr
     try:
         os.close(read)
         stamp, warnings = take_stamp(project, out, options)
-        if stamp is not None and stamp.changed_together() >= SAME_BYTES_FROM:  # the build goes on: the story
-            # files it would read only to find them unchanged
+        if stamp is not None and stamp.changed_together() >= SAME_BYTES_FROM:
+            # the build goes on, after a checkout: the story files it would read only to find them unchanged
             from site_builder.load import same_bytes  # (which imports this module)
 
             stamp.content = stamp.content._replace(same_bytes=same_bytes(project, stamp.content))
