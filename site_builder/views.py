@@ -138,9 +138,7 @@ def story_views(articles, outlets, bodies, findings: SiteFindings, source_keys=N
     """One view per article, oldest first, linked to its neighbours and to what it shares. With
     each story's source key and link key (stories.PreparedStory), each view has a cache_digest."""
     outlet_by_key = {o.key: o for o in outlets}
-    order = {a.slug: i for i, a in enumerate(articles)}
-    links = SiteLinks(articles, outlet_by_key, _related([findings.stories[a.slug] for a in articles]), findings,
-                      order)
+    links = SiteLinks(articles, outlet_by_key, findings)
     source_keys = source_keys or {}
     keys = [source_keys.get(a.slug, "") for a in articles]
     shared, reused = links.shared_quotes, links.reused_passages
@@ -158,15 +156,15 @@ class SiteLinks:
     stories, and by slug the shared quotes and reused passages of those that have any. A
     StoryLink is made when first asked for."""
 
-    def __init__(self, articles, outlet_by_key: dict, related: list[list[int]], findings: SiteFindings,
-                 order: dict[str, int]):
+    def __init__(self, articles, outlet_by_key: dict, findings: SiteFindings):
         self.articles = articles
         self.outlet_by_key = outlet_by_key
-        self.related = related  # for each story, the places of its related stories
-        self.order = order  # slug -> place
+        # for each story, the places of its related stories
+        self.related = _related([findings.stories[a.slug] for a in articles])
+        self.order = {a.slug: i for i, a in enumerate(articles)}  # slug -> place
         self._links: dict[int, StoryLink] = {}
         self.shared_quotes = _shared_quotes(findings, self.of)
-        self.reused_passages = _reused(findings, self.of, order, {a.slug: a.published for a in articles})
+        self.reused_passages = _reused(findings, self.of, self.order, {a.slug: a.published for a in articles})
 
     def link(self, index: int) -> StoryLink:
         link = self._links.get(index)

@@ -930,8 +930,8 @@ def test_story_files_touched_with_the_same_bytes_are_read_but_not_prepared_or_ke
     out = project.root / "_site"
     age(project)
     build(project, out, BufferReporter())
-    story = project.content / "articles" / "trump-enggan.md"
     age(project, seconds=60)  # every stamp moved
+    story = project.content / "articles" / "trump-enggan.md"
     story.write_text(story.read_text().replace("Trump", "Tramp", 1))  # same size, other bytes
     age(project, seconds=60)
     read = _files_read(monkeypatch)
