@@ -5,7 +5,8 @@ an edit changes a line or two. The build cache keeps the last build's file (a ha
 file in the output, or a copy where links are not to be had), the digest each line was made under
 (the story's StoryView.cache_digest, which covers all the line shows) and where each line starts.
 The next build takes every line whose digest is among them from that file, a run of neighbouring
-lines at a time, and makes only the others. Before, each line was kept in the result cache
+lines at a time, and makes only the others; the runs are not read but copied from file to file
+as the new file is written (write.Spliced). Before, each line was kept in the result cache
 (cache.ResultCache) and looked up story by story: at 10,000 stories, loading and looking up the
 10,000 lines took 0.02-0.03 s of every edit.
 
@@ -15,7 +16,6 @@ line is made again (0.6 s at 10,000 stories).
 """
 from __future__ import annotations
 
-import mmap
 import os
 import shutil
 from array import array
@@ -23,7 +23,7 @@ from pathlib import Path
 
 from site_builder.cache import FOLDER, load_kept, save_kept
 from site_builder.structured import LINES_BETWEEN, LINES_CLOSE, LINES_OPEN, json_lines
-from site_builder.write import file_stamp, rename_over
+from site_builder.write import Spliced, file_stamp, rename_over
 
 KEPT_AS = "articles"  # cache.save_kept's name for the record of the kept file
 KEPT_FILE = "articles.json"  # in the build cache's folder
@@ -37,16 +37,17 @@ class KeptLines:
         self.path = root / FOLDER / KEPT_FILE
         self.made: tuple[list[str], array] | None = None  # this build's digests and line starts, once made
 
-    def made_of(self, stories, make_line) -> bytes:
+    def made_of(self, stories, make_line) -> bytes | Spliced:
         """The bytes of articles.json for `stories` (StoryViews, in order): the lines of the kept
-        file where their digest is there, make_line(story) for the others."""
+        file where their digest is there, make_line(story) for the others; as write.Spliced, the
+        kept file's lines as ranges of it, where any is taken from it."""
         digests = [story.cache_digest for story in stories]
         if not stories or None in digests:
             return json_lines([make_line(story) for story in stories])
         old = self._kept()
-        at = {digest: index for index, digest in enumerate(old[1])} if old else {}
-        data, starts = (memoryview(old[0]), old[2]) if old else (memoryview(b""), array("q"))
-        pieces: list = []  # runs of the kept file's lines (first, last), and lines made
+        stamp, kept_digests, starts = old if old else ((0, 0, 0), (), array("q"))
+        at = {digest: index for index, digest in enumerate(kept_digests)}
+        pieces: list = []  # runs of the kept file's lines [first, last], and lines made
         lengths = array("q")  # of each line
         for story, digest in zip(stories, digests):
             index = at.get(digest)
@@ -59,11 +60,12 @@ class KeptLines:
                 pieces[-1][1] = index
             else:
                 pieces.append([index, index])
-            lengths.append(_end(starts, len(data), index) - starts[index])
-        lines = [piece if type(piece) is bytes else data[starts[piece[0]]:_end(starts, len(data), piece[1])]
-                 for piece in pieces]
+            lengths.append(_end(starts, stamp[0], index) - starts[index])
         self.made = digests, _starts(lengths)
-        return json_lines(lines)  # (the kept file's map closes once its views here are let go)
+        if all(type(piece) is bytes for piece in pieces):
+            return json_lines(pieces)
+        return Spliced(os.fspath(self.path), stamp, _framed(
+            [piece if type(piece) is bytes else (starts[piece[0]], _end(starts, stamp[0], piece[1])) for piece in pieces]))
 
     def save(self, out: Path, url: str, written: dict[str, tuple]) -> None:
         """After the site was written (`written`: the stamp of each file, write.Written): keeps
@@ -89,26 +91,30 @@ class KeptLines:
         digests, starts = self.made
         save_kept(self.root, KEPT_AS, (stamp[0], stamp[2], tuple(digests), starts.tobytes()))
 
-    def _kept(self) -> tuple[mmap.mmap, tuple[str, ...], array] | None:
-        """The kept file (mapped), its lines' digests and starts; None if it is not as kept."""
+    def _kept(self) -> tuple[tuple, tuple[str, ...], array] | None:
+        """The kept file's stamp, its lines' digests and starts; None if it is not as kept."""
         record = load_kept(self.root, KEPT_AS, tuple)
         if record is None or len(record) != 4:
             return None
         size, modified, digests, starts = record
         try:
-            with open(self.path, "rb") as stream:
-                stamp = file_stamp(os.fstat(stream.fileno()))
-                if (stamp[0], stamp[2]) != (size, modified) or size == 0:
-                    return None
-                data = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
-        except (OSError, ValueError):
+            stamp = file_stamp(os.stat(self.path))
+        except OSError:
+            return None
+        if (stamp[0], stamp[2]) != (size, modified) or size == 0:
             return None
         lines = array("q")
         lines.frombytes(starts)
-        if len(lines) != len(digests):
-            data.close()
-            return None
-        return data, digests, lines
+        return (stamp, digests, lines) if len(lines) == len(digests) else None
+
+
+def _framed(lines: list) -> tuple:
+    """json_lines' pieces, for lines that are bytes or ranges of the kept file."""
+    pieces = [LINES_OPEN]
+    for line in lines:
+        pieces += (line, LINES_BETWEEN)
+    pieces[-1] = LINES_CLOSE
+    return tuple(pieces)
 
 
 def _starts(lengths: array) -> array:

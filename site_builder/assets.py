@@ -11,7 +11,7 @@ from site_builder import urls
 @dataclass(frozen=True)
 class OutputFile:
     url: str
-    data: bytes
+    data: bytes  # or write.Spliced (articles.json, as articles_kept.py makes it)
 
 
 def hashed_assets(static_dir: Path) -> tuple[dict[str, str], list[OutputFile]]:

@@ -34,7 +34,7 @@ from site_builder.stamp import Listing
 from site_builder.stories import PreparedStory, Setting, prepare_stories
 from site_builder.validate import assemble, validate_data
 from site_builder.views import story_views
-from site_builder.write import Kept, SiteWriter
+from site_builder.write import Kept, SiteWriter, Spliced
 
 
 @dataclass
@@ -106,8 +106,8 @@ class Files(dict):
     """The site in memory, URL -> bytes (or write.Kept): where render_site puts the files it
     makes unless it is given a write.SiteWriter, which writes them as they come instead."""
 
-    def add(self, url: str, data: bytes | Kept) -> None:
-        self[url] = data
+    def add(self, url: str, data: bytes | Kept | Spliced) -> None:
+        self[url] = data.read() if isinstance(data, Spliced) else data
 
 
 @cycle_collector_paused()

@@ -30,8 +30,7 @@ LINES_OPEN, LINES_BETWEEN, LINES_CLOSE = b"[\n", b",\n", b"\n]\n"  # json_lines'
 def json_lines(lines: list) -> bytes:
     """A long list as stable bytes, one record (json_line) per line: quick to write (no
     indentation to compute) and to compare from one build to the next. The brackets go on the
-    first and last lines. The lines may be bytes or views of bytes (articles_kept.py: runs of
-    the last build's lines); the whole (13 MB at 10,000 stories) is put together once."""
+    first and last lines (articles_kept.py frames runs of the last build's lines the same way)."""
     if not lines:
         return b"[\n]\n"
     pieces = [LINES_OPEN]

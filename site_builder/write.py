@@ -50,6 +50,100 @@ class Kept(NamedTuple):
 FileStamp = tuple  # (size, inode, modification time in ns) of a written file
 
 
+class Spliced(NamedTuple):
+    """A file's bytes made of ranges of another file and bytes between them, written without
+    being read into memory: the kernel copies the ranges from file to file (os.copy_file_range).
+    articles.json (articles_kept.py) is made of the last build's file but for the lines that
+    changed: at 10,000 stories, putting its 16 MB together in memory and writing them out took
+    an edit 0.01-0.03 s (4,000 pages of new memory), and copying them from file to file about
+    0.005 s."""
+    source: str  # the file the ranges are of
+    stamp: FileStamp  # of `source` when the pieces were worked out: it must still be that file
+    pieces: tuple  # bytes, or a (start, end) range of `source`
+
+    @property
+    def size(self) -> int:
+        return sum(len(piece) if type(piece) is bytes else piece[1] - piece[0] for piece in self.pieces)
+
+    def read(self) -> bytes:
+        with _SplicedSource(self) as source:
+            return b"".join(piece if type(piece) is bytes else _read_range(source, *piece) for piece in self.pieces)
+
+    def write_to(self, target: int) -> None:
+        """Appends its bytes to the file open as `target` (a file descriptor)."""
+        with _SplicedSource(self) as source:
+            for piece in self.pieces:
+                if type(piece) is bytes:
+                    _write_all(target, piece)
+                else:
+                    _copy_range(source, target, *piece)
+
+    def held_in(self, target: int) -> bool:
+        """Whether the file open as `target`, of this size, holds these bytes. A range at its own
+        place in the file it is of (the output's articles.json is the file the build cache kept)
+        is not read."""
+        with _SplicedSource(self) as source:
+            same_file = os.path.samestat(os.fstat(source), os.fstat(target))
+            at = 0
+            for piece in self.pieces:
+                if type(piece) is bytes:
+                    if os.pread(target, len(piece), at) != piece:
+                        return False
+                    at += len(piece)
+                    continue
+                start, end = piece
+                if not (same_file and start == at):
+                    for offset in range(start, end, COMPARED_AT_ONCE):
+                        count = min(COMPARED_AT_ONCE, end - offset)
+                        if os.pread(target, count, at + offset - start) != _read_range(source, offset, offset + count):
+                            return False
+                at += end - start
+            return True
+
+
+class _SplicedSource:
+    """A Spliced file's source, open, as long as it is the file the pieces were worked out of."""
+
+    def __init__(self, spliced: Spliced):
+        self.spliced = spliced
+
+    def __enter__(self) -> int:
+        self.descriptor = os.open(self.spliced.source, os.O_RDONLY)
+        if file_stamp(os.fstat(self.descriptor)) != self.spliced.stamp:
+            os.close(self.descriptor)
+            raise OSError(f"{self.spliced.source} changed while the site was being built; build again")
+        return self.descriptor
+
+    def __exit__(self, *exc) -> None:
+        os.close(self.descriptor)
+
+
+def _read_range(source: int, start: int, end: int) -> bytes:
+    data = os.pread(source, end - start, start)
+    if len(data) != end - start:
+        raise OSError("a file of the build cache is shorter than recorded; build again")
+    return data
+
+
+def _copy_range(source: int, target: int, start: int, end: int) -> None:
+    """Bytes start..end of `source` appended to `target`: copied by the kernel, or read and
+    written where it cannot (another file system on an older Linux, or no copy_file_range)."""
+    while start < end:
+        try:
+            count = os.copy_file_range(source, target, end - start, start)
+        except (AttributeError, OSError):
+            count = os.write(target, _read_range(source, start, min(end, start + COMPARED_AT_ONCE)))
+        if count == 0:
+            raise OSError("a file of the build cache is shorter than recorded; build again")
+        start += count
+
+
+def _write_all(target: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(target, view):]
+
+
 class Written(NamedTuple):
     changed: int  # files written; the others were left as they were
     stamps: dict[str, FileStamp]  # URL -> the stamp of its file, for every file of the site
@@ -125,7 +219,7 @@ class SiteWriter:
             except OSError:
                 self.twin = None
 
-    def add(self, url: str, data: bytes | Kept) -> None:
+    def add(self, url: str, data: bytes | Kept | Spliced) -> None:
         """One file of the new site: written now if it is not the output's file already."""
         checked_url(url)
         self.stamps.pop(url, None)
@@ -200,7 +294,7 @@ class SiteWriter:
             shutil.rmtree(self.twin, ignore_errors=True)
             self.twin = None
 
-    def _write(self, url: str, data: bytes | Kept) -> FileStamp:
+    def _write(self, url: str, data: bytes | Kept | Spliced) -> FileStamp:
         target = os.path.join(self.folder, url)
         _make_parent(target, self.made)
         source = f"{self.kept_from}/{url}"
@@ -274,13 +368,17 @@ def file_stamp(stat: os.stat_result) -> FileStamp:
     return stat.st_size, stat.st_ino, stat.st_mtime_ns
 
 
-def _same_file(path: str, data: bytes | Kept) -> FileStamp | None:
+def _same_file(path: str, data: bytes | Kept | Spliced) -> FileStamp | None:
     """The file's stamp if it holds `data` (or, for a Kept file whose stamp is not known, if it
     is there), else None."""
     try:
         with open(path, "rb", buffering=0) as stream:
             stamp = file_stamp(os.fstat(stream.fileno()))
-            if isinstance(data, Kept) or stamp[0] == len(data) and _holds(stream, data):
+            if isinstance(data, Kept):
+                return stamp
+            if isinstance(data, Spliced):
+                return stamp if stamp[0] == data.size and data.held_in(stream.fileno()) else None
+            if stamp[0] == len(data) and _holds(stream, data):
                 return stamp
     except OSError:
         pass
@@ -362,7 +460,14 @@ def _make_parent(target: str, made: set[str]) -> str:
     return parent
 
 
-def _write(target: str, data: bytes | Kept, source: str) -> FileStamp:
+def _write(target: str, data: bytes | Kept | Spliced, source: str) -> FileStamp:
+    if isinstance(data, Spliced):
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        try:
+            data.write_to(descriptor)
+            return file_stamp(os.fstat(descriptor))
+        finally:
+            os.close(descriptor)
     with open(target, "wb") as stream:
         stream.write(Path(source).read_bytes() if isinstance(data, Kept) else data)
         stream.flush()

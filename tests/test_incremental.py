@@ -450,37 +450,58 @@ def test_a_build_leaves_no_backlog_for_the_cycle_collector_and_serve_can_reclaim
     assert gc.get_freeze_count() == 0
 
 
-def _lines_made(project, out, monkeypatch) -> list[str]:
+def _lines_made(project, out, monkeypatch, workers: int = 1) -> list[str]:
     """The slugs whose line of articles.json a build makes."""
     made = []
     original = structured._article_line
     monkeypatch.setattr(structured, "_article_line", lambda view: made.append(view.article.slug) or original(view))
-    build(project, out, BufferReporter())
+    build(project, out, BufferReporter(), workers=workers)
     monkeypatch.setattr(structured, "_article_line", original)
     return made
 
 
+def _spliced_made(monkeypatch) -> list:
+    """What articles_kept.KeptLines.made_of gives from now on, in a list."""
+    from site_builder.articles_kept import KeptLines
+
+    given = []
+    original = KeptLines.made_of
+    monkeypatch.setattr(KeptLines, "made_of", lambda *args: given.append(original(*args)) or given[-1])
+    return given
+
+
 def test_articles_json_makes_lines_only_for_stories_that_changed(make_site, monkeypatch):
+    from site_builder.write import Spliced
+
     project = make_site()
     out = project.root / "_site"
     build(project, out, BufferReporter())
     add_a_paragraph(project)
+    given = _spliced_made(monkeypatch)
     assert _lines_made(project, out, monkeypatch) == ["kim-sinis"]
+    # the other story's line is a range of the kept file, copied into the new one without being read
+    assert [type(made) for made in given] == [Spliced] and any(type(p) is tuple for p in given[0].pieces)
     assert b"Paragraf tambahan" not in (out / "data/articles.json").read_bytes()  # (a body, not a field)
     assert json.loads((out / "data/articles.json").read_bytes())[1]["words"] > 0
+    assert on_disk(out) == render_site(project, BufferReporter())
 
 
-def test_articles_json_lines_come_from_the_build_caches_copy_even_with_the_site_gone(make_site, monkeypatch):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_articles_json_lines_come_from_the_build_caches_copy_even_with_the_site_gone(make_site, monkeypatch,
+                                                                                    workers):
+    """With two workers the site, written from nothing, is written by a process of its own
+    (write_beside.py), which copies the kept lines itself."""
+    monkeypatch.setattr("site_builder.build.BESIDE_FROM", 1)
     project = make_site()
     out = project.root / "_site"
-    build(project, out, BufferReporter())
+    build(project, out, BufferReporter(), workers=workers)
     kept = project.root / ".site-cache" / "articles.json"
     assert kept.stat().st_ino == (out / "data/articles.json").stat().st_ino  # a link, not a copy
     import shutil
 
     shutil.rmtree(out)
     add_a_paragraph(project)
-    assert _lines_made(project, out, monkeypatch) == ["kim-sinis"]
+    assert _lines_made(project, out, monkeypatch, workers) == ["kim-sinis"]
     assert on_disk(out) == render_site(project, BufferReporter())
 
 

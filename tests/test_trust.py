@@ -434,6 +434,82 @@ def test_rename_over_gives_the_name_to_the_new_file_whether_or_not_one_had_it(tm
     assert target.read_text() == "third" and linked.read_text() == "second"
 
 
+@pytest.mark.parametrize("kernel", [True, False])
+def test_a_spliced_file_is_written_and_compared_as_the_bytes_of_its_pieces(tmp_path, monkeypatch, kernel):
+    """write.Spliced (articles.json, articles_kept.py): ranges of another file and bytes between,
+    copied by the kernel or, where it cannot (another file system on an older Linux), read and
+    written; a file holds it only if every byte is the same, wherever the difference is."""
+    import errno
+
+    from site_builder import write
+
+    monkeypatch.setattr(write, "COMPARED_AT_ONCE", 1 << 20)
+    if not kernel:
+        def refused(*args):
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+        monkeypatch.setattr(os, "copy_file_range", refused)
+    size = 3 * (1 << 20) + 17
+    source = tmp_path / "kept"
+    source.write_bytes(bytes(range(256)) * (size // 256) + b"x" * (size % 256))
+    data = source.read_bytes()
+    spliced = write.Spliced(str(source), write.file_stamp(os.stat(source)),
+                            (b"[\n", (0, 100), b"made", (2000, (1 << 20) + 5), b",\n", ((1 << 20) + 9, size), b"\n]\n"))
+    expected = b"[\n" + data[:100] + b"made" + data[2000:(1 << 20) + 5] + b",\n" + data[(1 << 20) + 9:] + b"\n]\n"
+    assert spliced.size == len(expected) and spliced.read() == expected
+    target = tmp_path / "written"
+    stamp = write._write(str(target), spliced, "")
+    assert target.read_bytes() == expected and stamp == write.file_stamp(os.stat(target))
+    assert write._same_file(str(target), spliced) == stamp
+    for at in (0, 2, 100, 104, len(expected) // 2, len(expected) - 4, len(expected) - 1):
+        other = bytearray(expected)
+        other[at] ^= 1
+        target.write_bytes(bytes(other))
+        assert write._same_file(str(target), spliced) is None, at
+    target.write_bytes(expected[:-1])
+    assert write._same_file(str(target), spliced) is None
+
+
+def test_a_spliced_file_is_not_read_where_it_is_its_own_source(tmp_path, monkeypatch):
+    """The output's articles.json is the build cache's kept file (a hard link): its ranges at
+    their own place are the same bytes, and only the bytes made are compared."""
+    from site_builder import write
+
+    source = tmp_path / "kept"
+    source.write_bytes(b"a" * 5000 + b"b" * 10 + b"c" * 5000)
+    stamp = write.file_stamp(os.stat(source))
+    read = []
+    real_pread = os.pread
+    monkeypatch.setattr(os, "pread", lambda fd, count, at: read.append(count) or real_pread(fd, count, at))
+    same = write.Spliced(str(source), stamp, ((0, 5000), b"b" * 10, (5010, 10010)))
+    assert write._same_file(str(source), same) == stamp and read == [10]
+    other = write.Spliced(str(source), stamp, ((0, 5000), b"d" * 10, (5010, 10010)))
+    assert write._same_file(str(source), other) is None
+    # a range not at its own place is read and compared
+    moved = write.Spliced(str(source), stamp, ((0, 4999), b"ab" + b"b" * 9, (5010, 10010)))  # the same bytes
+    assert write._same_file(str(source), moved) == stamp
+    shifted = write.Spliced(str(source), stamp, ((0, 5000), (5010, 5020), (5010, 10000)))  # other bytes
+    assert write._same_file(str(source), shifted) is None
+
+
+def test_a_spliced_file_whose_source_changed_since_is_not_written(tmp_path):
+    """Should the build cache's file change while the build runs, the build stops rather than
+    copy what is there now; the output is left as it was."""
+    from site_builder import write
+    from site_builder.errors import SiteError
+
+    source = tmp_path / "kept"
+    source.write_bytes(b"[\n{}\n]\n")
+    spliced = write.Spliced(str(source), write.file_stamp(os.stat(source)), ((0, 6),))
+    source.write_bytes(b"[\n{\"x\": 1}\n]\n")
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "index.html").write_bytes(b"before")
+    writer = write.SiteWriter(out)
+    with pytest.raises(SiteError, match="changed while the site was being built; build again"):
+        writer.add("data/articles.json", spliced)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept", "site"] and snapshot(out) == {"index.html": b"before"}
+
+
 @pytest.mark.parametrize("size", [5, (1 << 20) - 1, 1 << 20, 3 * (1 << 20) + 17])
 def test_a_file_holds_the_bytes_made_only_if_every_byte_is_the_same(tmp_path, size, monkeypatch):
     """Large files are compared a piece at a time (write.COMPARED_AT_ONCE): a difference in any
