@@ -201,7 +201,8 @@ def validate_content(raw: RawContent, store: StoryStore | None = None, workers: 
                       for story in prepared if story.article])
     if store:  # once the index has its question: an edit's answer took longer than the build took to ask
         store.save()
-    content, invalid = assemble(raw, data, articles)
+    content, invalid = assemble(raw, data, articles, {story.article.slug: story.moment for story in prepared
+                                                      if story.article})
     errors.extend(invalid)
     if errors:
         content = None

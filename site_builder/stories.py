@@ -21,6 +21,7 @@ from site_builder.analysis.quotes import Quote
 from site_builder.analysis.shingling import NUMPY_FROM, load_numpy
 from site_builder.analysis.sources import SourceMention
 from site_builder.cache import NewFacts, Shared, StoryStore, code_digest
+from site_builder.dates import instant
 from site_builder.errors import Problem, SiteError
 from site_builder.load import RawFile, StoryFile
 from site_builder.markdown import RenderedBody, render_markdown
@@ -77,6 +78,7 @@ class PreparedStory(NamedTuple):
     warnings: tuple[Problem, ...] = ()
     key: str = ""  # digest of everything it was made from (story_keys)
     link_key: str = ""  # digest of what a link to the story shows of it (views.link_key)
+    moment: int = 0  # dates.instant of the article's date, which orders the site (validate.assemble)
 
 
 # The classes of what a prepared story holds, in its two parts (stored.py). Pickled as references
@@ -97,7 +99,8 @@ def prepare_story(raw: RawFile, setting: Setting) -> PreparedStory:
     credit = article.image.credit if article.image else ""
     findings = setting.analyser.story(body.paragraphs, credit, article.wires)
     passages = passage_shingles(body.paragraphs)
-    return PreparedStory(article, body, findings, passages, warnings=tuple(warnings), link_key=link_key(article))
+    return PreparedStory(article, body, findings, passages, warnings=tuple(warnings), link_key=link_key(article),
+                         moment=instant(article.published))
 
 
 def story_keys(files: tuple[StoryFile, ...], setting: Setting) -> list[str]:

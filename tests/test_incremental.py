@@ -1558,3 +1558,30 @@ def test_any_one_file_of_the_build_cache_gone_still_gives_the_clean_build(make_s
             story.write_text(story.read_text().replace("\ntitle: ", f"\ntitle: ({number}) ", 1))
             build(project, out, BufferReporter())
             assert on_disk(out) == render_site(project, BufferReporter()), f"without {gone.relative_to(cache)}"
+
+
+def test_the_site_is_in_the_order_of_its_stories_moments_whether_prepared_now_or_stored(make_site):
+    """Stories are ordered by the instant of their date (validate.sort_key: a date alone is the
+    start of that day in WIB), then by slug; each story's instant is worked out as it is prepared
+    and kept with it (stories.PreparedStory.moment). The slugs' order is not the dates'."""
+    from site_builder import dates, validate
+    from site_builder.cache import StoryStore
+    from site_builder.load import load_content
+    from site_builder.pipeline import validate_content
+
+    published = {"a-pagi": "2020-02-12T09:00:00+07:00", "b-tokyo": "2020-02-12T01:00:00+09:00",
+                 "c-tanggal": "2020-02-12", "d-pagi-juga": "2020-02-12T09:00:00+07:00",
+                 "e-makassar": "2020-02-12T09:30:00+08:00"}
+    project = make_site({f"content/articles/{slug}.md": f"---\ntitle: Cerita {slug}\noutlet: tempo\n"
+                                                         f"published: {moment}\n---\nIsi cerita {slug}.\n"
+                         for slug, moment in published.items()})
+    for _ in ("prepared now", "from the store"):
+        store = StoryStore(project.root)
+        raw, problems = load_content(project)
+        content, prepared, errors, _ = validate_content(raw, store)  # (which saves the store)
+        assert not problems and not errors
+        order = [a.slug for a in content.articles]
+        assert order == [a.slug for a in sorted(content.articles, key=validate.sort_key)]
+        assert order[:6] == ["b-tokyo", "c-tanggal", "e-makassar", "a-pagi", "d-pagi-juga", "trump-enggan"]
+        assert all(story.moment == dates.instant(story.article.published) for story in prepared.values())
+    assert not store.analysed  # (the second time, every story came from the store)
