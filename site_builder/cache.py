@@ -492,8 +492,8 @@ class StoryStore:
         return self.folder / f"{number:02x}.{part}.pickle"
 
     def load(self, keys: list[str], shared: Shared) -> list:
-        """For each key, (the facts the store holds under it, read back with `shared`, and a
-        function that gives the bytes of its rest), or None where the store holds nothing."""
+        """For each key, the facts the store holds under it, read back with `shared` (the bytes of
+        its rest: `rest`), or None where the store holds nothing."""
         self.shared = shared
         found: list = [None] * len(keys)
         wanted: dict[int, list[int]] = {}
@@ -504,7 +504,7 @@ class StoryStore:
             for index in indexes:
                 story = facts.get(keys[index])
                 if story is not None:
-                    found[index] = (story, partial(self.rest, keys[index]))
+                    found[index] = story
                     self.kept[number][keys[index]] = story
         return found
 
@@ -541,7 +541,7 @@ class StoryStore:
 
     def rest(self, key: str) -> bytes | None:
         """What the store holds of a story besides its facts (None if nothing), given once: a
-        story keeps its rest once read (stored.Rest), and a cold build reads back every one."""
+        story keeps its rest once read (stored.Rests), and a cold build reads back every one."""
         number = self.shard_of(key)
         if number not in self.rests:
             self.rests[number] = dict(_records(self._shard(number, "rest")))

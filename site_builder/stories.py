@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from functools import cached_property, partial
+from functools import cached_property
 from typing import NamedTuple
 
 from site_builder.analysis import Analyser, Named, StoryFindings
@@ -25,7 +25,7 @@ from site_builder.dates import instant
 from site_builder.errors import Problem, SiteError
 from site_builder.load import RawFile, StoryFile
 from site_builder.markdown import RenderedBody, render_markdown
-from site_builder.stored import RestParts, StoredBody, StoredFindings, facts_of, rest_of, stored, whole
+from site_builder.stored import RestParts, Rests, StoredBody, StoredFindings, facts_of, rest_of, stored, whole
 from site_builder.models import Article, Event, Gazetteer, Image
 from site_builder.validate import validate_article
 from site_builder.views import link_key
@@ -128,11 +128,11 @@ def prepare_stories(files: tuple[StoryFile, ...], setting: Setting, store=None,
     saves the store before any rest is asked for."""
     keys = story_keys(files, setting)
     shared = setting.shared()
-    prepared: list = [None] * len(keys)
-    for index, found in enumerate(store.load(keys, shared) if store else ()):
-        if found is not None:
-            facts, fetch_rest = found
-            prepared[index] = stored(facts, fetch_rest, shared.loads, partial(_rest_again, files[index], setting))
+    rests = Rests(store.rest if store else _nothing, shared.loads, _RestAgain(files, keys, setting))
+    prepared: list = store.load(keys, shared) if store else [None] * len(keys)
+    for facts in prepared:
+        if facts is not None:
+            stored(facts, rests)
     work: dict[int, list[tuple[int, RawFile]]] = {}  # store shard -> the stories in it to prepare
     for i, found in enumerate(prepared):
         if found is None:
@@ -146,30 +146,44 @@ def prepare_stories(files: tuple[StoryFile, ...], setting: Setting, store=None,
     size = sum(len(stories) for stories in work.values())
     fresh = map_in_order(_prepare_in_worker, [[(raw, keys[i]) for i, raw in work[number]] for number in shards],
                          workers, _remember, (setting, size >= NUMPY_FROM), size=size)
-    for number, (data, rests, passages) in zip(shards, fresh):
+    for number, (data, rest_data, passages) in zip(shards, fresh):
         facts = shared.loads(data)
-        kept_aside = store and store.put(number, NewFacts([keys[i] for i, _ in work[number]], data, facts), rests,
-                                         [story.article and story.article.slug for story in facts])
-        for (i, _), story, rest, found in zip(work[number], facts, rests, passages):
-            if kept_aside:  # its rest is read back when asked for, as a stored story's is; the text let go
-                story = stored(story, partial(store.rest, keys[i]), shared.loads,
-                               partial(_rest_again, files[i]._replace(text=None), setting))
+        kept_aside = store and store.put(number, NewFacts([keys[i] for i, _ in work[number]], data, facts),
+                                         rest_data, [story.article and story.article.slug for story in facts])
+        for (i, _), story, rest, found in zip(work[number], facts, rest_data, passages):
+            if kept_aside:  # its rest is read back when asked for, as a stored story's is
+                story = stored(story, rests)
             else:
                 story = whole(story, rest, shared.loads)
             prepared[i] = story._replace(passages=found)
     return prepared
 
 
-def _rest_again(file: StoryFile, setting: Setting) -> RestParts:
-    """A stored story's rest (stored.Rest), made again from its file: for when the store does
+def _nothing(key: str) -> None:
+    return None
+
+
+class _RestAgain:
+    """A stored story's rest (stored.Rests), made again from its file: for when the store does
     not give it back. The file's problems, should it no longer read or validate, stop the build,
-    as does a text other than the one the story's facts were made of (StoryFile.raw)."""
-    problems: list[Problem] = []
-    raw = file.raw(problems, same=True)
-    story = prepare_story(raw, setting) if raw is not None else None
-    if story is not None and story.body is not None:
-        return rest_of(story)
-    raise SiteError(problems or list(story.errors))  # (a story without a body has errors)
+    as does a text other than the one the story's facts were made of (StoryFile.raw): the file
+    is read again, not taken from a text held since (nor are the texts held here: a first build
+    would hold every story's Markdown until it ends)."""
+
+    def __init__(self, files: tuple[StoryFile, ...], keys: list[str], setting: Setting):
+        self.files = [file if file.text is None else file._replace(text=None) for file in files]
+        self.keys, self.setting = keys, setting
+        self.file_of: dict[str, StoryFile] | None = None  # by key, once one is asked for
+
+    def __call__(self, key: str) -> RestParts:
+        if self.file_of is None:
+            self.file_of = dict(zip(self.keys, self.files))
+        problems: list[Problem] = []
+        raw = self.file_of[key].raw(problems, same=True)
+        story = prepare_story(raw, self.setting) if raw is not None else None
+        if story is not None and story.body is not None:
+            return rest_of(story)
+        raise SiteError(problems or list(story.errors))  # (a story without a body has errors)
 
 
 _setting: Setting | None = None  # in a worker process: the setting every task shares

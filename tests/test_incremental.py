@@ -1144,7 +1144,7 @@ def test_stories_prepared_into_the_store_are_held_as_stored_and_read_back_as_pre
     store.save()
     fresh = prepare_stories(files, setting)
     assert all(isinstance(s.body, StoredBody) and isinstance(s.findings, StoredFindings) for s in held)
-    assert all(s.body.rest.value is None for s in held)  # nothing read back yet
+    assert all(not s.body.rests.values for s in held)  # nothing read back yet
     for kept, made in zip(held, fresh):
         assert kept.article == made.article and kept.passages == made.passages
         assert (kept.body.html, kept.body.paragraphs, kept.findings.quotes, kept.findings.people) == \
@@ -1264,9 +1264,9 @@ def test_an_edit_loads_the_rest_of_no_other_story(make_site, monkeypatch):
     out = project.root / "_site"
     build(project, out, BufferReporter())
     loaded = []  # the paragraphs of each rest loaded from the store
-    real = stored.Rest.get
-    monkeypatch.setattr(stored.Rest, "get",
-                        lambda rest: rest.value or loaded.append(real(rest).paragraphs) or rest.value)
+    real = stored.Rests.get
+    monkeypatch.setattr(stored.Rests, "get", lambda rests, key: rests.values.get(key) or
+                        loaded.append(real(rests, key).paragraphs) or rests.values[key])
     add_a_paragraph(project)
     assert build(project, out, BufferReporter()).analysed == ("kim-sinis",)
     # the edited story's own, read back once it was stored (a cold build keeps no story whole);
