@@ -221,36 +221,39 @@ class PageCache:
         self.salt = digest.digest()
         stored = load_pickle(self.path)
         self.previous: dict = stored.get("pages", {}) if stored.get("salt") == self.salt else {}
-        self.keys: dict[str, tuple] = {}  # url -> key, for the pages of this build
-        self.contents: dict[str, bytes] = {}  # url -> digest of the page's bytes (page_digest), for the same
+        self.entries: dict[str, tuple] = {}  # url -> (key, digest of the page's bytes: page_digest), this build's
         self.rendered: list[str] = []  # URLs rendered this build (cache misses)
         self._digests: dict[int, tuple[object, str | None]] = {}
 
     def key(self, template: str, context: dict, shared: dict | None = None) -> tuple | None:
-        """The template, then the digest of each value of `shared` and of the `context`, by name
-        (the URL is where the key is kept, the salt is the whole cache's); None (always render)
-        when a value cannot be pickled. Each value is digested once per build, however many
-        pages share it, and `shared` (the same dict for every page) is put in a key once; the
-        key is not hashed again as a whole (a tenth of an edit's rendering at 10,000 stories)."""
+        """The template, then a digest of the digests of `shared`'s values, then the digest of each
+        value of the `context`, by name (the URL is where the key is kept, the salt is the whole
+        cache's); None (always render) when a value cannot be pickled. Each value is digested once
+        per build, however many pages share it, and `shared` (the same dict for every page) once
+        for all its values; the key is not hashed again as a whole (a tenth of an edit's rendering
+        at 10,000 stories). A key holds strings only, so that comparing it with the last build's
+        compares a few strings (10,000 keys at 10,000 stories)."""
         key = [template]
         if shared:
             part = self._digested(shared)
             if part is None:
                 return None
             key.append(part)
-        for name in sorted(context):
+        for name in sorted(context) if len(context) > 1 else context:
             digest = self._digest_of(context[name])
             if digest is None:
                 return None
             key += (name, digest)
         return tuple(key)
 
-    def _digested(self, shared: dict) -> tuple | None:
-        """`shared`'s part of a key: each value's digest by name."""
+    def _digested(self, shared: dict) -> str | None:
+        """`shared`'s part of a key: a digest of each value's digest, by name."""
         known = self._digests.get(id(shared))
         if known is None or known[0] is not shared:
             digests = [(name, self._digest_of(shared[name])) for name in sorted(shared)]
-            known = self._digests[id(shared)] = (shared, None if any(d is None for _, d in digests) else tuple(digests))
+            part = None if any(d is None for _, d in digests) else \
+                hashlib.sha256("\0".join(f"{name}\0{digest}" for name, digest in digests).encode()).hexdigest()
+            known = self._digests[id(shared)] = (shared, part)
         return known[1]
 
     def _digest_of(self, value) -> str | None:
@@ -265,41 +268,40 @@ class PageCache:
     def get(self, url: str, key: tuple | None) -> Kept | None:
         if key is None:
             return None
-        before = self.previous.get(url)
+        before = self.previous.get(url)  # (key, digest of its bytes, stamp of its file)
         if before is None or before[0] != key:
             return None
-        if self.changed is not None and url not in self.changed:
-            stamp = before[2:]  # the file the last build wrote, as the process beside found it
-        else:
-            path = f"{self.out}/{url}"
+        stamp = before[2]
+        if self.changed is None or url in self.changed:  # else as the process beside found it: as written
             try:
-                stamp = file_stamp(os.stat(path))
-                if stamp != before[2:] and not _still_as_written(path, stamp, before):
+                now = file_stamp(os.stat(f"{self.out}/{url}"))
+                if now != stamp and not _still_as_written(f"{self.out}/{url}", now, before):
                     return None
             except OSError:
                 return None
-        self.keys[url], self.contents[url] = key, before[1]
+            stamp = now
+        self.entries[url] = before
         return Kept(url, stamp)
 
     def put(self, url: str, key: tuple | None, data: bytes) -> None:
         """A page rendered (`data`, its bytes) under `key`."""
         self.rendered.append(url)
         if key is not None:
-            self.keys[url], self.contents[url] = key, page_digest(data)
+            self.entries[url] = (key, page_digest(data))
 
     def save(self, written: dict[str, tuple]) -> None:
         """Call after the site was written, with the stamp of each file written (write.Written):
         remember each page's key, the digest of its bytes and its file as written."""
-        pages = {url: (key, self.contents[url], *written[url]) for url, key in self.keys.items() if url in written}
+        pages = {url: (entry[0], entry[1], written[url]) for url, entry in self.entries.items() if url in written}
         save_pickle(self.path, {"salt": self.salt, "pages": pages})
 
 
 def _still_as_written(path: str, stamp: FileStamp, before: tuple) -> bool:
-    """Whether a page's file, whose stamp is not the one recorded (`before`: key, digest, then
-    the stamp), still holds what was written: the same size and modification time (another inode:
+    """Whether a page's file, whose stamp is not the one recorded (`before`: key, digest and
+    stamp), still holds what was written: the same size and modification time (another inode:
     restored from a cache), or, its time moved, the same bytes."""
     size, _, modified = stamp
-    return size == before[2] and (modified == before[4] or page_digest(_read(path)) == before[1])
+    return size == before[2][0] and (modified == before[2][2] or page_digest(_read(path)) == before[1])
 
 
 def pages_changed_since(root: Path, out: Path) -> set[str]:
@@ -311,7 +313,7 @@ def pages_changed_since(root: Path, out: Path) -> set[str]:
     changed = set()
     for url, entry in load_pickle(root / FOLDER / "pages.pickle").get("pages", {}).items():
         try:
-            if file_stamp(os.stat(f"{out}/{url}")) != entry[2:]:
+            if file_stamp(os.stat(f"{out}/{url}")) != entry[2]:
                 changed.add(url)
         except OSError:
             changed.add(url)
