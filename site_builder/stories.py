@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
 from typing import NamedTuple
 
-from site_builder.analysis import Analyser, Named, StoryFindings
+from site_builder.analysis import Analyser, Named, StoryFindings, statements_key
 from site_builder.analysis.events import EventMention
 from site_builder.analysis.passages import passage_shingles
 from site_builder.analysis.quotes import Quote
@@ -79,6 +79,7 @@ class PreparedStory(NamedTuple):
     key: str = ""  # digest of everything it was made from (story_keys)
     link_key: str = ""  # digest of what a link to the story shows of it (views.link_key)
     moment: int = 0  # dates.instant of the article's date, which orders the site (validate.assemble)
+    statements_key: bytes = b""  # analysis.statements_key: what its statements are to the shared quotes
 
 
 # The classes of what a prepared story holds, in its two parts (stored.py). Pickled as references
@@ -100,7 +101,8 @@ def prepare_story(raw: RawFile, setting: Setting) -> PreparedStory:
     findings = setting.analyser.story(body.paragraphs, credit, article.wires)
     passages = passage_shingles(body.paragraphs)
     return PreparedStory(article, body, findings, passages, warnings=tuple(warnings), link_key=link_key(article),
-                         moment=instant(article.published))
+                         moment=instant(article.published),
+                         statements_key=statements_key(article.slug, article.outlet, findings.statements))
 
 
 def story_keys(files: tuple[StoryFile, ...], setting: Setting) -> list[str]:

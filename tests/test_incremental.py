@@ -755,6 +755,36 @@ def test_shared_quotes_are_looked_for_again_only_when_a_statement_changed(make_s
     build(project, out, BufferReporter())
     assert len(looked) == 3 and _shared_quotes(out, "a") == ["b"]
     assert on_disk(out) == render_site(project, BufferReporter())
+    # the speaker's name changes, not who said what: the pairs kept show the name as it is now
+    (project.content / "people.yaml").write_text(people.replace("name: Kim Jong Un", "name: Kim Jong-un"))
+    build(project, out, BufferReporter())
+    assert len(looked) == 3 and b"Kim Jong-un" in (out / "stories" / "a.html").read_bytes()
+    assert on_disk(out) == render_site(project, BufferReporter())
+
+
+def test_a_storys_statements_key_changes_with_what_the_shared_quotes_compare():
+    """analysis.statements_key: the slug, the outlet, each statement's text and its speaker."""
+    from site_builder.analysis import statements_key
+    from site_builder.analysis.quotes import Quote
+    from site_builder.models import Person
+
+    kim = Person("kim", "Kim Jong Un", ("Kim",), "Pemimpin", "DPRK")
+    trump = Person("trump", "Donald Trump", ("Trump",), "Presiden", "US")
+
+    def said(*pairs):
+        return tuple(Quote(text, speaker, "after", 1, False, b"") for text, speaker in pairs)
+
+    first = statements_key("a", "tempo", said(("Kami siap.", kim), ("Tidak.", None)))
+    assert len(first) == 16 and first == statements_key("a", "tempo", said(("Kami siap.", kim), ("Tidak.", None)))
+    others = [statements_key("b", "tempo", said(("Kami siap.", kim), ("Tidak.", None))),
+              statements_key("a", "kompas-tv", said(("Kami siap.", kim), ("Tidak.", None))),
+              statements_key("a", "tempo", said(("Kami siap!", kim), ("Tidak.", None))),
+              statements_key("a", "tempo", said(("Kami siap.", trump), ("Tidak.", None))),
+              statements_key("a", "tempo", said(("Kami siap.", kim), ("Tidak.", kim))),
+              statements_key("a", "tempo", said(("Kami siap.", kim))),
+              statements_key("a", "tempo", said(("Kami siap.\x00Tidak.", kim)))]
+    assert first not in others and len(set(others)) == len(others)
+    assert statements_key("a", "tempo", ()) == b""
 
 
 def test_the_passage_index_kept_beside_the_build_is_saved_for_the_next_one(make_site):

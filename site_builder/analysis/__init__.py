@@ -1,6 +1,7 @@
 """The analysis stage: pure functions from validated content to findings, story by story and across stories."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -83,14 +84,36 @@ class SiteFindings:
     reused_passages: tuple  # shared.Pair of sentence Items, across outlets
 
 
-def analyse(articles, findings: dict, reused_passages, find_shared_quotes=shared_quotes) -> SiteFindings:
+def analyse(articles, findings: dict, reused_passages, find_shared_quotes=None) -> SiteFindings:
     """What stories of different outlets share. `findings` (slug -> StoryFindings) come from
     each story's own analysis (stories.py); reused_passages() gives those of passages.PassageIndex,
     asked for once the shared quotes are found: the index may be at work in a process of its own
-    (passage_keeper.py), and has that much longer to answer. `find_shared_quotes`, given each
-    statement as a shared.Item and its packed shingles, finds the shared quotes (or remembers
-    them: pipeline.py)."""
-    statements = [(a, q) for a in articles for q in findings[a.slug].statements]
-    quote_items = [Item(a.slug, a.outlet, q.text, q.speaker) for a, q in statements]
-    quotes = tuple(find_shared_quotes(quote_items, [q.shingles for _, q in statements]))
+    (passage_keeper.py), and has that much longer to answer. find_shared_quotes(articles,
+    findings) gives the shared quotes (by default shared_quotes_among; a build remembers them:
+    pipeline.py)."""
+    quotes = tuple((find_shared_quotes or shared_quotes_among)(articles, findings))
     return SiteFindings(findings, quotes, tuple(reused_passages()))
+
+
+def shared_quotes_among(articles, findings: dict) -> list:
+    """shared.shared_quotes of the statements of `articles` (in that order)."""
+    return shared_quotes(*quote_items(articles, findings))
+
+
+def quote_items(articles, findings: dict) -> tuple[list[Item], list[bytes]]:
+    """Each statement of `articles` (in that order) as a shared.Item, and its packed shingles."""
+    statements = [(a, q) for a in articles for q in findings[a.slug].statements]
+    return [Item(a.slug, a.outlet, q.text, q.speaker) for a, q in statements], [q.shingles for _, q in statements]
+
+
+def statements_key(slug: str, outlet: str, statements) -> bytes:
+    """A digest (16 bytes) of a story's statements as the shared quotes see them (its slug and
+    outlet, each statement's text and its speaker's id), made as the story is prepared; empty
+    when it has none. The site's, one after the other, stand for all its statements (pipeline.py)."""
+    if not statements:
+        return b""
+    described = [slug, outlet]
+    for q in statements:
+        speaker = q.speaker.id if q.speaker else ""
+        described += (str(len(q.text)), q.text, speaker)
+    return hashlib.blake2b("\0".join(described).encode(), digest_size=16).digest()
