@@ -366,8 +366,10 @@ def forget_kept(root: Path, name: str) -> None:
 class ResultCache:
     """What a function made of some data (bytes: the chart's figure, an outlet's counts, the
     sentences of a story in a reused passage, the shared quotes), between builds, under the
-    digest of that data. Holds only what the last build used. (The lines of articles.json are
-    kept apart: articles_kept.py.)
+    digest of that data. Holds only what the last build used; with `keep_unread`, what the last
+    build to look in a shard used, for what most builds need not look up (the sentences of the
+    stories in reused passages, read only when the passages changed). (The lines of
+    articles.json are kept apart: articles_kept.py.)
 
     Kept in SHARDS files by digest, each read when a digest in it is first looked up, and
     written again only when what it holds changed: editing one story rewrites one or two small
@@ -375,8 +377,8 @@ class ResultCache:
 
     SHARDS = 64
 
-    def __init__(self, root: Path, name: str):
-        self.root, self.name = root, name
+    def __init__(self, root: Path, name: str, keep_unread: bool = False):
+        self.root, self.name, self.keep_unread = root, name, keep_unread
         self.previous: list[dict[str, bytes] | None] = [None] * self.SHARDS  # None: not read yet
         self.used: list[dict[str, bytes]] = [{} for _ in range(self.SHARDS)]
 
@@ -400,7 +402,7 @@ class ResultCache:
 
     def save(self) -> None:
         for number, used in enumerate(self.used):
-            if used and used.keys() == self.previous[number].keys():
+            if used and used.keys() == self.previous[number].keys() or self.keep_unread and not used:
                 continue
             if used:
                 save_kept(self.root, self._name(number), used)

@@ -70,14 +70,15 @@ class PassageKeeper:
             self.question = (self.question[0], {})
             self.stories = [story if story.shingles is None else story._replace(shingles=None) for story in stories]
 
-    def reused_passages(self, order: list[str], sentences_of=None) -> list[Pair]:
+    def reused_passages(self, order: list[str], sentences_of=None, in_order=pairs_in_order) -> list[Pair]:
         """The reused passages among the stories asked about, whose slugs `order` gives in the
         site's order: in each pair the earlier sentence first, the pairs in that order too
-        (passages.pairs_in_order, which `sentences_of` is handed to)."""
+        (`in_order`: passages.pairs_in_order, or a build's kept copy of what it gives, which
+        `sentences_of` is handed to)."""
         found = self._found_beside() if self.helper else None
         by_slug = {story.slug: story for story in self.stories}
-        return pairs_in_order([by_slug[slug] for slug in order], found if found is not None else self._found_here(),
-                              sentences_of)
+        return in_order([by_slug[slug] for slug in order], found if found is not None else self._found_here(),
+                        sentences_of)
 
     def pages_changed(self) -> set[str] | None:
         """After reused_passages: the pages the helper found changed since the last build wrote

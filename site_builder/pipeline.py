@@ -18,7 +18,7 @@ from site_builder import fields, leftovers, urls
 from site_builder.analysis import analyse, quote_items
 from site_builder.articles_kept import KeptLines
 from site_builder.assets import hashed_assets
-from site_builder.analysis.passages import StoryPassages, passage_sentences
+from site_builder.analysis.passages import SentencePair, StoryPassages, pairs_in_order, passage_sentences
 from site_builder.analysis.shared import Item, Pair, shared_quote_places
 from site_builder.cache import PageCache, ResultCache, StoryStore, load_kept, save_kept, value_digest
 from site_builder.errors import Problem, SiteError
@@ -44,12 +44,13 @@ class Caches:
     out: Path
     reads: Reads | None  # what the last build read of the story files; then what this build read
     stories: StoryStore
-    results: ResultCache  # the chart's figure, outlets' counts, sentences of reused passages...
+    results: ResultCache  # the chart's figure, outlets' counts, shared quotes, reused passages in order...
     lines: KeptLines  # articles.json's lines
     passages: PassageKeeper  # the reused-passage index
     listing: Listing | None = None  # the content's files as the stamp found them when the build started
     pages: PageCache | None = None  # made once the asset URLs and the base URL are known
     pages_from: Path | None = None  # where the last build's pages are (write.last_pages); `out` by default (open)
+    sentences: ResultCache | None = None  # the passage sentences of stories in reused passages (open)
 
     @classmethod
     def open(cls, root: Path, out: Path, workers: int = 1, listing: Listing | None = None,
@@ -58,12 +59,13 @@ class Caches:
         pages_from = pages_from or out
         return cls(root, out, load_kept(root, "reads", Reads), StoryStore(root), ResultCache(root, "results"),
                    KeptLines(root), PassageKeeper(root, beside=workers > 1, out=pages_from), listing,
-                   pages_from=pages_from)
+                   pages_from=pages_from, sentences=ResultCache(root, "sentences", keep_unread=True))
 
     def save(self, written: dict[str, tuple]) -> None:
         """After the site was written, with the stamp of each file written (write.Written)."""
         self.pages.save(written)
         self.results.save()
+        self.sentences.save()
         self.lines.save(self.out, urls.ARTICLES_JSON, written)
         save_kept(self.root, "reads", self.reads)
         self.passages.close(save=True)
@@ -133,7 +135,8 @@ def render_site(project: Project, reporter: Reporter, base_url: str | None = Non
     asset_urls, asset_files = hashed_assets(project.static)
     findings = analyse(content.articles, {slug: p.findings for slug, p in prepared.items()},
                        partial(passages.reused_passages, [article.slug for article in content.articles],
-                               partial(_kept_passage_sentences, caches.results) if caches else None),
+                               partial(_kept_passage_sentences, caches.sentences) if caches else None,
+                               partial(_kept_pairs_in_order, caches.results) if caches else pairs_in_order),
                        partial(_kept_shared_quotes, caches.results, content.gazetteer,
                                [prepared[a.slug].statements_key for a in content.articles]) if caches else None)
     stories = story_views(content.articles, content.outlets, {slug: p.body for slug, p in prepared.items()},
@@ -226,11 +229,30 @@ def _render_bodies(items, errors: list[Problem], results: ResultCache | None = N
     return bodies
 
 
+def _kept_pairs_in_order(results: ResultCache, stories: list[StoryPassages], found: list[SentencePair],
+                         sentences_of) -> list[Pair]:
+    """passages.pairs_in_order, kept in `results` under the sentence pairs found and, for each
+    story in them, its place in the site's order, its key (which covers its sentences), slug and
+    outlet: an edit of a story in no reused passage changes none of them. At 10,000 stories,
+    putting 2,473 pairs in order, with the sentences of the 1,166 stories in them, took an edit
+    0.035-0.04 s; looking them up, about 0.01 s."""
+    involved = {pair.a_key for pair in found}
+    involved.update(pair.b_key for pair in found)
+    placed = [(index, story.key, story.slug, story.outlet) for index, story in enumerate(stories)
+              if story.key in involved]
+    digest = value_digest(([tuple(pair) for pair in found], placed), b"reused passages", stand_ins=False)
+    return results.get_value(digest, _pairs_in_order, (stories, found, sentences_of))
+
+
+def _pairs_in_order(work: tuple) -> list[Pair]:
+    return pairs_in_order(*work)
+
+
 def _kept_passage_sentences(results: ResultCache, story: StoryPassages) -> list[str]:
     """A story's passage sentences, kept in `results` under its key (which covers its text) for
     as long as it is in a reused passage: at 10,000 stories with 2,677 reused passages, splitting
     the 1,221 stories in them into sentences again (loading their paragraphs from the store)
-    took 0.7 s of every edit."""
+    took 0.7 s of every edit where the passages changed."""
     digest = hashlib.sha256(b"passage sentences\0" + story.key.encode()).hexdigest()
     return results.get_value(digest, _sentences_of, story)
 

@@ -722,6 +722,69 @@ def test_the_sentences_of_stories_in_reused_passages_are_kept_not_split_again(ma
     assert on_disk(out) == render_site(project, BufferReporter())
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_reused_passages_are_put_in_order_again_only_when_a_story_in_them_changed(make_site, monkeypatch, workers):
+    """The pairs in order are kept under the pairs found and the place, key, slug and outlet of
+    each story in them (pipeline._kept_pairs_in_order); the sentences of the stories in them are
+    kept apart, and stay kept through builds that did not look at them."""
+    from site_builder import pipeline
+
+    project = make_site({"content/articles/ketiga.md": "---\ntitle: Ketiga\noutlet: tempo\npublished: 2019-01-01\n"
+                                                       "---\nCerita lain sama sekali.\n"})
+    out = project.root / "_site"
+    _share_a_sentence(project)
+    ordered, split = [], []
+    real = pipeline._pairs_in_order
+    monkeypatch.setattr(pipeline, "_pairs_in_order", lambda work: ordered.append(1) or real(work))
+    original = pipeline.passage_sentences
+    monkeypatch.setattr(pipeline, "passage_sentences", lambda paragraphs: split.append(1) or original(paragraphs))
+    build(project, out, BufferReporter(), workers=workers)
+    assert (len(ordered), len(split)) == (1, 2) and _reused(out, "kim-sinis") == ["trump-enggan"]
+    sentences = sorted((project.root / ".site-cache" / "sentences").glob("*.pickle"))
+    kept = {path: path.stat().st_ino for path in sentences}
+    add_a_paragraph(project, "ketiga")  # in no reused passage
+    build(project, out, BufferReporter(), workers=workers)
+    assert (len(ordered), len(split)) == (1, 2)
+    assert {path: path.stat().st_ino for path in sentences} == kept  # not looked at, not written
+    assert on_disk(out) == render_site(project, BufferReporter())
+    add_a_paragraph(project, "trump-enggan")
+    build(project, out, BufferReporter(), workers=workers)
+    assert (len(ordered), len(split)) == (2, 3)  # the edited story's sentences only
+    assert on_disk(out) == render_site(project, BufferReporter())
+    (project.content / "articles" / "ketiga.md").write_text(
+        "---\ntitle: Ketiga\noutlet: tempo\npublished: 2019-06-01\n---\nCerita lain sama sekali.\n")
+    build(project, out, BufferReporter(), workers=workers)  # still the oldest: the others keep their places
+    assert len(ordered) == 2
+    (project.content / "articles" / "ketiga.md").write_text(
+        "---\ntitle: Ketiga\noutlet: tempo\npublished: 2022-01-01\n---\nCerita lain sama sekali.\n")
+    build(project, out, BufferReporter(), workers=workers)  # now it comes between them (2020 and 2024)
+    assert len(ordered) == 3 and on_disk(out) == render_site(project, BufferReporter())
+
+
+def test_a_result_cache_keeping_what_it_did_not_read_drops_only_what_it_read_and_did_not_use(tmp_path):
+    from site_builder.cache import ResultCache
+
+    def shards(name):
+        return sorted(p.name for p in (tmp_path / ".site-cache" / name).glob("*.pickle"))
+
+    for name, keep_unread in (("all", False), ("unread", True)):
+        first = ResultCache(tmp_path, name, keep_unread)
+        digests = [f"{number:04x}" + "0" * 60 for number in range(3)]  # shards 00, 01 and 02
+        for digest in digests:
+            first.get(digest, lambda value: value, digest.encode())
+        first.save()
+        assert shards(name) == ["00.pickle", "01.pickle", "02.pickle"]
+        second = ResultCache(tmp_path, name, keep_unread)
+        assert second.get(digests[1], lambda value: b"made again", None) == digests[1].encode()
+        second.save()
+        third = ResultCache(tmp_path, name, keep_unread)
+        found = [third.get(digest, lambda value: b"made again", None) for digest in digests]
+        if keep_unread:
+            assert found == [digest.encode() for digest in digests]
+        else:
+            assert found == [b"made again", digests[1].encode(), b"made again"]
+
+
 def _shared_quotes(out: Path, slug: str) -> list[str]:
     records = {r["slug"]: r for r in json.loads((out / "data/articles.json").read_bytes())}
     return [q["story"] for q in records[slug]["shared_quotes"]]

@@ -11,7 +11,6 @@ import hashlib
 import re
 from array import array
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
 from typing import NamedTuple
@@ -30,8 +29,8 @@ class Item(NamedTuple):
     extra: object = None  # the speaker, for quotes
 
 
-@dataclass(frozen=True)
-class Pair:
+class Pair(NamedTuple):
+    """Two items alike; a tuple, as Item: a build keeps thousands of them between builds."""
     a: Item
     b: Item
     similarity: float
