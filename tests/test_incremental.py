@@ -1636,13 +1636,14 @@ def test_any_one_file_of_the_build_cache_gone_still_gives_the_clean_build(make_s
                 kinds.setdefault((path.name, "") if path.parent == cache else (folder, "".join(path.suffixes)), path)
         return kinds
 
+    _share_a_sentence(project)  # so that the sentences of stories in reused passages are kept too
     build(project, out, BufferReporter())
     add_a_paragraph(project)
     build(project, out, BufferReporter())
     kinds = list(files_by_kind())
     assert {("articles.json", ""), ("pages.pickle", ""), ("passages.pickle", ""), ("reads.pickle", ""),
             ("stories", ".facts.pickle"), ("stories", ".rest.pickle"), ("results", ".pickle"),
-            ("spare", ".html")} <= set(kinds)
+            ("sentences", ".pickle"), ("spare", ".html")} <= set(kinds)
     for number, kind in enumerate(kinds):
         for slug in ("kim-sinis", "trump-enggan"):  # a new title: the other story's page shows it too
             gone = files_by_kind()[kind]  # (the stories' shards move as their keys change)
