@@ -472,10 +472,18 @@ class StoryStore:
     stories of one shard): read back in one go, the names of fields and classes come once a
     shard rather than once a story (a third quicker than a pickle per story at 10,000 stories).
     Its rest file holds a (key, pickled rest) record per story, read only when a story's rest
-    is asked for. New rests are written out as they come rather than held in memory. Holds only
-    what the last build used."""
+    is asked for. New rests are written out as they come rather than held in memory.
+
+    The stories a build adds to a shard that holds others it used go in its added file (keys and
+    facts, as many times as stories were added since) and at the end of its rest file, rather
+    than the whole shard being written again: an edit at 10,000 stories wrote the 155 other
+    stories of its shard again, facts and rests (1.3 MB), in 0.018-0.023 s. A story is found by
+    key, so stories no build uses any longer are only in the way: a shard is written again with
+    what the last build used alone once more than STALE of them (or a quarter of the shard) pile
+    up, or when nothing new goes in and any is stale."""
 
     SHARDS = 64
+    STALE = 8  # stories no build uses any longer that a shard may hold (or a quarter of it, if more)
 
     def __init__(self, root: Path):
         self.folder = root / FOLDER / "stories"
@@ -513,14 +521,40 @@ class StoryStore:
         return found
 
     def _facts(self, number: int, wanted: set[str]) -> dict[str, object]:
-        """Key -> facts of the shard's stories; read back only if one of them is `wanted`."""
+        """Key -> facts of the shard's stories; those of its facts file read back only if one of
+        them is `wanted`, those of its added file always (a few)."""
         path = self._shard(number)
         known = memory.get(path) if memory else None  # (keys, facts by key, or None: not read back)
         if known is None or (known[1] is None and not wanted.isdisjoint(known[0])):
             known = self._read_facts(path, wanted)
         keys, facts = known
-        self.stored[number] = keys
-        return facts if facts is not None and not wanted.isdisjoint(keys) else {}
+        added = self._added(number)
+        self.stored[number] = (*keys, *added)
+        found = facts if facts is not None and not wanted.isdisjoint(keys) else {}
+        return {**found, **added} if added else found
+
+    def _added(self, number: int) -> dict[str, object]:
+        """Key -> facts of the stories added to the shard since it was last written whole."""
+        path = self._shard(number, "added")
+        known = memory.get(path) if memory else None
+        if known is not None:
+            return known
+        added: dict[str, object] = {}
+        try:
+            with open(path, "rb") as stream:
+                stamp = file_stamp(os.fstat(stream.fileno()))
+                while stream.tell() < stamp[0]:
+                    keys, stories = pickle.load(stream), self.shared.load(stream)
+                    if not isinstance(keys, tuple) or not isinstance(stories, list) or len(stories) != len(keys):
+                        return {}
+                    added.update(zip(keys, stories))
+        except FileNotFoundError:
+            return added
+        except (OSError, *UNREADABLE):
+            return {}
+        if memory:
+            memory.put(path, stamp, added)
+        return added
 
     def _read_facts(self, path: Path, wanted: set[str]) -> tuple[tuple[str, ...], dict | None]:
         """Read through the file's buffer, not whole into new memory: at 10,000 stories, 10 MB of
@@ -568,20 +602,26 @@ class StoryStore:
         return True
 
     def save(self) -> None:
-        """Keep what this build used, rewriting only the shards that changed."""
+        """Keep what this build used, writing only the shards that changed: stories added to a
+        shard, or the shard written again whole (see above)."""
         for number in range(self.SHARDS):
             kept, new = self.kept[number], self.new.get(number)
+            stale = len(self.stored[number]) - len(kept)
             try:
                 if not kept and not new:
-                    for part in ("facts", "rest"):
+                    for part in ("facts", "added", "rest"):
                         self._shard(number, part).unlink(missing_ok=True)  # nothing in it was used
-                elif new or len(kept) != len(self.stored[number]):
+                elif new and kept and number in self.new_rests and \
+                        stale <= max(self.STALE, len(self.stored[number]) // 4):
+                    self._append(number, new)
+                elif new or stale:
                     self._rewrite(number, kept, new or [])
             except OSError:
                 pass
         self.new, self.new_rests = {}, {}
         self.rests = {}  # as read before the shards were rewritten
-        shards = {self._shard(number, part).name for number in range(self.SHARDS) for part in ("facts", "rest")}
+        shards = {self._shard(number, part).name for number in range(self.SHARDS)
+                  for part in ("facts", "added", "rest")}
         for path in self.folder.glob("*"):
             if path.name not in shards:  # left by a build that was stopped before it got here
                 path.unlink(missing_ok=True)
@@ -599,6 +639,7 @@ class StoryStore:
             stream.flush()
             stamp = file_stamp(os.fstat(stream.fileno()))
         rename_over(stream.name, self._shard(number))
+        self._shard(number, "added").unlink(missing_ok=True)
         if memory:
             memory.put(self._shard(number), stamp, (keys, dict(zip(keys, stories))))
         path = self._shard(number, "rest")
@@ -608,6 +649,23 @@ class StoryStore:
                 if key in kept:
                     pickle.dump((key, data), stream, protocol=pickle.HIGHEST_PROTOCOL)
         rename_over(stream.name, path)
+
+
+    def _append(self, number: int, new: list[NewFacts]) -> None:
+        """The shard's new stories added to it: their keys and facts to its added file (as a
+        worker pickled them), their rests to the end of its rest file."""
+        path = self._shard(number, "added")
+        with open(path, "ab") as stream:
+            for facts in new:
+                pickle.dump(tuple(facts.keys), stream, protocol=pickle.HIGHEST_PROTOCOL)
+                stream.write(facts.data)
+        if memory:
+            memory.forget(path)  # (read again by the next build: the stories added since it was written whole)
+        written = self.new_rests.pop(number)
+        with written, open(self._shard(number, "rest"), "ab") as stream:
+            written.seek(0)
+            shutil.copyfileobj(written, stream)
+        os.unlink(written.name)
 
 
 class NewFacts(NamedTuple):

@@ -1280,14 +1280,58 @@ def test_a_shard_holding_kept_and_new_stories_reads_back_as_prepared_afresh(make
     first_keys, _ = _facts_file(facts)
     add_a_paragraph(project)
     assert build(project, out, BufferReporter()).analysed == ("kim-sinis",)
-    keys, _ = _facts_file(facts)  # trump-enggan's facts, kept, and kim-sinis's new ones
-    assert len(keys) == 2 and len(set(keys) & set(first_keys)) == 1
+    # kim-sinis's new facts are added to the shard, whose facts file stays as the first build wrote it
+    keys, added = _facts_file(facts)[0], _added_keys(project)
+    assert keys == first_keys and len(added) == 1 and added[0] not in first_keys
     stored, fresh = _prepared_both(project)
     for kept, made in zip(stored, fresh):
         assert kept.article == made.article and kept.key == made.key
         assert (kept.body.html, kept.findings.statements, kept.findings.people) == \
             (made.body.html, made.findings.statements, made.findings.people)
     assert on_disk(out) == render_site(project, BufferReporter())
+    monkeypatch.setattr(StoryStore, "STALE", 0)  # kim-sinis's old facts, no longer used, are one too many
+    add_a_paragraph(project, "trump-enggan")
+    assert build(project, out, BufferReporter()).analysed == ("trump-enggan",)
+    keys, added = _facts_file(facts)[0], _added_keys(project)  # the shard written whole: what was used
+    assert len(keys) == 2 and not set(keys) & set(first_keys) and added == []
+    assert not (project.root / FOLDER / "stories" / "00.added.pickle").exists()
+    stored, fresh = _prepared_both(project)
+    assert [(s.key, s.body.html) for s in stored] == [(s.key, s.body.html) for s in fresh]
+    assert on_disk(out) == render_site(project, BufferReporter())
+
+
+def test_a_story_edited_back_is_found_in_its_shard_and_one_whose_added_facts_were_lost_is_prepared_again(
+        make_site, monkeypatch):
+    from site_builder.cache import FOLDER, StoryStore
+
+    monkeypatch.setattr(StoryStore, "SHARDS", 1)
+    project = make_site()
+    out = project.root / "_site"
+    build(project, out, BufferReporter())
+    story = project.content / "articles" / "kim-sinis.md"
+    before = story.read_text()
+    add_a_paragraph(project)
+    assert build(project, out, BufferReporter()).analysed == ("kim-sinis",)
+    story.write_text(before)  # as the first build found it: its facts are still in the shard
+    assert build(project, out, BufferReporter()).analysed == ()
+    assert on_disk(out) == render_site(project, BufferReporter())
+    assert _added_keys(project) == []  # nothing new went in: the shard was written whole, what was used
+    add_a_paragraph(project)
+    assert build(project, out, BufferReporter()).analysed == ("kim-sinis",)
+    assert len(_added_keys(project)) == 1
+    (project.root / FOLDER / "stories" / "00.added.pickle").unlink()
+    add_a_paragraph(project, "trump-enggan")
+    assert build(project, out, BufferReporter()).analysed == ("kim-sinis", "trump-enggan")
+    assert on_disk(out) == render_site(project, BufferReporter())
+
+
+def _added_keys(project, number: int = 0) -> list[str]:
+    """The keys of the stories added to a story store shard since it was last written whole."""
+    from site_builder.cache import StoryStore
+
+    store = StoryStore(project.root)
+    store.shared = _files_and_setting(project)[1].shared()
+    return list(store._added(number))
 
 
 @pytest.mark.parametrize("damage", ["not a pickle", "cut short", "not a list"])
