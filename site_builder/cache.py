@@ -650,7 +650,6 @@ class StoryStore:
                     pickle.dump((key, data), stream, protocol=pickle.HIGHEST_PROTOCOL)
         rename_over(stream.name, path)
 
-
     def _append(self, number: int, new: list[NewFacts]) -> None:
         """The shard's new stories added to it: their keys and facts to its added file (as a
         worker pickled them), their rests to the end of its rest file."""
