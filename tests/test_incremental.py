@@ -383,7 +383,8 @@ def test_stored_stories_refer_to_the_sites_own_events_and_stray_files_are_cleare
     assert not leftover.exists()
 
 
-def test_the_story_store_keeps_only_what_the_last_build_used(make_site):
+def test_a_store_shard_holding_no_story_of_the_last_build_is_removed(make_site):
+    """(A shard that holds some may keep a few stories no build uses any longer: cache.StoryStore.)"""
     from site_builder.cache import FOLDER, _records
 
     project = make_site()
