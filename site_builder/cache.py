@@ -658,9 +658,7 @@ class StoryStore:
             for facts in new:
                 pickle.dump(tuple(facts.keys), stream, protocol=pickle.HIGHEST_PROTOCOL)
                 stream.write(facts.data)
-        if memory:
-            memory.forget(path)  # (read again by the next build: the stories added since it was written whole)
-        written = self.new_rests.pop(number)
+        written = self.new_rests.pop(number)  # (the file's stamp moved: a process remembering it reads it again)
         with written, open(self._shard(number, "rest"), "ab") as stream:
             written.seek(0)
             shutil.copyfileobj(written, stream)

@@ -1724,3 +1724,32 @@ def test_the_site_is_in_the_order_of_its_stories_moments_whether_prepared_now_or
         assert order[:6] == ["b-tokyo", "c-tanggal", "e-makassar", "a-pagi", "d-pagi-juga", "trump-enggan"]
         assert all(story.moment == dates.instant(story.article.published) for story in prepared.values())
     assert not store.analysed  # (the second time, every story came from the store)
+
+
+def test_a_process_building_again_and_again_finds_the_stories_added_to_its_store_shards(make_site, monkeypatch):
+    """As `serve` builds (cache.remember_between_builds: what the cache files hold is kept in the
+    process): stories added to a shard, then the shard written whole, are found as they are."""
+    from site_builder import cache
+    from site_builder.cache import FOLDER, StoryStore
+    from site_builder.pipeline import reclaim_cycles
+
+    monkeypatch.setattr(StoryStore, "SHARDS", 1)
+    monkeypatch.setattr(StoryStore, "STALE", 1)  # the second story no longer used has the shard written whole
+    monkeypatch.setattr(cache, "memory", None)
+    cache.remember_between_builds()
+    project = make_site()
+    out = project.root / "_site"
+    build(project, out, BufferReporter())
+    added = project.root / FOLDER / "stories" / "00.added.pickle"
+    seen = []  # whether the shard had stories added to it, after each build
+    for step, slug in enumerate(["kim-sinis", "trump-enggan", "kim-sinis", "kim-sinis", "trump-enggan"]):
+        add_a_paragraph(project, slug)
+        (project.content / "articles" / f"{slug}.md").write_text(
+            (project.content / "articles" / f"{slug}.md").read_text() + f"\nLangkah {step}.\n")
+        for analysed in ((slug,), ()):  # an edit, then a build with nothing new (the files too recent
+            assert build(project, out, BufferReporter()).analysed == analysed, step  # for the stamp)
+            cache.write_after_build()
+            reclaim_cycles()
+            seen.append(added.exists())
+            assert on_disk(out) == render_site(project, BufferReporter()), step
+    assert True in seen and False in seen  # stories added to the shard, and the shard written whole
