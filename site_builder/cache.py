@@ -273,9 +273,10 @@ class PageCache:
             return None
         stamp = before[2]
         if self.changed is None or url in self.changed:  # else as the process beside found it: as written
+            path = f"{self.out}/{url}"
             try:
-                now = file_stamp(os.stat(f"{self.out}/{url}"))
-                if now != stamp and not _still_as_written(f"{self.out}/{url}", now, before):
+                now = file_stamp(os.stat(path))
+                if now != stamp and not _still_as_written(path, now, before):
                     return None
             except OSError:
                 return None
@@ -653,12 +654,11 @@ class StoryStore:
     def _append(self, number: int, new: list[NewFacts]) -> None:
         """The shard's new stories added to it: their keys and facts to its added file (as a
         worker pickled them), their rests to the end of its rest file."""
-        path = self._shard(number, "added")
-        with open(path, "ab") as stream:
-            for facts in new:
+        with open(self._shard(number, "added"), "ab") as stream:  # (its stamp moves: a process that
+            for facts in new:                                       # remembers files reads it again)
                 pickle.dump(tuple(facts.keys), stream, protocol=pickle.HIGHEST_PROTOCOL)
                 stream.write(facts.data)
-        written = self.new_rests.pop(number)  # (the file's stamp moved: a process remembering it reads it again)
+        written = self.new_rests.pop(number)
         with written, open(self._shard(number, "rest"), "ab") as stream:
             written.seek(0)
             shutil.copyfileobj(written, stream)

@@ -45,12 +45,12 @@ class Caches:
     reads: Reads | None  # what the last build read of the story files; then what this build read
     stories: StoryStore
     results: ResultCache  # the chart's figure, outlets' counts, shared quotes, reused passages in order...
+    sentences: ResultCache  # the passage sentences of stories in reused passages
     lines: KeptLines  # articles.json's lines
     passages: PassageKeeper  # the reused-passage index
     listing: Listing | None = None  # the content's files as the stamp found them when the build started
     pages: PageCache | None = None  # made once the asset URLs and the base URL are known
     pages_from: Path | None = None  # where the last build's pages are (write.last_pages); `out` by default (open)
-    sentences: ResultCache | None = None  # the passage sentences of stories in reused passages (open)
 
     @classmethod
     def open(cls, root: Path, out: Path, workers: int = 1, listing: Listing | None = None,
@@ -58,8 +58,8 @@ class Caches:
         """With more than one worker, the reused-passage index starts loading in a process of its own."""
         pages_from = pages_from or out
         return cls(root, out, load_kept(root, "reads", Reads), StoryStore(root), ResultCache(root, "results"),
-                   KeptLines(root), PassageKeeper(root, beside=workers > 1, out=pages_from), listing,
-                   pages_from=pages_from, sentences=ResultCache(root, "sentences", keep_unread=True))
+                   ResultCache(root, "sentences", keep_unread=True), KeptLines(root),
+                   PassageKeeper(root, beside=workers > 1, out=pages_from), listing, pages_from=pages_from)
 
     def save(self, written: dict[str, tuple]) -> None:
         """After the site was written, with the stamp of each file written (write.Written)."""
@@ -265,8 +265,8 @@ def _kept_shared_quotes(results: ResultCache, gazetteer, statements_keys: list[b
     the 17,000 statements together to digest them 0.02 s; only the pairs are kept, each
     speaker by id."""
     digest = hashlib.sha256(b"shared quotes\0" + b"".join(statements_keys)).hexdigest()
-    people = {person.id: person for person in gazetteer.people}
-    return [Pair(Item(*a[:3], people[a[3]] if a[3] else None), Item(*b[:3], people[b[3]] if b[3] else None), similarity)
+    speakers = {"": None, **{person.id: person for person in gazetteer.people}}  # by id; "": none known
+    return [Pair(Item(*a[:3], speakers[a[3]]), Item(*b[:3], speakers[b[3]]), similarity)
             for a, b, similarity in results.get_value(digest, _shared_quote_pairs, (articles, findings))]
 
 
