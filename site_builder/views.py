@@ -178,7 +178,7 @@ class SiteLinks:
         return self.link(self.order[slug])
 
 
-def _view_digests(articles, keys: list[str], link_keys: list[str], outlets, related: list[list[int]],
+def _view_digests(articles, keys: list[str], link_keys: list[str], outlets, related: list[tuple[int, ...]],
                   shared: dict, reused: dict) -> list[str | None]:
     """Each view's cache_digest (None for all without every story's source and link keys): a
     digest of what the view shows, made from digests of its parts rather than from the view (at
@@ -265,27 +265,42 @@ def _moment(moments: dict[str, int], published, slug: str) -> int:
     return moment
 
 
-def _related(story_findings: list[StoryFindings]) -> list[list[int]]:
+def _related(story_findings: list[StoryFindings]) -> list[tuple[int, ...]]:
     """For each story, the RELATED_LIMIT stories sharing most events with it (ties: newest
     first).
 
     Stories that recall the same events have the same others to rank, so the ranking is worked
     out once for each such set of events, from an index from event to stories, instead of once
     for each story: for an event thousands of stories recall, that grew with the square of their
-    number. The sets are few, as the events are a short list kept by hand (content/events.yaml)."""
+    number. The sets are few, as the events are a short list kept by hand (content/events.yaml).
+    Stories whose set leaves them out of its ranking share one tuple of it."""
     events_of = [tuple([mention.event.id for mention in found.events]) for found in story_findings]
-    by_event: dict[str, list[int]] = {}
+    by_event: dict[str, list[int]] = {}  # event -> places of the stories that recall it, once a mention
+    repeated: set[str] = set()  # events some story recalls more than once
     for index, events in enumerate(events_of):
         for event in events:
-            by_event.setdefault(event, []).append(index)
-    ranked_for: dict[tuple[str, ...], list[int]] = {(): []}
+            places = by_event.setdefault(event, [])
+            if places and places[-1] == index:
+                repeated.add(event)
+            places.append(index)
+    ranked_for: dict[tuple[str, ...], tuple[tuple[int, ...], tuple[int, ...]]] = {(): ((), ())}
     result = []
     for index, events in enumerate(events_of):
-        ranked = ranked_for.get(events)
-        if ranked is None:  # the RELATED_LIMIT + 1 best, the story itself among them or not
-            shared = Counter(other for event in events for other in by_event[event])
-            ranked = ranked_for[events] = heapq.nsmallest(RELATED_LIMIT + 1, shared,
-                                                          key=lambda other: (-shared[other], -other))
-        result.append([other for other in ranked if other != index][:RELATED_LIMIT] if index in ranked
-                      else ranked[:RELATED_LIMIT])
+        known = ranked_for.get(events)
+        if known is None:  # the RELATED_LIMIT + 1 best, the story itself among them or not
+            known = ranked_for[events] = _ranked(events, by_event, repeated)
+        ranked, best = known
+        result.append(tuple([other for other in ranked if other != index][:RELATED_LIMIT]) if index in ranked
+                      else best)
     return result
+
+
+def _ranked(events: tuple[str, ...], by_event: dict[str, list[int]], repeated: set[str]):
+    """The RELATED_LIMIT + 1 stories sharing most of `events`, newest first among equals; and the
+    first RELATED_LIMIT of them."""
+    if len(events) == 1 and events[0] not in repeated:  # each shares it once: the newest
+        ranked = by_event[events[0]][:-RELATED_LIMIT - 2:-1]
+    else:
+        shared = Counter(other for event in events for other in by_event[event])
+        ranked = [other for _, other in heapq.nlargest(RELATED_LIMIT + 1, zip(shared.values(), shared))]
+    return tuple(ranked), tuple(ranked[:RELATED_LIMIT])

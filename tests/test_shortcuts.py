@@ -369,7 +369,7 @@ def test_related_stories_are_those_counting_every_pair_finds(story_events):
 
     findings = [SimpleNamespace(events=tuple(EventMention(event(int(e[1:]), ()), "") for e in events))
                 for events in story_events]
-    assert _related(findings) == _related_by_every_pair(story_events, RELATED_LIMIT)
+    assert list(map(list, _related(findings))) == _related_by_every_pair(story_events, RELATED_LIMIT)
 
 
 # Lines of prose, and lines that Markdown reads as something else: every character that starts
