@@ -130,6 +130,44 @@ def test_every_incremental_build_equals_a_clean_build(make_site):
         assert on_disk(out) == render_site(project, BufferReporter()), f"after step {number}"
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_build_after_each_data_file_changed_shows_the_change_and_equals_a_clean_build(make_site, workers):
+    """The data files' validation is kept between builds (pipeline._kept_data): a change to any
+    of them, or a file added or removed, must be seen."""
+    project = make_site()
+    out, content = project.root / "_site", project.content
+    people = ("people:\n  - {id: donald-trump, name: Donald Trump, aliases: [Trump], role: Presiden, side: US}\n"
+              "reporting_verbs: [kata]\nintroducing: [menurut]\n")
+    lexicon = "groups:\n  - id: diplomacy\n    label: Diplomasi\n    terms: [pertemuan, bertemu]\n"
+    sources = "sources:\n  - {id: reuters, name: Reuters, aliases: [REUTERS], kind: wire, country: UK}\ncues: [dikutip dari]\n"
+    steps = [  # (change, text of some page of the site that shows it)
+        (lambda: (content / "site.yaml").write_text((content / "site.yaml").read_text().replace(
+            "title: Test Site", "title: Situs Percobaan")), "Situs Percobaan"),
+        (lambda: (content / "outlets.yaml").write_text((content / "outlets.yaml").read_text().replace(
+            "name: Kompas TV", "name: Kompas Televisi")), "Kompas Televisi"),
+        (lambda: (content / "people.yaml").write_text(people), "Donald Trump"),
+        (lambda: (content / "people.yaml").write_text(people.replace("name: Donald Trump", "name: Donald J. Trump")),
+         "Donald J. Trump"),
+        (lambda: (content / "sources.yaml").write_text(sources), "Reuters"),
+        (lambda: (content / "lexicon.yaml").write_text(lexicon), "Diplomasi"),
+        (lambda: (content / "lexicon.yaml").write_text(lexicon.replace("label: Diplomasi", "label: Perundingan")),
+         "Perundingan"),
+        (lambda: (content / "pages" / "metodologi.md").write_text(
+            "---\ntitle: Cara Kerja\n---\nCara kami menghitung.\n"), "Cara Kerja"),
+    ]
+    build(project, out, BufferReporter(), workers=workers)
+    for number, (step, shown) in enumerate(steps):
+        assert not any(shown.encode() in page for page in on_disk(out).values()), f"before step {number}"
+        step()
+        build(project, out, BufferReporter(), workers=workers)
+        assert on_disk(out) == render_site(project, BufferReporter()), f"after step {number}"
+        assert any(shown.encode() in page for page in on_disk(out).values()), f"after step {number}"
+    (content / "lexicon.yaml").unlink()
+    build(project, out, BufferReporter(), workers=workers)
+    assert on_disk(out) == render_site(project, BufferReporter())
+    assert not any(b"Perundingan" in page for page in on_disk(out).values())
+
+
 def test_clean_renders_everything(make_site, capsys):
     project = make_site()
     assert main(["build", "--project", str(project.root), "--quiet"]) == 0
