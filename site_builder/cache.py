@@ -211,7 +211,7 @@ class PageCache:
         last build wrote, where a process beside the build looked at every page's file
         (pages_changed_since); else each page's file is looked at here when its key is unchanged."""
         self.folder = root / FOLDER
-        self.path = self.folder / "pages.pickle"
+        self.path = self._path(root)
         self.out = os.fspath(out)  # a string: joined with each page's URL, 10,000 times at 10,000 stories
         self.changed = changed
         digest = hashlib.sha256(code_digest())
@@ -224,6 +224,15 @@ class PageCache:
         self.entries: dict[str, tuple] = {}  # url -> (key, digest of the page's bytes: page_digest), this build's
         self.rendered: list[str] = []  # URLs rendered this build (cache misses)
         self._digests: dict[int, tuple[object, str | None]] = {}
+
+    @staticmethod
+    def _path(root: Path) -> Path:
+        return root / FOLDER / "pages.pickle"
+
+    @classmethod
+    def left_in(cls, root: Path) -> bool:
+        """Whether a build left a page cache in `root`'s build cache (whose pages may be kept)."""
+        return cls._path(root).exists()
 
     def key(self, template: str, context: dict, shared: dict | None = None) -> tuple | None:
         """The template, then a digest of the digests of `shared`'s values, then the digest of each
@@ -312,7 +321,7 @@ def pages_changed_since(root: Path, out: Path) -> set[str]:
     calls at 10,000 stories, 0.03 s)."""
     out = os.fspath(out)
     changed = set()
-    for url, entry in load_pickle(root / FOLDER / "pages.pickle").get("pages", {}).items():
+    for url, entry in load_pickle(PageCache._path(root)).get("pages", {}).items():
         try:
             if file_stamp(os.stat(f"{out}/{url}")) != entry[2]:
                 changed.add(url)

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 BESIDE_FROM = 200  # content files; a smaller site is written sooner than a child is forked
 PIPE_SIZE = 1 << 20  # bytes the build may hand over before it waits for the writer (Linux; else the default)
+AHEAD_STEP = 50  # files made ahead between looks for the build's requests
 
 
 def writer_for(out, spare, beside: bool):
@@ -67,6 +68,10 @@ class WriterBeside:
         os.close(answering)
         _widen(writing)
         return cls(writer, _Pair(Connection(answers, writable=False), Connection(writing, readable=False)), child)
+
+    def expect(self, urls: list[str]) -> None:
+        """Files to be added later: the child makes them ahead (SiteWriter.make_ahead)."""
+        self._send(("expect", urls))
 
     def add(self, url: str, data: bytes | Kept) -> None:
         checked_url(url)
@@ -130,19 +135,30 @@ class _Pair:
 
 def _serve(writer: SiteWriter, requests: Connection, answers: Connection) -> None:
     """In the child: the build's requests, until finish (or until the build is gone: then it
-    discards; the build's own discard ends this process). A file that cannot be written makes
-    finish answer with the error, and no further file is written; the child then ends without
-    cleaning up what it shares with the build (os._exit)."""
+    discards; the build's own discard ends this process). Between them, the files the build
+    said to expect are made ahead (SiteWriter.make_ahead), AHEAD_STEP at a time, so that a file
+    added is written at once rather than after every file expected was made. A file that cannot
+    be written makes finish answer with the error, and no further file is written; the child
+    then ends without cleaning up what it shares with the build (os._exit)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle: it discards
     failed = None
     status = 0
+    ahead: list[str] = []  # files expected, not made yet, from `made`
+    made = 0
     try:
         while True:
+            if made < len(ahead) and failed is None and not requests.poll(0):
+                step = ahead[made:made + AHEAD_STEP]
+                made = made + len(step) if writer.make_ahead(step) else len(ahead)
+                continue
             try:
                 kind, *rest = requests.recv()
             except (EOFError, OSError):  # the build is gone (OSError: in the middle of a message)
                 writer.discard()
                 break
+            if kind == "expect":
+                ahead += rest[0]
+                continue
             if kind == "add":
                 if failed is None:
                     try:

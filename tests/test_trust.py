@@ -5,6 +5,7 @@ import json
 import os
 import random
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -363,6 +364,60 @@ def test_a_writer_beside_writes_and_discards_as_the_writer_does(tmp_path):
     writer.add("a.html", b"never")
     writer.discard()
     assert _tree(out) == three and sorted(p.name for p in tmp_path.iterdir()) == [".site-cache", "_site"]
+
+
+@pytest.mark.parametrize("beside", [False, True])
+def test_files_made_ahead_hold_what_is_added_and_those_not_added_are_removed(tmp_path, beside):
+    from site_builder.write import SiteWriter, file_stamp
+    from site_builder.write_beside import WriterBeside
+
+    out, spare = tmp_path / "_site", tmp_path / "cache" / "spare"
+    writer = SiteWriter(out, spare)
+    if beside:
+        writer = WriterBeside.start(writer)
+        writer.add("stories/early.html", b"added before it was expected")
+        writer.expect([f"stories/{n}.html" for n in range(120)] + ["stories/early.html"])  # more than AHEAD_STEP
+    else:
+        writer.keep_twin()
+        assert writer.make_ahead([f"stories/{n}.html" for n in range(120)])
+        assert (out.parent / next(p.name for p in out.parent.iterdir() if p.name.startswith("._site.new-"))
+                / "stories" / "7.html").read_bytes() == b""
+        writer.add("stories/early.html", b"added before it was expected")
+    added = {f"stories/{n}.html": f"page {n}".encode() for n in range(0, 120, 2)}
+    for url, data in added.items():
+        writer.add(url, data)
+    written = writer.finish()
+    site = {**added, "stories/early.html": b"added before it was expected"}
+    assert _tree(out) == site  # the files expected and not added are gone
+    assert written.stamps == {url: file_stamp(os.stat(out / url)) for url in site}
+    assert _tree(spare) == site  # the next build's spare: links to the same files
+    assert all(os.stat(spare / url).st_ino == os.stat(out / url).st_ino for url in site)
+
+
+def test_a_site_written_beside_from_nothing_has_its_story_files_made_ahead(make_site, tmp_path, monkeypatch):
+    project = make_site()
+    made = tmp_path / "made-ahead"
+    real = site_builder.write.SiteWriter.make_ahead
+
+    def make_ahead(self, urls):
+        with open(made, "a") as record:  # a file: the child's memory is not this process's
+            record.write("".join(f"{os.getpid()} {url}\n" for url in urls))
+        return real(self, urls)
+
+    monkeypatch.setattr(site_builder.write.SiteWriter, "make_ahead", make_ahead)
+    monkeypatch.setattr("site_builder.build.BESIDE_FROM", 1)
+    build = ["build", "--project", str(project.root), "--workers", "2", "--quiet"]
+    assert main(build) == 0
+    records = [line.split() for line in made.read_text().splitlines()]
+    assert sorted(url for _, url in records) == ["stories/kim-sinis.html", "stories/trump-enggan.html"]
+    assert {int(pid) for pid, _ in records} != {os.getpid()}  # by the writer's own process
+    assert snapshot(project.root / "_site") == render_site(project, BufferReporter())
+    story = project.content / "articles" / "kim-sinis.md"
+    story.write_text(story.read_text() + "\nParagraf tambahan.\n")
+    shutil.rmtree(project.root / "_site")  # pages kept from the spare: none is made ahead
+    made.write_text("")
+    assert main(build) == 0 and made.read_text() == ""
+    assert snapshot(project.root / "_site") == render_site(project, BufferReporter())
 
 
 def test_a_writer_beside_is_discarded_at_once_when_a_send_was_cut_short(tmp_path):
