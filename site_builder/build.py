@@ -39,8 +39,8 @@ def build(project: Project, out: Path, reporter: Reporter, base_url: str | None 
           strict: bool = False, clean: bool = False, workers: int = 1) -> BuildResult:
     started = time.perf_counter()
     check_output_folder(out, project)
-    if clean:
-        cache.clear(project.root)
+    cache.remove_cleared(project.root)
+    cleared = cache.clear(project.root) if clean else None  # removed as the build goes (SiteWriter.remove)
     first_warning = len(reporter.warnings)
     options = (base_url, strict)
     if workers > 1:  # the stamp is taken in a process of its own while this one imports the pipeline
@@ -62,6 +62,8 @@ def build(project: Project, out: Path, reporter: Reporter, base_url: str | None 
         try:
             beside = workers > 1 and _written_from_nothing(out, stamp)
             writer = writer_for(out, spare, beside)
+            if cleared:
+                writer.remove(cleared)
             render_site(project, reporter, base_url, strict, caches, workers, into=writer)
             written = writer.finish()
         except BaseException:

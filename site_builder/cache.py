@@ -62,8 +62,36 @@ def _installed(module: str, distribution: str) -> tuple:
     return module, folder, tuple(versions)
 
 
-def clear(root: Path) -> None:
-    shutil.rmtree(root / FOLDER, ignore_errors=True)
+CLEARED = "cleared"  # in the build cache: what it held before a --clean build, until it is removed (clear)
+
+
+def clear(root: Path) -> Path | None:
+    """Empties the build cache at once: what it holds is set aside in a folder inside it, whose
+    path is returned for the build to remove as it goes (write.SiteWriter.remove). At 10,000
+    stories, removing the spare's 10,000 files and the rest took 1.3-2.5 s (waiting, mostly, for
+    the disk), which a site written from nothing (write_beside.py) spends in the writer's process
+    while the stories are prepared. None when there was nothing to set aside, or it was removed
+    here. What a build stopped meanwhile leaves set aside, the next one removes (remove_cleared)."""
+    folder = root / FOLDER
+    if not folder.exists():
+        return None
+    holder = None
+    try:
+        holder = Path(tempfile.mkdtemp(prefix=f"{FOLDER}.", dir=root))
+        os.rename(folder, holder / CLEARED)
+        os.rename(holder, folder)
+    except OSError:
+        for leftover in (folder, holder):
+            if leftover is not None:
+                shutil.rmtree(leftover, ignore_errors=True)
+        return None
+    return folder / CLEARED
+
+
+def remove_cleared(root: Path) -> None:
+    """What a build that was stopped left set aside (clear)."""
+    if os.path.lexists(root / FOLDER / CLEARED):
+        shutil.rmtree(root / FOLDER / CLEARED, ignore_errors=True)
 
 
 class FileMemory:

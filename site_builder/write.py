@@ -220,6 +220,11 @@ class SiteWriter:
             except OSError:
                 self.twin = None
 
+    def remove(self, folder: Path) -> None:
+        """Removes a folder the site does not need (the build cache a --clean build set aside):
+        here, now; beside (write_beside.py), in the writer's process while the build works."""
+        shutil.rmtree(folder, ignore_errors=True)
+
     def expect(self, urls: list[str]) -> None:
         """Files to be added later. Nothing is done ahead here: making them in this process would
         only move the work; the writer in a process of its own makes them ahead (make_ahead)."""

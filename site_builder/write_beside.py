@@ -69,6 +69,11 @@ class WriterBeside:
         _widen(writing)
         return cls(writer, _Pair(Connection(answers, writable=False), Connection(writing, readable=False)), child)
 
+    def remove(self, folder) -> None:
+        """Removed by the child (SiteWriter.remove) before it writes; should the build stop first,
+        by the next build (cache.remove_cleared)."""
+        self._send(("remove", folder))
+
     def expect(self, urls: list[str]) -> None:
         """Files to be added later: the child makes them ahead (SiteWriter.make_ahead)."""
         self._send(("expect", urls))
@@ -158,6 +163,9 @@ def _serve(writer: SiteWriter, requests: Connection, answers: Connection) -> Non
                 break
             if kind == "expect":
                 ahead += rest[0]
+                continue
+            if kind == "remove":
+                writer.remove(*rest)
                 continue
             if kind == "add":
                 if failed is None:

@@ -177,6 +177,43 @@ def test_clean_renders_everything(make_site, capsys):
     assert (project.root / ".site-cache").is_dir()
 
 
+@pytest.mark.parametrize("workers", [1, 2])  # with 2, the site is written from nothing beside (write_beside.py)
+def test_clean_sets_the_build_cache_aside_and_the_writer_removes_it(make_site, monkeypatch, tmp_path, workers):
+    import os
+    import shutil
+
+    from site_builder import write
+
+    project = make_site()
+    removed = tmp_path / "removed"
+    real_remove = write.SiteWriter.remove
+
+    def remove(self, folder):
+        with open(removed, "a") as record:  # a file: the writer beside is another process
+            record.write(f"{os.getpid()} {Path(folder).relative_to(project.root)}\n")
+        real_remove(self, folder)
+
+    monkeypatch.setattr(write.SiteWriter, "remove", remove)
+    monkeypatch.setattr("site_builder.build.BESIDE_FROM", 1)
+    command = ["build", "--project", str(project.root), "--workers", str(workers), "--quiet"]
+    assert main(command) == 0
+    shutil.rmtree(project.root / "_site")
+    assert main([*command, "--clean"]) == 0
+    pid, folder = removed.read_text().split()
+    assert folder == ".site-cache/cleared" and (int(pid) == os.getpid()) == (workers == 1)
+    assert sorted(p.name for p in project.root.iterdir() if p.name.startswith(".site-cache")) == [".site-cache"]
+    assert not (project.root / ".site-cache" / "cleared").exists()
+    assert on_disk(project.root / "_site") == render_site(project, BufferReporter())
+
+    leftover = project.root / ".site-cache" / "cleared" / "stories"  # as a build stopped meanwhile leaves it
+    leftover.mkdir(parents=True)
+    (leftover / "00.facts.pickle").write_bytes(b"old")
+    add_a_paragraph(project)
+    assert main(command) == 0
+    assert not (project.root / ".site-cache" / "cleared").exists()
+    assert on_disk(project.root / "_site") == render_site(project, BufferReporter())
+
+
 def test_the_output_is_the_same_whatever_the_number_of_workers(make_site, monkeypatch):
     from site_builder import workers
 
