@@ -240,7 +240,10 @@ class SiteWriter:
         if self.held is not None:
             return False
         for url in urls:
-            target = os.path.join(self.folder, checked_url(url))
+            try:
+                target = os.path.join(self.folder, checked_url(url))
+            except SiteError:  # refused when it is added
+                return False
             try:
                 _make_parent(target, self.made)
                 os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))

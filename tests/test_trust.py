@@ -380,6 +380,7 @@ def test_files_made_ahead_hold_what_is_added_and_those_not_added_are_removed(tmp
     else:
         writer.keep_twin()
         assert writer.make_ahead([f"stories/{n}.html" for n in range(120)])
+        assert not writer.make_ahead(["../outside.html"])  # refused when added: not made ahead
         assert (out.parent / next(p.name for p in out.parent.iterdir() if p.name.startswith("._site.new-"))
                 / "stories" / "7.html").read_bytes() == b""
         writer.add("stories/early.html", b"added before it was expected")
