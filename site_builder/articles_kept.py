@@ -22,7 +22,7 @@ from array import array
 from pathlib import Path
 
 from site_builder.cache import FOLDER, load_kept, save_kept
-from site_builder.structured import LINES_BETWEEN, LINES_CLOSE, LINES_OPEN, json_lines
+from site_builder.structured import LINES_BETWEEN, LINES_CLOSE, LINES_OPEN, framed_lines, json_lines
 from site_builder.write import Spliced, file_stamp, rename_over
 
 KEPT_AS = "articles"  # cache.save_kept's name for the record of the kept file
@@ -64,7 +64,7 @@ class KeptLines:
         self.made = digests, _starts(lengths)
         if all(type(piece) is bytes for piece in pieces):
             return json_lines(pieces)
-        return Spliced(os.fspath(self.path), stamp, _framed(
+        return Spliced(os.fspath(self.path), stamp, framed_lines(
             [piece if type(piece) is bytes else (starts[piece[0]], _end(starts, stamp[0], piece[1])) for piece in pieces]))
 
     def save(self, out: Path, url: str, written: dict[str, tuple]) -> None:
@@ -106,15 +106,6 @@ class KeptLines:
         lines = array("q")
         lines.frombytes(starts)
         return (stamp, digests, lines) if len(lines) == len(digests) else None
-
-
-def _framed(lines: list) -> tuple:
-    """json_lines' pieces, for lines that are bytes or ranges of the kept file."""
-    pieces = [LINES_OPEN]
-    for line in lines:
-        pieces += (line, LINES_BETWEEN)
-    pieces[-1] = LINES_CLOSE
-    return tuple(pieces)
 
 
 def _starts(lengths: array) -> array:

@@ -30,14 +30,20 @@ LINES_OPEN, LINES_BETWEEN, LINES_CLOSE = b"[\n", b",\n", b"\n]\n"  # json_lines'
 def json_lines(lines: list) -> bytes:
     """A long list as stable bytes, one record (json_line) per line: quick to write (no
     indentation to compute) and to compare from one build to the next. The brackets go on the
-    first and last lines (articles_kept.py frames runs of the last build's lines the same way)."""
+    first and last lines."""
+    return b"".join(framed_lines(lines))
+
+
+def framed_lines(lines: list) -> tuple:
+    """json_lines' pieces: the lines between its brackets and separators, as they are (bytes, or
+    for articles_kept.py ranges of the last build's file)."""
     if not lines:
-        return b"[\n]\n"
+        return (b"[\n]\n",)
     pieces = [LINES_OPEN]
     for line in lines:
         pieces += (line, LINES_BETWEEN)
     pieces[-1] = LINES_CLOSE
-    return b"".join(pieces)
+    return tuple(pieces)
 
 
 def script_json(data) -> Markup:
