@@ -9,6 +9,10 @@ forked for the writer makes the files while the build renders the next pages: th
 each file over a pipe and waits only when the pipe is full. The files, and the stamps `finish`
 returns, are those SiteWriter makes in the build's own process. The child also links each file
 into the next build's spare folder (SiteWriter.keep_twin).
+
+A process rendering pages beside the build (render_beside.py) hands its pages to the same child
+over a pipe of its own (`side`); the child then takes requests from both pipes, and finishes once
+that process said it is done.
 """
 from __future__ import annotations
 
@@ -40,10 +44,11 @@ def writer_for(out, spare, beside: bool):
 class WriterBeside:
     """SiteWriter's add and finish, done by `writer` in a child process; discard ends it."""
 
-    def __init__(self, writer: SiteWriter, connection: Connection, child: int):
+    def __init__(self, writer: SiteWriter, connection: Connection, child: int, side: int):
         self._writer = writer  # as it was when the child was forked: its folders are what discard removes
         self._connection = connection
         self._child = child
+        self._side = side  # the end of the pipe a renderer beside sends on (side)
 
     @classmethod
     def start(cls, writer: SiteWriter) -> WriterBeside | None:
@@ -53,21 +58,25 @@ class WriterBeside:
         writer.keep_twin()  # before the fork, so that the build knows the twin's folder too (discard)
         reading, writing = os.pipe()  # build -> writer
         answers, answering = os.pipe()  # writer -> build
+        side_reading, side_writing = os.pipe()  # a renderer beside the build -> writer (side)
         try:
             child = os.fork()
         except OSError:
-            for end in (reading, writing, answers, answering):
+            for end in (reading, writing, answers, answering, side_reading, side_writing):
                 os.close(end)
             writer.drop_twin()  # written here, the links would cost this process their time
             return None
         if child == 0:
-            os.close(writing)
-            os.close(answers)
-            _serve(writer, Connection(reading, writable=False), Connection(answering, readable=False))
-        os.close(reading)
-        os.close(answering)
+            for end in (writing, answers, side_writing):
+                os.close(end)
+            _serve(writer, Connection(reading, writable=False), Connection(side_reading, writable=False),
+                   Connection(answering, readable=False))
+        for end in (reading, answering, side_reading):
+            os.close(end)
         _widen(writing)
-        return cls(writer, _Pair(Connection(answers, writable=False), Connection(writing, readable=False)), child)
+        _widen(side_writing)
+        return cls(writer, _Pair(Connection(answers, writable=False), Connection(writing, readable=False)), child,
+                   side_writing)
 
     def remove(self, folder) -> None:
         """Removed by the child (SiteWriter.remove) before it writes; should the build stop first,
@@ -81,6 +90,15 @@ class WriterBeside:
     def add(self, url: str, data: bytes | Kept) -> None:
         checked_url(url)
         self._send(("add", url, data))
+
+    def side(self) -> SideWriter:
+        """For a process about to be forked to render pages beside the build (render_beside.py):
+        what it adds goes to the child over a pipe of its own. Call before that fork; the child
+        then finishes only once that process said it is done (SideWriter.done)."""
+        from multiprocessing.connection import Connection
+
+        self._send(("side",))
+        return SideWriter(Connection(os.dup(self._side), readable=False))
 
     def finish(self) -> Written:
         self._send(("finish",))
@@ -118,12 +136,35 @@ class WriterBeside:
                         "left as it was; build again")
 
     def _end(self, kill: bool = False) -> None:
+        if self._side is not None:
+            os.close(self._side)
+            self._side = None
         if self._child:
             self._connection.close()
             if kill:
                 os.kill(self._child, signal.SIGKILL)
             os.waitpid(self._child, 0)
             self._child = 0
+
+
+class SideWriter:
+    """The `add` of a process rendering pages beside the build, sent to the writer's child
+    (WriterBeside.side); `done` once it has added all it will."""
+
+    def __init__(self, connection: Connection):
+        self._connection = connection
+
+    def add(self, url: str, data: bytes | Kept) -> None:
+        checked_url(url)
+        self._connection.send(("add", url, data))
+
+    def done(self) -> None:
+        self._connection.send(("done",))
+        self.close()
+
+    def close(self) -> None:
+        """(The build's copy, once the renderer was forked with its own.)"""
+        self._connection.close()
 
 
 class _Pair:
@@ -138,29 +179,46 @@ class _Pair:
             end.close()
 
 
-def _serve(writer: SiteWriter, requests: Connection, answers: Connection) -> None:
+def _serve(writer: SiteWriter, requests: Connection, side: Connection, answers: Connection) -> None:
     """In the child: the build's requests, until finish (or until the build is gone: then it
-    discards; the build's own discard ends this process). Between them, the files the build
-    said to expect are made ahead (SiteWriter.make_ahead), AHEAD_STEP at a time, so that a file
-    added is written at once rather than after every file expected was made. A file that cannot
-    be written makes finish answer with the error, and no further file is written; the child
-    then ends without cleaning up what it shares with the build (os._exit)."""
+    discards; the build's own discard ends this process), and those of the renderers beside it
+    (WriterBeside.side) until each is done. Between them, the files the build said to expect are
+    made ahead (SiteWriter.make_ahead), AHEAD_STEP at a time, so that a file added is written at
+    once rather than after every file expected was made. A file that cannot be written makes
+    finish answer with the error, and no further file is written; the child then ends without
+    cleaning up what it shares with the build (os._exit)."""
+    from multiprocessing.connection import wait
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle: it discards
     failed = None
     status = 0
     ahead: list[str] = []  # files expected, not made yet, from `made`
     made = 0
+    sides = 0  # renderers beside that are not done yet
     try:
         while True:
-            if made < len(ahead) and failed is None and not requests.poll(0):
+            sources = [requests, side] if sides else [requests]
+            if made < len(ahead) and failed is None and not wait(sources, 0):
                 step = ahead[made:made + AHEAD_STEP]
                 made = made + len(step) if writer.make_ahead(step) else len(ahead)
                 continue
+            source = wait(sources)[0] if sides else requests
             try:
-                kind, *rest = requests.recv()
-            except (EOFError, OSError):  # the build is gone (OSError: in the middle of a message)
+                kind, *rest = source.recv()
+            except (EOFError, OSError):  # the build, or a renderer, is gone (OSError: in the middle of a message)
                 writer.discard()
                 break
+            if kind == "finish":  # what the renderers beside add comes first
+                while sides:
+                    kind_beside, *rest_beside = side.recv()
+                    sides -= kind_beside == "done"
+                    failed = _added(writer, kind_beside, rest_beside, failed)
+            if kind == "side":
+                sides += 1
+                continue
+            if kind == "done":
+                sides -= 1
+                continue
             if kind == "expect":
                 ahead += rest[0]
                 continue
@@ -168,11 +226,7 @@ def _serve(writer: SiteWriter, requests: Connection, answers: Connection) -> Non
                 writer.remove(*rest)
                 continue
             if kind == "add":
-                if failed is None:
-                    try:
-                        writer.add(*rest)
-                    except SiteError as exc:
-                        failed = exc
+                failed = _added(writer, kind, rest, failed)
                 continue
             if failed is not None:  # asked to finish
                 writer.discard()
@@ -187,6 +241,17 @@ def _serve(writer: SiteWriter, requests: Connection, answers: Connection) -> Non
         status = 1
     finally:
         os._exit(status)
+
+
+def _added(writer: SiteWriter, kind: str, rest: list, failed: SiteError | None) -> SiteError | None:
+    """A request handled, if it is to add a file: the error met, now or before (after which no
+    file is written)."""
+    if kind == "add" and failed is None:
+        try:
+            writer.add(*rest)
+        except SiteError as exc:
+            return exc
+    return failed
 
 
 def _widen(end: int) -> None:
