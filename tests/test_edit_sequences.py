@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from site_builder import build as build_module
+from site_builder import render_beside
 from site_builder import workers as workers_module
 from site_builder.build import build
 from site_builder.cache import FOLDER
@@ -189,9 +190,10 @@ def outcome(make):
 def test_after_any_sequence_of_changes_the_build_equals_a_clean_build(tmp_path, monkeypatch, seed):
     rng = random.Random(seed)
     root = write_corpus(STORIES, tmp_path / "site")
-    # small sites are neither prepared in a pool nor written by the writer's process: here, by turns
+    # small sites are neither prepared in a pool nor written and rendered beside the build: here, by turns
     monkeypatch.setattr(workers_module, "PARALLEL_FROM", 0 if seed % 2 else 200)
     monkeypatch.setattr(build_module, "BESIDE_FROM", 0 if seed // 2 % 2 else 200)
+    monkeypatch.setattr(render_beside, "BESIDE_FROM", 0 if seed // 2 % 2 else 2000)
     project, out, editor = Project.at(root), root / "_site", Editor(root, rng)
     build(project, out, BufferReporter(), workers=2)
     for step in range(STEPS):

@@ -421,6 +421,106 @@ def test_a_site_written_beside_from_nothing_has_its_story_files_made_ahead(make_
     assert snapshot(project.root / "_site") == render_site(project, BufferReporter())
 
 
+def _render_beside_from_nothing(monkeypatch):
+    """Small sites are neither written nor rendered beside the build: here they are."""
+    monkeypatch.setattr("site_builder.build.BESIDE_FROM", 1)
+    monkeypatch.setattr("site_builder.render_beside.BESIDE_FROM", 1)
+
+
+def test_a_site_written_from_nothing_has_every_other_page_rendered_beside_with_the_same_bytes(
+        make_site, tmp_path, monkeypatch):
+    from site_builder import pipeline, render
+    from site_builder.build import build
+
+    twin = make_site(root=tmp_path / "twin")  # built with every page rendered here
+    project = make_site()
+    rendered_by = tmp_path / "rendered-by"
+    real_render_page = render.render_page
+
+    def render_page(env, page, project):
+        with open(rendered_by, "a") as record:  # a file: the child's memory is not this process's
+            record.write(f"{os.getpid()} {page.url}\n")
+        return real_render_page(env, page, project)
+
+    outputs = []
+    real_find_collisions = pipeline.find_collisions
+    monkeypatch.setattr(pipeline, "find_collisions", lambda urls: outputs.extend(urls) or real_find_collisions(urls))
+    monkeypatch.setattr(render, "render_page", render_page)
+    _render_beside_from_nothing(monkeypatch)
+    first = build(project, project.root / "_site", BufferReporter(), workers=2)
+    records = [line.split() for line in rendered_by.read_text().splitlines()]
+    by_process = {pid: sorted(url for p, url in records if p == pid) for pid, _ in records}
+    here = by_process.pop(str(os.getpid()))
+    (beside,) = by_process.values()  # one other process, which rendered every other page
+    pages = [url for url in first.urls if url.endswith((".html", ".xml"))]
+    assert len(here) + len(beside) == len(pages) and sorted(here + beside) == sorted(pages)
+    assert abs(len(here) - len(beside)) <= 1
+    assert sorted(first.rendered) == sorted(pages) == sorted(url for url in outputs if url in pages)  # (collisions)
+    assert snapshot(project.root / "_site") == render_site(project, BufferReporter())
+
+    monkeypatch.setattr("site_builder.render_beside.BESIDE_FROM", 10**6)
+    build(twin, twin.root / "_site", BufferReporter(), workers=2)
+    for site in (project, twin):  # the page cache kept what the process beside rendered: the same pages again
+        story = site.content / "articles" / "kim-sinis.md"
+        story.write_text(story.read_text() + "\nParagraf tambahan.\n")
+    again, twin_again = (build(site, site.root / "_site", BufferReporter(), workers=2) for site in (project, twin))
+    assert again.rendered == twin_again.rendered and set(beside) - set(again.rendered)
+    assert snapshot(project.root / "_site") == snapshot(twin.root / "_site")
+
+
+def test_the_writer_finishes_only_once_the_renderer_beside_is_done_however_far_behind_it_is(make_site, monkeypatch):
+    real_add = site_builder.write.SiteWriter.add
+
+    def slow_add(self, url, data):  # the writer's process, so that what the renderer beside sends waits
+        time.sleep(0.05)
+        return real_add(self, url, data)
+
+    monkeypatch.setattr(site_builder.write.SiteWriter, "add", slow_add)
+    _render_beside_from_nothing(monkeypatch)
+    project = make_site()
+    assert main(["build", "--project", str(project.root), "--workers", "2", "--quiet"]) == 0
+    assert snapshot(project.root / "_site") == render_site(project, BufferReporter())
+
+
+def test_a_template_error_in_a_page_rendered_beside_is_told_as_any_other_and_nothing_is_written(
+        make_site, tmp_path, monkeypatch, capsys):
+    project = make_site({"templates/story.html": "{% extends 'base.html' %}{% block main %}{{ story.nope }}"
+                                                 "{% endblock %}"})
+    _render_beside_from_nothing(monkeypatch)
+    assert main(["build", "--project", str(project.root), "--workers", "2", "--quiet"]) == 1
+    error = capsys.readouterr().err
+    for slug in ("kim-sinis", "trump-enggan"):  # one rendered here, the other beside
+        assert f"template error while rendering stories/{slug}.html" in error
+    assert not (project.root / "_site").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name != "site"] == []
+
+
+def test_a_renderer_beside_that_stops_fails_the_build_clearly_and_leaves_nothing(make_site, tmp_path, monkeypatch,
+                                                                                capsys):
+    from site_builder import render
+
+    project = make_site()
+    build_command = ["build", "--project", str(project.root), "--workers", "2", "--quiet"]
+    main_process = os.getpid()
+    real_render_page = render.render_page
+
+    def render_page(env, page, project):
+        if os.getpid() != main_process:
+            os._exit(3)  # as if killed, or out of memory
+        return real_render_page(env, page, project)
+
+    monkeypatch.setattr(render, "render_page", render_page)
+    _render_beside_from_nothing(monkeypatch)
+    assert main(build_command) == 1
+    assert "the process rendering pages beside the build stopped; the previous site was left as it was" in \
+        capsys.readouterr().err
+    assert not (project.root / "_site").exists()
+    assert sorted(p.name for p in project.root.iterdir()) == [".site-cache", "content", "static", "templates"]
+    monkeypatch.setattr(render, "render_page", real_render_page)
+    assert main(build_command) == 0  # and the next build is whole
+    assert snapshot(project.root / "_site") == render_site(project, BufferReporter())
+
+
 def test_a_writer_beside_is_discarded_at_once_when_a_send_was_cut_short(tmp_path):
     import threading
 
