@@ -72,16 +72,12 @@ def render_pages(project: Project, asset_urls: dict[str, str], base_url: str, pa
     env = make_environment(project, asset_urls, base_url)
     if cache:
         env.bytecode_cache = _CompiledTemplates(cache.folder / "templates")
-    hand_over = partial(_hand_over, env, project)
-    beside = RendererBeside.start(hand_over, pages, into, cache)
+    beside = RendererBeside.start(partial(_hand_over, env, project), pages, into, cache)
     handed: list[str | None] = [None] * len(pages)  # the URL of each page handed over
     problems: list[Problem] = []
     try:
-        theirs = beside.places if beside else range(0)
-        for place, page in enumerate(pages):
-            if place not in theirs:
-                handed[place], errors = hand_over(page, into, cache)
-                problems.extend(errors)
+        for place in beside.mine if beside else range(len(pages)):
+            handed[place] = _hand_over(env, project, pages[place], into, cache, problems)
         if beside:
             problems.extend(beside.join(handed, cache))
     finally:
@@ -90,21 +86,22 @@ def render_pages(project: Project, asset_urls: dict[str, str], base_url: str, pa
     return [url for url in handed if url is not None], _unique(problems)
 
 
-def _hand_over(env: jinja2.Environment, project: Project, page: Page, into, cache) -> tuple[str | None, list[Problem]]:
-    """The page handed to `into`, as kept by `cache` or rendered: its URL (None if it was not),
-    and the problems met."""
+def _hand_over(env: jinja2.Environment, project: Project, page: Page, into, cache, problems: list[Problem]) -> str | None:
+    """The page handed to `into`, as kept by `cache` or rendered: its URL (None if it was not);
+    the problems met go in `problems`."""
     key = cache.key(page.template, page.context, page.shared) if cache else None
     kept = cache.get(page.url, key) if cache else None
     if kept is not None:
         into.add(page.url, kept)
-        return page.url, []
+        return page.url
     data, errors = render_page(env, page, project)
+    problems.extend(errors)
     if data is None:
-        return None, errors
+        return None
     into.add(page.url, data)
     if cache:
         cache.put(page.url, key, data)
-    return page.url, errors
+    return page.url
 
 
 class _CompiledTemplates(jinja2.FileSystemBytecodeCache):

@@ -37,21 +37,21 @@ class Rendered(NamedTuple):
 
 
 class RendererBeside:
-    def __init__(self, places: range, connection: Connection, child: int):
-        self.places = places  # of the pages the child renders
+    def __init__(self, mine: range, connection: Connection, child: int):
+        self.mine = mine  # places of the pages left to the build: the child renders the others
         self._connection = connection
         self._child = child
 
     @classmethod
     def start(cls, hand_over, pages: list, into, cache) -> RendererBeside | None:
-        """A child that calls hand_over(page, writer, cache) for every other page, each handed to
-        `into`'s writer by a pipe of its own; None where that would not pay, or no child was forked."""
+        """A child that calls hand_over(page, writer, cache, problems) for every other page, each
+        handed to `into`'s writer by a pipe of its own; None where that would not pay, or no child
+        was forked."""
         side = getattr(into, "side", None)
         if side is None or cache is None or cache.previous or len(pages) < BESIDE_FROM:
             return None
         from multiprocessing.connection import Connection
 
-        places = range(1, len(pages), 2)
         reading, writing = os.pipe()  # child -> build
         writer = side()
         try:
@@ -63,11 +63,11 @@ class RendererBeside:
             return None
         if child == 0:
             os.close(reading)
-            _render(hand_over, [(place, pages[place]) for place in places], writer, cache,
+            _render(hand_over, [(place, pages[place]) for place in range(1, len(pages), 2)], writer, cache,
                     Connection(writing, readable=False))
         os.close(writing)
         writer.close()
-        return cls(places, Connection(reading, writable=False), child)
+        return cls(range(0, len(pages), 2), Connection(reading, writable=False), child)
 
     def join(self, handed: list[str | None], cache) -> list:
         """Waits for the child: the URLs it handed over go in `handed` at their pages' places,
@@ -106,11 +106,11 @@ def _render(hand_over, pages: list, writer, cache, answers: Connection) -> None:
         handed, problems = [], []
         for place, page in pages:
             try:
-                url, errors = hand_over(page, writer, cache)
+                url = hand_over(page, writer, cache, problems)
             except SiteError as exc:  # (a URL the writer refuses) as the build would report it
-                url, errors = None, exc.problems
+                url = None
+                problems.extend(exc.problems)
             handed.append((place, url))
-            problems.extend(errors)
         writer.done()
         answers.send(Rendered(handed, cache.entries, cache.rendered, problems))
     except BaseException:
