@@ -1,8 +1,9 @@
 """Half of the pages of a site written from nothing, rendered by a process of its own.
 
 At 10,000 stories a cold build renders 10,000 story pages in Jinja, about 0.4 ms each on this
-project's benchmark machine: 4-5 s in which the build's process was the one thing the build
-waited for (the workers were done, the writer's process, write_beside.py, kept up). Here a child
+project's benchmark machine: about 5 s in which the build's process was the one thing the build
+waited for (the workers were done; the writer's process, write_beside.py, kept up, and removing
+its other work changed nothing). Here a child
 forked once the pages are planned renders every other page and hands each to the writer's
 process over a pipe of its own (write_beside.WriterBeside.side), while the build renders the
 rest. A page is rendered from the same context by the same templates in either process, so the
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 from typing import TYPE_CHECKING, NamedTuple
 
 from site_builder.errors import SiteError
@@ -23,7 +25,7 @@ from site_builder.errors import SiteError
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
-BESIDE_FROM = 2000  # pages to render, from which a second process pays for its fork (about 0.03 s)
+BESIDE_FROM = 2000  # pages to render, from which a second process pays for its fork (8 ms at 10,000 stories)
 
 
 class Rendered(NamedTuple):
@@ -49,6 +51,8 @@ class RendererBeside:
         was forked."""
         side = getattr(into, "side", None)
         if side is None or cache is None or cache.previous or len(pages) < BESIDE_FROM:
+            return None
+        if threading.active_count() > 1:  # a lock one of them holds could be the child's (write_beside.writer_for)
             return None
         from multiprocessing.connection import Connection
 
