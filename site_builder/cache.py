@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO, NamedTuple
 
 from site_builder import __version__
-from site_builder.write import FileStamp, Kept, file_stamp, rename_over
+from site_builder.write import FileStamp, file_stamp, rename_over
 
 FOLDER = ".site-cache"
 UNREADABLE = (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError)  # written by other code
@@ -218,7 +218,7 @@ def _digest_pickler(stand_ins: bool) -> tuple[io.BytesIO, pickle.Pickler]:
 class PageCache:
     """Rendered pages between builds. The bytes stay in the output folder: the cache remembers, for
     each page, the key it was rendered from, a digest of its bytes and the size, inode and
-    modification time of the file written, and keeps the page of the last build (write.Kept) when
+    modification time of the file written, and keeps the page of the last build (`kept`, then SiteWriter.keep) when
     its key is unchanged and its file was not touched since, or, touched, still holds those bytes.
     An output folder restored from a cache, as in CI (.github/workflows/pages.yml), has files with
     other inodes but the same sizes and modification times (to the nanosecond): those are trusted
@@ -302,24 +302,29 @@ class PageCache:
             known = self._digests[id(value)] = (value, value_digest(value))
         return known[1]
 
-    def get(self, url: str, key: tuple | None) -> Kept | None:
-        if key is None:
-            return None
-        before = self.previous.get(url)  # (key, digest of its bytes, stamp of its file)
-        if before is None or before[0] != key:
-            return None
-        stamp = before[2]
-        if self.changed is None or url in self.changed:  # else as the process beside found it: as written
-            path = f"{self.out}/{url}"
-            try:
-                now = file_stamp(os.stat(path))
-                if now != stamp and not _still_as_written(path, now, before):
-                    return None
-            except OSError:
-                return None
-            stamp = now
-        self.entries[url] = before
-        return Kept(url, stamp)
+    def kept(self, urls: list[str], keys: list[tuple | None]) -> dict[str, tuple]:
+        """Of the pages at `urls`, with their `keys`, those the last build wrote as they would be
+        now and whose files are still as written: URL -> the stamp of its file. Looked up all at
+        once: at 10,000 stories, a Kept made and handed over for each page took an edit 0.02 s."""
+        previous, changed, entries = self.previous, self.changed, self.entries
+        kept = {}
+        for url, key in zip(urls, keys):
+            before = previous.get(url)  # (key, digest of its bytes, stamp of its file)
+            if before is None or key is None or before[0] != key:
+                continue
+            stamp = before[2]
+            if changed is None or url in changed:  # else as the process beside found it: as written
+                path = f"{self.out}/{url}"
+                try:
+                    now = file_stamp(os.stat(path))
+                    if now != stamp and not _still_as_written(path, now, before):
+                        continue
+                except OSError:
+                    continue
+                stamp = now
+            entries[url] = before
+            kept[url] = stamp
+        return kept
 
     def put(self, url: str, key: tuple | None, data: bytes) -> None:
         """A page rendered (`data`, its bytes) under `key`."""

@@ -114,6 +114,10 @@ class Files(dict):
     def add(self, url: str, data: bytes | Kept | Spliced) -> None:
         self[url] = data.read() if isinstance(data, Spliced) else data
 
+    def keep(self, kept: dict[str, tuple]) -> None:
+        """(As SiteWriter.keep: a write.Kept for each.)"""
+        self.update((url, Kept(url, stamp)) for url, stamp in kept.items())
+
     def expect(self, urls: list[str]) -> None:
         """(As SiteWriter.expect: nothing to do ahead.)"""
 

@@ -63,21 +63,29 @@ def _by_speaker(quotes) -> list[tuple]:
 
 def render_pages(project: Project, asset_urls: dict[str, str], base_url: str, pages: list[Page], into,
                  cache=None) -> tuple[list[str], list[Problem]]:
-    """Hands each page's bytes (or write.Kept from `cache`) to `into.add` as it is rendered, in
-    page order; the URLs of the pages handed over, and the problems met.
+    """Hands each page to `into`: those `cache` keeps from the last build all at once (into.keep),
+    then each page rendered, as it is (into.add); the URLs of the pages handed over, in page
+    order, and the problems met.
 
     Rendering stays in this process, but for a site written from nothing, of which a child
     renders every other page (render_beside.py). Measured at 10,000 stories: sending contexts to
     workers cost more than rendering them."""
     env = make_environment(project, asset_urls, base_url)
+    keys = [cache.key(page.template, page.context, page.shared) for page in pages] if cache else [None] * len(pages)
+    kept = cache.kept([page.url for page in pages], keys) if cache else {}
+    if kept:
+        into.keep(kept)
+    handed: list[str | None] = [page.url if page.url in kept else None for page in pages]  # the URLs handed over
+    to_render = [place for place, url in enumerate(handed) if url is None]
+    if not to_render:
+        return [url for url in handed if url is not None], []
     if cache:
         env.bytecode_cache = _CompiledTemplates(cache.folder / "templates")
-    beside = RendererBeside.start(partial(_hand_over, env, project), pages, into, cache)
-    handed: list[str | None] = [None] * len(pages)  # the URL of each page handed over
+    beside = RendererBeside.start(partial(_render_into, env, project), pages, keys, to_render, into, cache)
     problems: list[Problem] = []
     try:
-        for place in beside.mine if beside else range(len(pages)):
-            handed[place] = _hand_over(env, project, pages[place], into, cache, problems)
+        for place in beside.mine if beside else to_render:
+            handed[place] = _render_into(env, project, pages[place], keys[place], into, cache, problems)
         if beside:
             problems.extend(beside.join(handed, cache))
     finally:
@@ -86,14 +94,10 @@ def render_pages(project: Project, asset_urls: dict[str, str], base_url: str, pa
     return [url for url in handed if url is not None], _unique(problems)
 
 
-def _hand_over(env: jinja2.Environment, project: Project, page: Page, into, cache, problems: list[Problem]) -> str | None:
-    """The page handed to `into`, as kept by `cache` or rendered: its URL (None if it was not);
-    the problems met go in `problems`."""
-    key = cache.key(page.template, page.context, page.shared) if cache else None
-    kept = cache.get(page.url, key) if cache else None
-    if kept is not None:
-        into.add(page.url, kept)
-        return page.url
+def _render_into(env: jinja2.Environment, project: Project, page: Page, key: tuple | None, into, cache,
+                 problems: list[Problem]) -> str | None:
+    """The page rendered and handed to `into` (and to `cache`, under `key`): its URL, or None
+    where it could not be rendered; the problems met go in `problems`."""
     data, errors = render_page(env, page, project)
     problems.extend(errors)
     if data is None:

@@ -39,18 +39,18 @@ class Rendered(NamedTuple):
 
 
 class RendererBeside:
-    def __init__(self, mine: range, connection: Connection, child: int):
-        self.mine = mine  # places of the pages left to the build: the child renders the others
+    def __init__(self, mine: list[int], connection: Connection, child: int):
+        self.mine = mine  # places of the pages left to the build
         self._connection = connection
         self._child = child
 
     @classmethod
-    def start(cls, hand_over, pages: list, into, cache) -> RendererBeside | None:
-        """A child that calls hand_over(page, writer, cache, problems) for every other page, each
-        handed to `into`'s writer by a pipe of its own; None where that would not pay, or no child
-        was forked."""
+    def start(cls, render_into, pages: list, keys: list, places: list[int], into, cache) -> RendererBeside | None:
+        """A child that calls render_into(page, key, writer, cache, problems) for every other
+        page of those at `places`, each handed to `into`'s writer by a pipe of its own; None where
+        that would not pay, or no child was forked."""
         side = getattr(into, "side", None)
-        if side is None or cache is None or cache.previous or len(pages) < BESIDE_FROM:
+        if side is None or cache is None or cache.previous or len(places) < BESIDE_FROM:
             return None
         if threading.active_count() > 1:  # a lock one of them holds could be the child's (write_beside.writer_for)
             return None
@@ -67,11 +67,11 @@ class RendererBeside:
             return None
         if child == 0:
             os.close(reading)
-            _render(hand_over, [(place, pages[place]) for place in range(1, len(pages), 2)], writer, cache,
+            _render(render_into, [(place, pages[place], keys[place]) for place in places[1::2]], writer, cache,
                     Connection(writing, readable=False))
         os.close(writing)
         writer.close()
-        return cls(range(0, len(pages), 2), Connection(reading, writable=False), child)
+        return cls(places[::2], Connection(reading, writable=False), child)
 
     def join(self, handed: list[str | None], cache) -> list:
         """Waits for the child: the URLs it handed over go in `handed` at their pages' places,
@@ -101,16 +101,17 @@ class RendererBeside:
         self._child = 0
 
 
-def _render(hand_over, pages: list, writer, cache, answers: Connection) -> None:
-    """In the child: each page handed over, then what the build keeps of them sent back."""
+def _render(render_into, pages: list, writer, cache, answers: Connection) -> None:
+    """In the child: each page (place, page, key) rendered and handed over, then what the build
+    keeps of them sent back."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle
     status = 0
     try:
-        cache.entries, cache.rendered = {}, []
+        cache.entries, cache.rendered = {}, []  # the child's own, to send back
         handed, problems = [], []
-        for place, page in pages:
+        for place, page, key in pages:
             try:
-                url = hand_over(page, writer, cache, problems)
+                url = render_into(page, key, writer, cache, problems)
             except SiteError as exc:  # (a URL the writer refuses) as the build would report it
                 url = None
                 problems.extend(exc.problems)

@@ -276,6 +276,16 @@ class SiteWriter:
             self._leave_spare()  # build afresh instead
             self.add(url, data)
 
+    def keep(self, kept: dict[str, FileStamp]) -> None:
+        """Files of the previous site that stay as they are (page cache hits: cache.PageCache.kept),
+        each with its file's stamp: as add(url, Kept(url, stamp)) for each, in one call."""
+        for url in kept:
+            checked_url(url)
+        if self.stamps:
+            for url in kept:
+                self.stamps.pop(url, None)
+        self.unchanged.update(kept)
+
     def finish(self) -> Written:
         """Swaps the new site in; the stamp of each of its files."""
         urls = self.unchanged.keys() | self.stamps.keys()

@@ -91,6 +91,11 @@ class WriterBeside:
         checked_url(url)
         self._send(("add", url, data))
 
+    def keep(self, kept: dict) -> None:
+        for url in kept:
+            checked_url(url)
+        self._send(("keep", kept))
+
     def side(self) -> SideWriter:
         """For a process about to be forked to render pages beside the build (render_beside.py):
         what it adds goes to the child over a pipe of its own. Call before that fork; the child
@@ -225,7 +230,7 @@ def _serve(writer: SiteWriter, requests: Connection, side: Connection, answers: 
             if kind == "remove":
                 writer.remove(*rest)
                 continue
-            if kind == "add":
+            if kind in ("add", "keep"):
                 failed = _added(writer, kind, rest, failed)
                 continue
             if failed is not None:  # asked to finish
@@ -244,11 +249,11 @@ def _serve(writer: SiteWriter, requests: Connection, side: Connection, answers: 
 
 
 def _added(writer: SiteWriter, kind: str, rest: list, failed: SiteError | None) -> SiteError | None:
-    """A request handled, if it is to add a file: the error met, now or before (after which no
-    file is written)."""
-    if kind == "add" and failed is None:
+    """A request handled, if it is to add or keep files: the error met, now or before (after
+    which no file is written)."""
+    if kind in ("add", "keep") and failed is None:
         try:
-            writer.add(*rest)
+            getattr(writer, kind)(*rest)
         except SiteError as exc:
             return exc
     return failed

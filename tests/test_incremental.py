@@ -42,6 +42,26 @@ def test_a_build_with_no_change_renders_and_rewrites_nothing(make_site):
     assert stamps(out) == before
 
 
+def test_a_site_rendered_into_memory_with_the_build_cache_holds_the_pages_it_keeps_as_kept(make_site):
+    import os
+
+    from site_builder.pipeline import Caches, Files
+    from site_builder.write import Kept, file_stamp
+
+    project = make_site()
+    out = project.root / "_site"
+    build(project, out, BufferReporter())
+    add_a_paragraph(project)
+    caches = Caches.open(project.root, out.resolve())
+    files = render_site(project, BufferReporter(), caches=caches)
+    caches.close()
+    assert isinstance(files, Files) and sorted(files) == sorted(on_disk(out))
+    kept = {url: data for url, data in files.items() if isinstance(data, Kept)}
+    assert "stories/trump-enggan.html" in kept and "stories/kim-sinis.html" not in kept
+    assert all(data == Kept(url, file_stamp(os.stat(out / url))) for url, data in kept.items())
+    assert on_disk(out)["stories/trump-enggan.html"] == render_site(project, BufferReporter())["stories/trump-enggan.html"]
+
+
 def test_editing_one_story_rerenders_it_and_the_pages_that_aggregate_it(make_site):
     project = make_site()
     out = project.root / "_site"
