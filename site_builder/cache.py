@@ -218,8 +218,9 @@ def _digest_pickler(stand_ins: bool) -> tuple[io.BytesIO, pickle.Pickler]:
 class PageCache:
     """Rendered pages between builds. The bytes stay in the output folder: the cache remembers, for
     each page, the key it was rendered from, a digest of its bytes and the size, inode and
-    modification time of the file written, and keeps the page of the last build (`kept`, then SiteWriter.keep) when
-    its key is unchanged and its file was not touched since, or, touched, still holds those bytes.
+    modification time of the file written, and keeps the page of the last build (`kept`, which
+    the writer is handed: SiteWriter.keep) when its key is unchanged and its file was not touched
+    since, or, touched, still holds those bytes.
     An output folder restored from a cache, as in CI (.github/workflows/pages.yml), has files with
     other inodes but the same sizes and modification times (to the nanosecond): those are trusted
     as rsync's quick check trusts them, without reading them (at 10,000 stories, reading and
