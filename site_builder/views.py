@@ -164,7 +164,7 @@ class SiteLinks:
         self.order = {a.slug: i for i, a in enumerate(articles)}  # slug -> place
         self._links: dict[int, StoryLink] = {}
         self.shared_quotes = _shared_quotes(findings, self.of)
-        self.reused_passages = _reused(findings, self.of, self.order, {a.slug: a.published for a in articles})
+        self.reused_passages = _reused(findings, self.of, self.order, articles)
 
     def link(self, index: int) -> StoryLink:
         link = self._links.get(index)
@@ -241,13 +241,14 @@ def _shared_quotes(findings: SiteFindings, link_of) -> dict[str, tuple[SharedQuo
     return {slug: tuple(quotes) for slug, quotes in by_story.items()}
 
 
-def _reused(findings: SiteFindings, link_of, order, published) -> dict[str, tuple[ReusedPassage, ...]]:
+def _reused(findings: SiteFindings, link_of, order: dict[str, int],
+            articles) -> dict[str, tuple[ReusedPassage, ...]]:
     by_story: dict[str, list[ReusedPassage]] = {}
-    moments: dict[str, int] = {}  # slug -> dates.instant of its date, for the stories in pairs
+    moments: dict[int, int] = {}  # place -> dates.instant of its date, for the stories in pairs
     for pair in findings.reused_passages:
         earlier, later = (pair.a, pair.b) if order[pair.a.story] < order[pair.b.story] else (pair.b, pair.a)
         first = link_of(earlier.story).outlet_name
-        apart = _moment(moments, published, later.story) - _moment(moments, published, earlier.story)
+        apart = _moment(moments, articles, order[later.story]) - _moment(moments, articles, order[earlier.story])
         days = apart // _DAY  # whole days between them (the site's order is by date: `later` is not before)
         for mine, theirs in ((pair.a, pair.b), (pair.b, pair.a)):
             by_story.setdefault(mine.story, []).append(
@@ -258,10 +259,10 @@ def _reused(findings: SiteFindings, link_of, order, published) -> dict[str, tupl
 _DAY = 86_400_000_000  # microseconds, as dates.instant counts
 
 
-def _moment(moments: dict[str, int], published, slug: str) -> int:
-    moment = moments.get(slug)
+def _moment(moments: dict[int, int], articles, place: int) -> int:
+    moment = moments.get(place)
     if moment is None:
-        moment = moments[slug] = dates.instant(published[slug])
+        moment = moments[place] = dates.instant(articles[place].published)
     return moment
 
 
