@@ -42,7 +42,7 @@ def writer_for(out, spare, beside: bool):
 
 
 class WriterBeside:
-    """SiteWriter's add and finish, done by `writer` in a child process; discard ends it."""
+    """SiteWriter's add, keep and finish, done by `writer` in a child process; discard ends it."""
 
     def __init__(self, writer: SiteWriter, connection: Connection, child: int, side: int):
         self._writer = writer  # as it was when the child was forked: its folders are what discard removes
@@ -92,6 +92,7 @@ class WriterBeside:
         self._send(("add", url, data))
 
     def keep(self, kept: dict) -> None:
+        """(As SiteWriter.keep, in one message.)"""
         for url in kept:
             checked_url(url)
         self._send(("keep", kept))
