@@ -68,6 +68,7 @@ class RendererBeside:
             return None
         if child == 0:
             os.close(reading)
+            into.let_go()
             _render(render_into, [(place, pages[place], keys[place]) for place in places[1::2]], writer, cache,
                     Connection(writing, readable=False))
         os.close(writing)

@@ -106,6 +106,13 @@ class WriterBeside:
         self._send(("side",))
         return SideWriter(Connection(os.dup(self._side), readable=False))
 
+    def let_go(self) -> None:
+        """In a process forked from the build (render_beside.py): closes its copies of the build's
+        pipes to the child, so that should the build be killed, the child sees it gone at once
+        and removes what it wrote, whatever this process is still doing."""
+        self._connection.close()
+        os.close(self._side)
+
     def finish(self) -> Written:
         self._send(("finish",))
         answer = self._answer()

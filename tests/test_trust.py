@@ -552,6 +552,29 @@ def test_a_writer_beside_removes_what_it_wrote_when_the_build_dies_in_the_middle
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_process_forked_from_the_build_lets_the_writer_beside_see_a_killed_build_at_once(tmp_path):
+    from site_builder.write import SiteWriter
+    from site_builder.write_beside import WriterBeside
+
+    writer = WriterBeside.start(SiteWriter(tmp_path / "_site"))
+    writer.add("a.html", b"a")
+    forked = os.fork()  # as the renderer beside is (render_beside.py)
+    if forked == 0:
+        writer.let_go()
+        time.sleep(30)
+        os._exit(0)
+    try:
+        writer._connection.close()  # as when the build is killed: its ends of the pipes close
+        deadline = time.monotonic() + 10
+        while os.waitpid(writer._child, os.WNOHANG) == (0, 0) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert time.monotonic() < deadline  # the writer's process ended, though the forked one lives on
+        assert list(tmp_path.iterdir()) == []  # and removed what it wrote
+    finally:
+        os.kill(forked, signal.SIGKILL)
+        os.waitpid(forked, 0)
+
+
 def test_a_site_written_beside_from_nothing_leaves_a_spare_so_the_next_build_links_nothing(make_site, monkeypatch):
     project = make_site()
     monkeypatch.setattr("site_builder.build.BESIDE_FROM", 1)
