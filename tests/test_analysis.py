@@ -155,6 +155,21 @@ def test_reused_passages_ignore_short_overlaps():
     assert [(p.a.story, p.b.story) for p in PassageIndex().reused_passages(stories)] == [("s1", "s2")]
 
 
+def test_a_passage_sentence_is_counted_and_shingled_without_its_quotes():
+    from site_builder.analysis.passages import passage_sentences, passage_shingles
+
+    words_outside = "Juru bicara itu mengatakan kepada wartawan di Seoul pada hari Senin"
+    for quote in ('"kami tidak akan pernah menyerah dalam perundingan yang panjang ini"',
+                  "“kami tidak akan pernah menyerah dalam perundingan yang panjang ini”"):
+        short = f"Ia berkata, {quote}, kemarin."  # three words outside the quote: no passage (quotes count apart)
+        assert passage_sentences([short]) == []
+        long = f"{words_outside}, {quote}."
+        assert passage_sentences([long]) == [long]
+        assert passage_shingles([long]) == passage_shingles([words_outside + "."])
+    plain = "Ia berkata bahwa mereka tidak akan pernah menyerah dalam perundingan yang panjang itu."
+    assert passage_sentences([plain]) == [plain]
+
+
 def test_the_passage_index_takes_in_again_only_the_stories_that_changed():
     long = "Korea Utara telah meningkatkan pengujian senjatanya dan berjanji untuk memperluas persenjataan nuklirnya."
     stories = [passages_of("k1", "s1", "a", long), passages_of("k2", "s2", "b", "Satu dua tiga empat."),

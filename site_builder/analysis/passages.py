@@ -39,8 +39,9 @@ def passage_shingles(paragraphs) -> tuple[bytes, ...]:
 def _passages(paragraphs):
     """Each passage sentence, with the words of its text without quotes."""
     for paragraph in paragraphs:
+        quoting = '"' in paragraph or "“" in paragraph  # else QUOTED finds nothing (1 us a sentence)
         for sentence in sentences(paragraph):
-            unquoted = words(QUOTED.sub(" ", sentence))
+            unquoted = words(QUOTED.sub(" ", sentence) if quoting else sentence)
             if len(unquoted) >= MIN_WORDS:
                 yield sentence, unquoted
 
