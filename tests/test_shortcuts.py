@@ -524,6 +524,18 @@ def test_sources_cited_skipping_paragraphs_naming_none_and_sentences_with_no_cue
     assert quick.cited(paragraphs) == every.cited(paragraphs)
 
 
+@settings(max_examples=500, deadline=None)
+@given(CITING)
+def test_whether_a_name_is_in_a_text_is_what_finding_the_names_tells(text):
+    from site_builder.analysis.names import AliasIndex
+    from site_builder.models import Source
+
+    index = AliasIndex((Source("reuters", "Reuters", ("Reuters",), "wire", "UK"), Source("ap", "AP", ("AP",), "wire", "US"),
+                        Source("kcna", "KCNA", ("KCNA", "Kantor Berita Pusat Korea"), "state media", "DPRK"),
+                        Source("yonhap", "Yonhap", ("Yonhap", "kepada"), "wire", "ROK")))
+    assert index.named_in(text) == bool(index.find(text))
+
+
 QUOTING = st.lists(st.sampled_from(["Ana", "Ana Putri", "Bo", "Bo Lee", "\"Kami siap", "berunding\"", "“Kami", "tidak mundur”",
                                     "'musuh'", "kata", "ujarnya", "menurut", "mengatakan", ",", ".", "Jakarta", "\"Bo\""]),
                    min_size=1, max_size=14).map(" ".join)

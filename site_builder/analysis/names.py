@@ -26,8 +26,12 @@ class AliasIndex:
                 self.by_alias.setdefault(key, item)
                 (exact if alias.isupper() else folded).append(alias)
         self.folded = folded  # the aliases matched in any case
-        self.finders = [f for f in (partial(pattern_spans, alternation_by_first(exact, _END)) if exact else None,
-                                    AnyCase(folded, _END).spans if folded else None) if f]  # text -> spans
+        exact_pattern = alternation_by_first(exact, _END) if exact else None
+        folded_terms = AnyCase(folded, _END) if folded else None
+        self.finders = [f for f in (partial(pattern_spans, exact_pattern) if exact else None,
+                                    folded_terms.spans if folded else None) if f]  # text -> spans
+        self.searches = [f for f in (exact_pattern.search if exact else None,
+                                     folded_terms.search if folded else None) if f]  # text -> a match or None
 
     def find(self, text: str) -> list[Mention]:
         found = []
@@ -37,6 +41,10 @@ class AliasIndex:
                 item = self.by_alias.get(alias) or self.by_alias.get(alias.lower()) or self._folded_alias(alias)
                 found.append(Mention(start, end, item))
         return _without_overlaps(found)
+
+    def named_in(self, text: str) -> bool:
+        """Whether `find` finds any name in `text`, told without making the mentions."""
+        return any(search(text) is not None for search in self.searches)
 
     def _folded_alias(self, found: str):
         """The item of the alias found in text whose letters lower to other letters than the alias's."""
