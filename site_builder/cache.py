@@ -472,9 +472,12 @@ class Shared:
     that data and the code, so they are equal)."""
 
     def __init__(self, objects: dict[tuple[str, str], object]):
-        self.objects = objects  # reference -> object
-        self.references = {obj: reference for reference, obj in objects.items()}  # equal objects alike
-        self.types = frozenset(type(obj) for obj in objects.values())
+        self.objects = {**objects, _TUPLE_NEW: tuple.__new__}  # reference -> object
+        self.references = {obj: reference for reference, obj in self.objects.items()}  # equal objects alike
+        self.types = frozenset(type(obj) for obj in self.objects.values())
+        # the named tuples among the classes, made again by tuple.__new__ (_ReferencePickler)
+        self.named_tuples = frozenset(obj for obj in objects.values()
+                                      if isinstance(obj, type) and issubclass(obj, tuple) and hasattr(obj, "_fields"))
 
     def dumps(self, value) -> bytes:
         stream = io.BytesIO()
@@ -496,6 +499,9 @@ class Shared:
             return None
 
 
+_TUPLE_NEW = ("function", "tuple.__new__")  # what named tuples are read back with (_ReferencePickler), by reference
+
+
 class _ReferencePickler(pickle.Pickler):
     def __init__(self, stream, shared: Shared):
         super().__init__(stream, protocol=pickle.HIGHEST_PROTOCOL)
@@ -503,6 +509,14 @@ class _ReferencePickler(pickle.Pickler):
 
     def persistent_id(self, obj):
         return self.shared.references.get(obj) if type(obj) in self.shared.types else None
+
+    def reducer_override(self, obj):
+        """A named tuple of the shared classes as its class (a reference) and its values, read
+        back by tuple.__new__, in C. Pickled as usual, each one read back is a call of its class's
+        __new__, a Python function: at 10,000 stories, 6-7 ms of the 50-60 ms that reading back
+        every story's facts takes."""
+        kind = type(obj)
+        return (tuple.__new__, (kind, tuple(obj))) if kind in self.shared.named_tuples else NotImplemented
 
 
 class StoryStore:

@@ -1,6 +1,7 @@
 """Unit tests of the pure stages."""
 from __future__ import annotations
 
+import collections
 import hashlib
 from datetime import date
 
@@ -104,6 +105,28 @@ def test_the_story_store_reads_a_pickle_naming_a_class_that_is_gone_as_not_store
     assert b"Outlet" not in referred.dumps(outlet).replace(b"models.Outlet", b"")  # a reference, not a name
     assert referred.loads(referred.dumps(outlet)) == outlet
     assert Shared({}).loads(referred.dumps(outlet)) is None  # a reference this build does not know
+
+
+class _Counted(collections.namedtuple("_Counted", "name words")):
+    made = 0
+
+    def __new__(cls, *values):
+        cls.made += 1
+        return super().__new__(cls, *values)
+
+
+def test_the_story_store_reads_named_tuples_back_without_calling_their_class():
+    from site_builder.cache import Shared
+
+    shared = Shared({("class", "_Counted"): _Counted})
+    value = [_Counted("satu", 1), (_Counted("dua", (_Counted("tiga", 3),)), "empat")]
+    data = shared.dumps(value)
+    made = _Counted.made
+    back = shared.loads(data)
+    assert back == value and type(back[0]) is _Counted and type(back[1][0][1][0]) is _Counted
+    assert back[0].name == "satu" and back[1][0].words[0].words == 3
+    assert _Counted.made == made  # made by tuple.__new__, not by the class's own __new__ (a Python function)
+    assert Shared({}).loads(data) is None  # still a reference to the class, which a build without it cannot read
 
 
 def test_value_digest_follows_values_not_how_they_are_shared():
