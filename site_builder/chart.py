@@ -48,9 +48,9 @@ class StoryMarkers:
     lanes: tuple  # (lane position, outlet, _story_points) for each outlet with stories
 
 
-def story_markers(stories, referring: dict, outlets, t: dict, archive_page: dict[str, str]) -> StoryMarkers:
+def story_markers(stories, referring: dict, outlets, t: dict, archive_page) -> StoryMarkers:
     """`referring`: the stories that refer to each event (views.stories_by_event); `archive_page`:
-    the archive page listing each story, by slug."""
+    the URL of the archive page that lists a story (pages.ArchivePlaces.url)."""
     counts = {event_id: len(items) for event_id, items in referring.items()}
     by_outlet: dict[str, list] = {}
     for story in stories:
@@ -125,7 +125,7 @@ def story_trace(outlet, points, lane: float, colour: str, t) -> dict:
             "hovertemplate": "<b>%{customdata[1]}</b><br>" + outlet.name + ", %{customdata[2]}<extra></extra>"}
 
 
-def _story_points(stories, t, archive_page: dict[str, str]) -> list[tuple[str, list]]:
+def _story_points(stories, t, archive_page) -> list[tuple[str, list]]:
     """One marker per story, linking to it; where the outlet published several stories in one
     month, one marker for the month, linking to the page of that year's archive that lists the
     newest of them, so the chart stays light however many stories there are."""
@@ -141,8 +141,8 @@ def _story_points(stories, t, archive_page: dict[str, str]) -> list[tuple[str, l
                                              story.published_short]))
         else:
             middle = date(year, month, 15)
-            newest = items[-1][1].article.slug
-            points.append((middle.isoformat(), [urls.relative(archive_page[newest], urls.TIMELINE),
+            newest = items[-1][1]
+            points.append((middle.isoformat(), [urls.relative(archive_page(newest), urls.TIMELINE),
                                                 t.fill("chart_story_count", count=len(items)),
                                                 dates.event_label(middle, "month")]))
     return points

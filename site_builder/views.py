@@ -194,11 +194,16 @@ def _view_digests(articles, keys: list[str], link_keys: list[str], outlets, rela
         return [None] * len(keys)
     salt = value_digest([vars(outlet) for outlet in outlets], b"story view", stand_ins=False)
     link_key_of = dict(zip((a.slug for a in articles), link_keys))  # slug -> link key
+    related_parts: dict[tuple[int, ...], str] = {}  # related stories -> their part: many stories share them
     last = len(keys) - 1
     digests = []
     for i, article in enumerate(articles):
+        related_part = related_parts.get(related[i])
+        if related_part is None:
+            related_part = related_parts[related[i]] = "\n".join([str(len(related[i])),
+                                                                   *[link_keys[j] for j in related[i]]])
         parts = [salt, keys[i], link_keys[i - 1] if i > 0 else "-", link_keys[i + 1] if i < last else "-",
-                 str(len(related[i])), *[link_keys[j] for j in related[i]]]
+                 related_part]
         quotes, passages = shared.get(article.slug), reused.get(article.slug)
         if quotes or passages:
             parts += [f"q{len(quotes or ())}", *[_quote_part(q, link_key_of) for q in quotes or ()],

@@ -148,6 +148,23 @@ def test_a_months_marker_links_to_the_archive_page_listing_its_newest_story(make
     assert "maret-2.html" in files["archive/2021-2.html"].decode()
 
 
+def test_a_marker_links_to_its_archive_page_where_time_zones_interleave_two_years(make_site, monkeypatch):
+    """The site is in order of instants, the archives by each story's own year: 00:30 and 01:00 on
+    1 January 2021 in Jakarta come before 20:00 on 31 December 2020 in London."""
+    from site_builder import pages
+
+    monkeypatch.setattr(pages, "ARCHIVE_PAGE", 1)  # 2021, newest first: februari, satu, nol
+    story = "---\ntitle: Berita {n}\noutlet: tempo\npublished: {moment}\n---\nTrump dan Kim bertemu.\n"
+    moments = {"nol": "2021-01-01T00:30:00+07:00", "satu": "2021-01-01T01:00:00+07:00",
+               "london": "2020-12-31T20:00:00+00:00", "februari": "2021-02-01T10:00:00+07:00"}
+    files = render_site(make_site({f"content/articles/{n}.md": story.format(n=n, moment=moment)
+                                   for n, moment in moments.items()}), BufferReporter())
+    tempo = next(t for t in figure(files)["data"] if t.get("name") == "Tempo.co")
+    links = {day: point[0] for day, point in zip(tempo["x"], tempo["customdata"])}
+    assert links["2021-01-15"] == "archive/2021-2.html"  # the newest of January, "satu", is second in 2021
+    assert "satu.html" in files["archive/2021-2.html"].decode()
+
+
 def test_the_index_line_hovers_in_indonesian(site):
     index = figure(site)["data"][0]
     assert index["name"] == "Indeks keterlibatan" and len(index["text"]) == len(index["x"]) > 12
