@@ -33,7 +33,7 @@ from site_builder.reporter import Reporter
 from site_builder.stamp import Listing
 from site_builder.stories import PreparedStory, Setting, prepare_stories
 from site_builder.validate import assemble, validate_data
-from site_builder.views import story_views
+from site_builder.views import DigestsKept, story_views
 from site_builder.write import Kept, SiteWriter, Spliced
 
 
@@ -48,6 +48,7 @@ class Caches:
     sentences: ResultCache  # the passage sentences of stories in reused passages
     lines: KeptLines  # articles.json's lines
     passages: PassageKeeper  # the reused-passage index
+    digests: DigestsKept | None  # the story views' digests (views.DigestsKept); then this build's
     listing: Listing | None = None  # the content's files as the stamp found them when the build started
     pages: PageCache | None = None  # made once the asset URLs and the base URL are known
     pages_from: Path | None = None  # where the last build's pages are (write.last_pages); `out` by default (open)
@@ -61,8 +62,8 @@ class Caches:
         pages_from = pages_from or out
         passages = PassageKeeper(root, beside=workers > 1, out=pages_from)
         return cls(root, out, load_kept(root, "reads", Reads), StoryStore(root), ResultCache(root, "results"),
-                   ResultCache(root, "sentences", keep_unread=True), KeptLines(root), passages, listing,
-                   pages_from=pages_from)
+                   ResultCache(root, "sentences", keep_unread=True), KeptLines(root), passages,
+                   load_kept(root, "digests", DigestsKept), listing, pages_from=pages_from)
 
     def save(self, written: dict[str, tuple]) -> None:
         """After the site was written, with the stamp of each file written (write.Written)."""
@@ -71,6 +72,8 @@ class Caches:
         self.sentences.save()
         self.lines.save(self.out, urls.ARTICLES_JSON, written)
         save_kept(self.root, "reads", self.reads)
+        if self.digests:
+            save_kept(self.root, "digests", self.digests)
         self.passages.close(save=True)
 
     def close(self) -> None:
@@ -146,15 +149,19 @@ def render_site(project: Project, reporter: Reporter, base_url: str | None = Non
     prose_bodies = _render_bodies(content.pages, errors, caches.results if caches else None)
     _fail_on(errors)
     asset_urls, asset_files = hashed_assets(project.static)
+    pairs_from: list[str] = []  # the digests the shared quotes and the reused passages were kept under
     findings = analyse(content.articles, {slug: p.findings for slug, p in prepared.items()},
                        partial(passages.reused_passages, [article.slug for article in content.articles],
                                partial(_kept_passage_sentences, caches.sentences) if caches else None,
-                               partial(_kept_pairs_in_order, caches.results) if caches else pairs_in_order),
-                       partial(_kept_shared_quotes, caches.results, content.gazetteer,
+                               partial(_kept_pairs_in_order, caches.results, pairs_from) if caches else pairs_in_order),
+                       partial(_kept_shared_quotes, caches.results, pairs_from, content.gazetteer,
                                [prepared[a.slug].statements_key for a in content.articles]) if caches else None)
-    stories = story_views(content.articles, content.outlets, {slug: p.body for slug, p in prepared.items()},
-                          findings, {slug: p.key for slug, p in prepared.items()},
-                          {slug: p.link_key for slug, p in prepared.items()})
+    stories, digests = story_views(content.articles, content.outlets, {slug: p.body for slug, p in prepared.items()},
+                                   findings, {slug: p.key for slug, p in prepared.items()},
+                                   {slug: p.link_key for slug, p in prepared.items()},
+                                   caches.digests if caches else None, "".join(pairs_from) if len(pairs_from) == 2 else "")
+    if caches:
+        caches.digests = digests
     pages, data_files = plan_site(content, stories, prose_bodies, caches.results if caches else None,
                                   caches.lines if caches else None)
     reporter.progress(f"rendering {len(pages)} pages")
@@ -249,18 +256,19 @@ def _render_bodies(items, errors: list[Problem], results: ResultCache | None = N
     return bodies
 
 
-def _kept_pairs_in_order(results: ResultCache, stories: list[StoryPassages], found: list[SentencePair],
-                         sentences_of) -> list[Pair]:
+def _kept_pairs_in_order(results: ResultCache, kept_under: list[str], stories: list[StoryPassages],
+                         found: list[SentencePair], sentences_of) -> list[Pair]:
     """passages.pairs_in_order, kept in `results` under the sentence pairs found and, for each
     story in them, its place in the site's order, its key (which covers its sentences), slug and
     outlet: an edit of a story in no reused passage changes none of them. At 10,000 stories,
     putting 2,473 pairs in order, with the sentences of the 1,166 stories in them, took an edit
-    0.035-0.04 s; looking them up, about 0.01 s."""
+    0.035-0.04 s; looking them up, about 0.01 s. The digest they are kept under goes in `kept_under`."""
     involved = {pair.a_key for pair in found}
     involved.update(pair.b_key for pair in found)
     placed = [(index, story.key, story.slug, story.outlet) for index, story in enumerate(stories)
               if story.key in involved]
     digest = value_digest(([tuple(pair) for pair in found], placed), b"reused passages", stand_ins=False)
+    kept_under.append(digest)
     return results.get_value(digest, _pairs_in_order, (stories, found, sentences_of))
 
 
@@ -277,14 +285,15 @@ def _kept_passage_sentences(results: ResultCache, story: StoryPassages) -> list[
     return results.get_value(digest, _sentences_of, story)
 
 
-def _kept_shared_quotes(results: ResultCache, gazetteer, statements_keys: list[bytes], articles,
-                        findings: dict) -> list[Pair]:
+def _kept_shared_quotes(results: ResultCache, kept_under: list[str], gazetteer, statements_keys: list[bytes],
+                        articles, findings: dict) -> list[Pair]:
     """analysis.shared_quotes_among, kept in `results` under the stories' statements_key, in
     the site's order, for as long as they are the same: most edits leave the statements alone.
     At 10,000 stories looking for the shared quotes again took 0.08 s of every edit, and putting
     the 17,000 statements together to digest them 0.02 s; only the pairs are kept, each
-    speaker by id."""
+    speaker by id. The digest they are kept under goes in `kept_under`."""
     digest = hashlib.sha256(b"shared quotes\0" + b"".join(statements_keys)).hexdigest()
+    kept_under.append(digest)
     speakers = {"": None, **{person.id: person for person in gazetteer.people}}  # by id; "": none known
     return [Pair(Item(*a[:3], speakers[a[3]]), Item(*b[:3], speakers[b[3]]), similarity)
             for a, b, similarity in results.get_value(digest, _shared_quote_pairs, (articles, findings))]

@@ -160,11 +160,14 @@ def test_value_digest_is_the_same_whatever_was_digested_before():
 def _views_of_six_stories(title_of: str = "", body_of: str = "", outlet_of: str = "", keys: bool = True,
                           outlet_name: str = "Tempo",
                           quote: str = "Kami siap berunding tanpa syarat apa pun.", similarity: float = 0.6,
-                          speaker: str = "kim", passage: str = "Kalimat yang sama.", days: int = 1):
-    """story_views of six stories a-f, oldest first, `days` apart: a, c and e recall one event, b
-    and d share a quote, c and f a passage. `title_of`, `body_of` and `outlet_of` name a story
-    given another title, another body (its source key changes, not its link key) or the other
-    outlet; `keys`: with the stories' source and link keys (stories.PreparedStory) or without."""
+                          speaker: str = "kim", passage: str | None = "Kalimat yang sama.", days: int = 1,
+                          recalling: str = "ace", kept: bool = False, last=None):
+    """story_views of six stories a-f, oldest first, `days` apart: a, c and e (`recalling`) recall
+    one event, b and d share a quote, c and f a passage (none if `passage` is None). `title_of`, `body_of` and `outlet_of` name
+    a story given another title, another body (its source key changes, not its link key) or the
+    other outlet; `keys`: with the stories' source and link keys (stories.PreparedStory) or
+    without. With `kept`, the views and the digests to keep (views.DigestsKept), the pairs said
+    to be made from what they hold (as a build says so: pipeline.py), `last` the digests kept."""
     from datetime import date, timedelta
 
     from site_builder.analysis import SiteFindings, StoryFindings
@@ -182,16 +185,20 @@ def _views_of_six_stories(title_of: str = "", body_of: str = "", outlet_of: str 
                         date(2020, 1, 1) + timedelta(days=i * days), "", 1)
                 for i, slug in enumerate(slugs)]
     summit = Event("hanoi", date(2019, 2, 27), "day", "KTT Hanoi", "Hanoi summit", "summit", -1, "", "", (), ())
-    findings = {slug: StoryFindings((), (), (), (EventMention(summit, "KTT Hanoi."),) if slug in "ace" else (), (), ())
+    findings = {slug: StoryFindings((), (), (), (EventMention(summit, "KTT Hanoi."),) if slug in recalling else (), (), ())
                 for slug in slugs}
     who = Person(speaker, "Kim Jong Un", ("Kim",), "Pemimpin", "DPRK")
     site = SiteFindings(findings,
                         (Pair(Item("b", "tempo", quote, who), Item("d", "tempo", "Kami siap berunding.", who), similarity),),
-                        (Pair(Item("c", "kompas-tv", passage), Item("f", "tempo", "Kalimat sama."), 0.7),))
+                        (Pair(Item("c", "kompas-tv", passage), Item("f", "tempo", "Kalimat sama."), 0.7),) if passage else ())
     bodies = {slug: RenderedBody(f"<p>{slug}{'!' if slug == body_of else ''}</p>", 1, (slug,)) for slug in slugs}
-    source_keys = {a.slug: hashlib.sha256(repr((a, bodies[a.slug])).encode()).hexdigest() for a in articles}
+    source_keys = {a.slug: hashlib.sha256(repr((a, bodies[a.slug], findings[a.slug])).encode()).hexdigest()
+                   for a in articles}
     link_keys = {a.slug: link_key(a) for a in articles}
-    return story_views(articles, outlets, bodies, site, *((source_keys, link_keys) if keys else ()))
+    if kept:
+        pairs_from = hashlib.sha256(repr((site.shared_quotes, site.reused_passages)).encode()).hexdigest()
+        return story_views(articles, outlets, bodies, site, source_keys, link_keys, last, pairs_from)
+    return story_views(articles, outlets, bodies, site, *((source_keys, link_keys) if keys else ()))[0]
 
 
 def _shown(view) -> set[str]:
@@ -236,6 +243,37 @@ def test_a_story_views_digest_follows_its_outlet_and_its_shared_quotes_and_passa
         assert _moved(**changes) == {"b", "d"}, changes
     assert _moved(passage="Kalimat yang hampir sama.") == {"c", "f"}
     assert _moved(days=2) == set("abcdef")  # every date; and the days between c and f
+
+
+def test_digests_kept_from_the_last_build_are_the_digests_made_afresh():
+    views, kept = _views_of_six_stories(kept=True)
+    assert kept.digests == tuple(v.cache_digest for v in views) and None not in kept.digests
+    changes = [{}, {"outlet_name": "Tempo.co"}, {"quote": "Kami siap berunding."}, {"similarity": 0.65},
+               {"speaker": "kim-jong-un"}, {"passage": "Kalimat yang hampir sama."}, {"days": 2},
+               {"passage": None}, {"recalling": "abce"}, {"recalling": "ac"}]  # (then others' related ones move)
+    changes += [{name: slug} for slug in "abcdef" for name in ("title_of", "body_of", "outlet_of")]
+    for change in changes:
+        afresh = [v.cache_digest for v in _views_of_six_stories(**change)]
+        again, kept_again = _views_of_six_stories(kept=True, last=kept, **change)
+        assert [v.cache_digest for v in again] == afresh, change
+        assert kept_again.digests == tuple(afresh)
+
+
+def test_digests_kept_from_the_last_build_stand_for_the_stories_that_did_not_change():
+    _, kept = _views_of_six_stories(kept=True)
+    marked = kept._replace(digests=tuple(f"kept {slug}" for slug in "abcdef"))  # what the last build kept
+    afresh = _views_of_six_stories(body_of="c")[2].cache_digest
+    views, _ = _views_of_six_stories(kept=True, last=marked, body_of="c")
+    assert [v.cache_digest for v in views] == ["kept a", "kept b", afresh, "kept d", "kept e", "kept f"]
+    requoted, _ = _views_of_six_stories(kept=True, last=marked, quote="Kami siap berunding.")
+    afresh = _views_of_six_stories(quote="Kami siap berunding.")
+    assert [v.cache_digest for v in requoted] == ["kept a", afresh[1].cache_digest, afresh[2].cache_digest,
+                                                  afresh[3].cache_digest, "kept e", afresh[5].cache_digest]
+    retitled, _ = _views_of_six_stories(kept=True, last=marked, title_of="c")  # a link changed: all again
+    assert [v.cache_digest for v in retitled] == [v.cache_digest for v in _views_of_six_stories(title_of="c")]
+    without, none_kept = _views_of_six_stories(kept=True, last=None, body_of="c")
+    assert [v.cache_digest for v in without] == [v.cache_digest for v in _views_of_six_stories(body_of="c")]
+    assert none_kept is not None
 
 
 def test_views_without_source_keys_have_no_digest_and_are_never_cached():
