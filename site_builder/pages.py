@@ -42,9 +42,11 @@ class NavItem:
 
 
 def plan_site(content: Content, stories: list[StoryView], prose_bodies, results: ResultCache | None = None,
-              lines: KeptLines | None = None) -> tuple[list[Page], list[OutputFile]]:
+              lines: KeptLines | None = None, links_digest: str = "") -> tuple[list[Page], list[OutputFile]]:
     """`results` keeps each outlet's counts and the chart's figure between builds, `lines` the
-    lines of articles.json."""
+    lines of articles.json. `links_digest`: a digest of the outlets and of what a link shows of
+    each story, in the site's order (views.DigestsKept.around), under which `results` keeps
+    the chart's markers of the stories."""
     site = content.site
     newest_first = list(reversed(stories))
     referring = stories_by_event(stories)  # event id -> the stories that refer to it, oldest first
@@ -70,7 +72,8 @@ def plan_site(content: Content, stories: list[StoryView], prose_bodies, results:
         Page(urls.NOT_FOUND, "404.html", {}, absolute_links=True, shared=common),
     ]
     if content.events:
-        chart_context = _chart_context(content, stories, referring, common["t"], results, ArchivePlaces(years).url)
+        chart_context = _chart_context(content, stories, referring, common["t"], results, ArchivePlaces(years).url,
+                                       links_digest)
         pages.append(Page(urls.TIMELINE, "timeline.html", chart_context, shared=common))
     for year, total, parts in archive_pages:
         page_urls = [urls.archive(year, number) for number in range(1, len(parts) + 1)]
@@ -134,8 +137,15 @@ class ArchivePlaces:
 
 
 def _chart_context(content: Content, stories: list[StoryView], referring: dict, t: dict,
-                   results: ResultCache | None, archive_page) -> dict:
-    markers = chart.story_markers(stories, referring, content.outlets, t, archive_page)
+                   results: ResultCache | None, archive_page, links_digest: str = "") -> dict:
+    work = (stories, referring, content.outlets, t, archive_page)
+    if results is None or not links_digest:
+        markers = _story_markers(work)
+    else:  # a marker shows what links show of stories, with their archive pages (their place in the site's
+        # order), and how many stories refer to each event: at 10,000 stories, 0.01 s to make again
+        referring_counts = sorted((event, len(items)) for event, items in referring.items())
+        digest = value_digest((links_digest, referring_counts, t, ARCHIVE_PAGE), b"story markers", stand_ins=False)
+        markers = results.get_value(digest, _story_markers, work)
     drawn = (content.events, markers.referring, content.outlets, t)  # all but the stories' traces
     if results is None:
         figure_json = _figure_json((chart.base_figure(*drawn), markers, t))
@@ -168,6 +178,10 @@ def _kept_outlet_counts(results: ResultCache, stories: list[StoryView], lexicon)
 
 def _counts_of(work: tuple[list[StoryView], tuple]) -> OutletCounts:
     return outlet_counts(*work)
+
+
+def _story_markers(work: tuple) -> chart.StoryMarkers:
+    return chart.story_markers(*work)
 
 
 def _base_figure(drawn: tuple) -> dict:

@@ -159,11 +159,12 @@ def render_site(project: Project, reporter: Reporter, base_url: str | None = Non
     stories, digests = story_views(content.articles, content.outlets, {slug: p.body for slug, p in prepared.items()},
                                    findings, {slug: p.key for slug, p in prepared.items()},
                                    {slug: p.link_key for slug, p in prepared.items()},
-                                   caches.digests if caches else None, "".join(pairs_from) if len(pairs_from) == 2 else "")
+                                   caches.digests if caches else None,
+                                   "".join(pairs_from) if len(pairs_from) == 2 else "")
     if caches:
         caches.digests = digests
     pages, data_files = plan_site(content, stories, prose_bodies, caches.results if caches else None,
-                                  caches.lines if caches else None)
+                                  caches.lines if caches else None, digests.around if digests else "")
     reporter.progress(f"rendering {len(pages)} pages")
     if caches:
         caches.pages = PageCache(project.root, caches.pages_from, project.templates,
@@ -215,23 +216,27 @@ def validate_content(raw: RawContent, store: StoryStore | None = None, workers: 
     the checks that span files."""
     data, errors, warnings = _kept_data(results, raw) if results else validate_data(raw)
     setting = Setting.of(data, raw.outlets is not None)
-    prepared = prepare_stories(raw.articles, setting, store, workers)
-    for story in prepared:
-        errors.extend(story.errors)
-        warnings.extend(story.warnings)
-    articles = [story.article for story in prepared if story.article]
+    articles, by_slug, moments, asked = [], {}, {}, []  # of the stories that are articles (one pass over them)
+    for story in prepare_stories(raw.articles, setting, store, workers):
+        if story.errors or story.warnings:
+            errors.extend(story.errors)
+            warnings.extend(story.warnings)
+        article = story.article
+        if article:
+            articles.append(article)
+            moments[article.slug] = story.moment
+            asked.append(StoryPassages(story.key, article.slug, article.outlet, story.body, story.passages))
+            # its shingles go to the passage index (asked), not further down the pipeline
+            by_slug[article.slug] = story if story.passages is None else story._replace(passages=None)
     if passages and not errors:  # the index comes up to date while the checks across files run
-        passages.ask([StoryPassages(story.key, story.article.slug, story.article.outlet, story.body, story.passages)
-                      for story in prepared if story.article])
+        passages.ask(asked)
     if store:  # once the index has its question: an edit's answer took longer than the build took to ask
         store.save()
-    content, invalid = assemble(raw, data, articles, {story.article.slug: story.moment for story in prepared
-                                                      if story.article})
+    content, invalid = assemble(raw, data, articles, moments)
     errors.extend(invalid)
     if errors:
         content = None
-    return content, {story.article.slug: story if story.passages is None else story._replace(passages=None)
-                     for story in prepared if story.article}, errors, warnings  # (the index has the shingles)
+    return content, by_slug, errors, warnings
 
 
 def _kept_data(results: ResultCache, raw: RawContent):

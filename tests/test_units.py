@@ -163,11 +163,12 @@ def _views_of_six_stories(title_of: str = "", body_of: str = "", outlet_of: str 
                           speaker: str = "kim", passage: str | None = "Kalimat yang sama.", days: int = 1,
                           recalling: str = "ace", kept: bool = False, last=None):
     """story_views of six stories a-f, oldest first, `days` apart: a, c and e (`recalling`) recall
-    one event, b and d share a quote, c and f a passage (none if `passage` is None). `title_of`, `body_of` and `outlet_of` name
-    a story given another title, another body (its source key changes, not its link key) or the
-    other outlet; `keys`: with the stories' source and link keys (stories.PreparedStory) or
-    without. With `kept`, the views and the digests to keep (views.DigestsKept), the pairs said
-    to be made from what they hold (as a build says so: pipeline.py), `last` the digests kept."""
+    one event, b and d share a quote, c and f a passage (none if `passage` is None). `title_of`,
+    `body_of` and `outlet_of` name a story given another title, another body (its source key
+    changes, not its link key) or the other outlet; `keys`: with the stories' source and link
+    keys (stories.PreparedStory) or without. With `kept`, the views and the digests to keep
+    (views.DigestsKept), the pairs said to be made from what they hold (as a build says so:
+    pipeline.py), `last` the digests kept."""
     from datetime import date, timedelta
 
     from site_builder.analysis import SiteFindings, StoryFindings
@@ -185,12 +186,13 @@ def _views_of_six_stories(title_of: str = "", body_of: str = "", outlet_of: str 
                         date(2020, 1, 1) + timedelta(days=i * days), "", 1)
                 for i, slug in enumerate(slugs)]
     summit = Event("hanoi", date(2019, 2, 27), "day", "KTT Hanoi", "Hanoi summit", "summit", -1, "", "", (), ())
-    findings = {slug: StoryFindings((), (), (), (EventMention(summit, "KTT Hanoi."),) if slug in recalling else (), (), ())
-                for slug in slugs}
+    recalled = (EventMention(summit, "KTT Hanoi."),)
+    findings = {slug: StoryFindings((), (), (), recalled if slug in recalling else (), (), ()) for slug in slugs}
     who = Person(speaker, "Kim Jong Un", ("Kim",), "Pemimpin", "DPRK")
     site = SiteFindings(findings,
                         (Pair(Item("b", "tempo", quote, who), Item("d", "tempo", "Kami siap berunding.", who), similarity),),
-                        (Pair(Item("c", "kompas-tv", passage), Item("f", "tempo", "Kalimat sama."), 0.7),) if passage else ())
+                        (Pair(Item("c", "kompas-tv", passage), Item("f", "tempo", "Kalimat sama."), 0.7),)
+                        if passage else ())
     bodies = {slug: RenderedBody(f"<p>{slug}{'!' if slug == body_of else ''}</p>", 1, (slug,)) for slug in slugs}
     source_keys = {a.slug: hashlib.sha256(repr((a, bodies[a.slug], findings[a.slug])).encode()).hexdigest()
                    for a in articles}
