@@ -156,15 +156,14 @@ def render_site(project: Project, reporter: Reporter, base_url: str | None = Non
                                partial(_kept_pairs_in_order, caches.results, pairs_from) if caches else pairs_in_order),
                        partial(_kept_shared_quotes, caches.results, pairs_from, content.gazetteer,
                                [prepared[a.slug].statements_key for a in content.articles]) if caches else None)
-    stories, digests = story_views(content.articles, content.outlets, {slug: p.body for slug, p in prepared.items()},
-                                   findings, {slug: p.key for slug, p in prepared.items()},
-                                   {slug: p.link_key for slug, p in prepared.items()},
-                                   caches.digests if caches else None,
-                                   "".join(pairs_from) if len(pairs_from) == 2 else "")
+    stories, kept = story_views(content.articles, content.outlets, {slug: p.body for slug, p in prepared.items()},
+                                findings, {slug: p.key for slug, p in prepared.items()},
+                                {slug: p.link_key for slug, p in prepared.items()}, caches.digests if caches else None,
+                                "".join(pairs_from) if len(pairs_from) == 2 else "")
     if caches:
-        caches.digests = digests
+        caches.digests = kept  # the views' digests, for the next build
     pages, data_files = plan_site(content, stories, prose_bodies, caches.results if caches else None,
-                                  caches.lines if caches else None, digests.around if digests else "")
+                                  caches.lines if caches else None, kept.around if kept else "")
     reporter.progress(f"rendering {len(pages)} pages")
     if caches:
         caches.pages = PageCache(project.root, caches.pages_from, project.templates,
