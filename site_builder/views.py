@@ -220,7 +220,8 @@ def _view_digests(articles, keys: list[str], link_keys: list[str], outlets, rela
         return [None] * len(keys), None
     salt = value_digest([vars(outlet) for outlet in outlets], b"story view", stand_ins=False)
     around = hashlib.sha256("\n".join([salt, *link_keys]).encode()).hexdigest() if pairs_from else ""
-    if around and last and last.around == around and len(last.keys) == len(keys) and last.related == related:
+    if around and last and last.around == around and len(last.keys) == len(last.digests) == len(keys) \
+            and last.related == related:
         digests = list(last.digests)
         changed = {i for i, (key, before) in enumerate(zip(keys, last.keys)) if key != before}
         if pairs_from != last.pairs_from:

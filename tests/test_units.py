@@ -273,6 +273,8 @@ def test_digests_kept_from_the_last_build_stand_for_the_stories_that_did_not_cha
                                                   afresh[3].cache_digest, "kept e", afresh[5].cache_digest]
     retitled, _ = _views_of_six_stories(kept=True, last=marked, title_of="c")  # a link changed: all again
     assert [v.cache_digest for v in retitled] == [v.cache_digest for v in _views_of_six_stories(title_of="c")]
+    short, _ = _views_of_six_stories(kept=True, last=marked._replace(digests=marked.digests[:5]), body_of="c")
+    assert [v.cache_digest for v in short] == [v.cache_digest for v in _views_of_six_stories(body_of="c")]
     without, none_kept = _views_of_six_stories(kept=True, last=None, body_of="c")
     assert [v.cache_digest for v in without] == [v.cache_digest for v in _views_of_six_stories(body_of="c")]
     assert none_kept is not None
