@@ -258,11 +258,11 @@ class SiteWriter:
 
     def add(self, url: str, data: bytes | Kept | Spliced) -> None:
         """One file of the new site: written now if it is not the output's file already."""
+        if isinstance(data, Kept) and data.stamp is not None:  # the output's file, as the page cache found it
+            self.keep({url: data.stamp})
+            return
         checked_url(url)
         self.stamps.pop(url, None)
-        if isinstance(data, Kept) and data.stamp is not None:  # the output's file, as the page cache found it
-            self.unchanged[url] = data.stamp
-            return
         self.unchanged.pop(url, None)
         stamp = _same_file(f"{self.kept_from}/{url}", data)
         if stamp is not None:

@@ -46,7 +46,7 @@ def test_a_site_rendered_into_memory_with_the_build_cache_holds_the_pages_it_kee
     import os
 
     from site_builder.pipeline import Caches, Files
-    from site_builder.write import Kept, file_stamp
+    from site_builder.write import Kept, file_stamp, write_site
 
     project = make_site()
     out = project.root / "_site"
@@ -60,6 +60,10 @@ def test_a_site_rendered_into_memory_with_the_build_cache_holds_the_pages_it_kee
     assert "stories/trump-enggan.html" in kept and "stories/kim-sinis.html" not in kept
     assert all(data == Kept(url, file_stamp(os.stat(out / url))) for url, data in kept.items())
     assert on_disk(out)["stories/trump-enggan.html"] == render_site(project, BufferReporter())["stories/trump-enggan.html"]
+    inodes = {url: os.stat(out / url).st_ino for url in kept}
+    write_site(out, files)  # the pages kept stay the files they were (hard-linked), the others are written
+    assert on_disk(out) == render_site(project, BufferReporter())
+    assert {url: os.stat(out / url).st_ino for url in kept} == inodes
 
 
 def test_editing_one_story_rerenders_it_and_the_pages_that_aggregate_it(make_site):
