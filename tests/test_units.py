@@ -107,6 +107,29 @@ def test_the_story_store_reads_a_pickle_naming_a_class_that_is_gone_as_not_store
     assert Shared({}).loads(referred.dumps(outlet)) is None  # a reference this build does not know
 
 
+def test_reads_give_a_files_digest_only_while_its_stamp_is_the_one_read_and_settled():
+    import pickle
+
+    from site_builder.load import Reads, StoryFile, file_digest
+    from site_builder.stamp import SETTLE
+
+    started = 1_700_000_000 * 10**9
+    old = started - int(SETTLE * 1e9) - 1  # modified before the build started, settled
+    files = [StoryFile("content/articles/a.md", "/x/a.md", (10, 2**63 + 5, old), file_digest(b"a"), None),
+             StoryFile("content/articles/b\nc.md", "/x/b", (20, 7, old - 1), file_digest(b"b"), None),
+             StoryFile("content/articles/d.md", "/x/d.md", (30, 8, started - 1), file_digest(b"d"), None)]
+    reads = pickle.loads(pickle.dumps(Reads.of(started, files), 5))  # as the build cache keeps it
+    a, b, d = files
+    assert reads.digest(a.path, a.stamp) == a.digest and reads.digest(b.path, b.stamp) == b.digest
+    assert reads.digest(d.path, d.stamp) is None  # modified within SETTLE of the build: may have changed since
+    assert reads.digest(a.path, (11, *a.stamp[1:])) is None and reads.digest(a.path, (10, 3, old)) is None
+    assert reads.digest(a.path, (10, 2**63 + 5, old - 1)) is None  # size, inode, time: each moved
+    assert reads.digest("content/articles/e.md", a.stamp) is None
+    assert reads.digests_of([(b.path, b.stamp), (a.path, None), (a.path, a.stamp)]) == [b.digest, None, a.digest]
+    assert reads.held(d.path, d.digest) and not reads.held(d.path, a.digest) and not reads.held("e.md", a.digest)
+    assert Reads.of(started, []).digest(a.path, a.stamp) is None
+
+
 class _Counted(collections.namedtuple("_Counted", "name words")):
     made = 0
 
