@@ -1,7 +1,6 @@
 """The outlet comparison: per-outlet figures computed from the analysed stories. Pure."""
 from __future__ import annotations
 
-import statistics
 from collections import Counter
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -100,7 +99,7 @@ def outlet_counts(stories: list, lexicon) -> OutletCounts:
     words = [s.body.words for s in stories]
     return OutletCounts(
         words=sum(words),
-        median_words=statistics.median(words) if words else 0,
+        median_words=_median(words) if words else 0,
         statements=len(statements),
         speakers=tuple(_ranked(Counter(q.speaker for q in statements))),
         sides=dict(Counter(q.speaker.side if q.speaker else None for q in statements)),
@@ -109,6 +108,14 @@ def outlet_counts(stories: list, lexicon) -> OutletCounts:
         events=_events(stories),
         framing=_framing(lexicon, stories, sum(words)),
     )
+
+
+def _median(values: list):
+    """As statistics.median: the middle value, or the mean of the two in the middle. Not imported
+    from there: statistics imports fractions and decimal, 2.8 ms of every build's imports."""
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def _events(stories_newest_first: list) -> dict:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 from conftest import OUTLETS_YAML
 from htmltext import read_html
 
@@ -146,3 +148,13 @@ def test_the_comparison_shows_the_newest_shared_passages_and_counts_them_all(sit
         return page.split('id="findings-heading"')[1].split("</section>")[0]
 
     assert findings(capped) == findings(html)  # written from every pair, shown or not
+
+
+@given(st.lists(st.integers(min_value=0, max_value=10**6), min_size=1))
+def test_median_words_is_what_statistics_median_gives_value_and_type(words):
+    import statistics
+
+    from site_builder.comparison import _median
+
+    got, expected = _median(words), statistics.median(words)
+    assert got == expected and type(got) is type(expected)  # outlets.json writes 7 for an int, 7.0 for a float

@@ -6,7 +6,6 @@ than COMMON places say nothing about copying and are skipped.
 """
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
 from array import array
@@ -122,6 +121,8 @@ def word_diff(a: str, b: str) -> tuple[list[tuple[str, bool]], list[tuple[str, b
     left, right = a.split(), b.split()
     if left == right:  # most shared quotes (682 of 847 pairs at 10,000 stories): nothing to match
         return [(w, False) for w in left], [(w, False) for w in right]
+    import difflib  # here: most builds mark no words (an edit at 10,000 stories: 1.3 ms of imports)
+
     matcher = difflib.SequenceMatcher(a=_compared(left), b=_compared(right), autojunk=False)
     marked_left = [(w, True) for w in left]
     marked_right = [(w, True) for w in right]
