@@ -140,10 +140,14 @@ class DigestsKept(NamedTuple):
     link keys in the same order and the same related stories digests again only the views of
     the stories whose source key changed, and, where the shared quotes or reused passages are
     not made from the same as then, of the stories that have any or had any: at 10,000 stories,
-    digesting every view took an edit 0.04-0.05 s."""
+    digesting every view took an edit 0.04-0.05 s. Where the stories are in the same order, a
+    story whose source key is the same recalls the same events (its findings are made from what
+    the key covers), and where every story's events are the same, so are the related stories:
+    ranking them took an edit 0.014 s."""
     around: str  # digest of the outlets and each story's link key, in order
     pairs_from: str  # what the shared quotes and reused passages were made from (story_views)
     keys: tuple[str, ...]  # each story's source key, in order
+    events: list[tuple[str, ...]]  # the events each story recalls, by id (SiteLinks.related is made of them)
     related: list[tuple[int, ...]]  # each story's related stories (SiteLinks.related)
     paired: frozenset[int]  # the places of the stories with a shared quote or a reused passage
     digests: tuple[str, ...]
@@ -157,13 +161,20 @@ def story_views(articles, outlets, bodies, findings: SiteFindings, source_keys=N
     says what the shared quotes and reused passages of `findings` were made from (a digest of it:
     pipeline.py); `last`, the digests the last build kept."""
     outlet_by_key = {o.key: o for o in outlets}
-    links = SiteLinks(articles, outlet_by_key, findings)
     source_keys = source_keys or {}
     keys = [source_keys.get(a.slug, "") for a in articles]
+    link_keys = [link_keys.get(a.slug, "") for a in articles] if link_keys else []
+    salt, around = _around(outlets, keys, link_keys, pairs_from)
+    if not (around and last and last.around == around and len(last.keys) == len(last.events) == len(keys)):
+        last = None  # other stories, or in another order: nothing of the last build's digests holds
+    events = _events_of(articles, findings, keys, last)
+    links = SiteLinks(articles, outlet_by_key, findings, last.related if last and last.events == events else None,
+                      events)
     shared, reused = links.shared_quotes, links.reused_passages
     paired = frozenset(links.order[slug] for slug in (*shared, *reused))
-    digests, kept = _view_digests(articles, keys, [link_keys.get(a.slug, "") for a in articles] if link_keys else [],
-                                  outlets, links.related, shared, reused, last, pairs_from, paired)
+    digests = _view_digests(articles, keys, link_keys, salt, links.related, shared, reused, last, pairs_from, paired)
+    kept = DigestsKept(around, pairs_from, tuple(keys), events, links.related, paired, tuple(digests)) if around \
+        else None
     return [  # fields in order (StoryView): 10,000 of them at 10,000 stories
         StoryView(a, outlet_by_key[a.outlet], bodies[a.slug], urls.story(a.slug), findings.stories[a.slug], links, i,
                   shared.get(a.slug, ()), reused.get(a.slug, ()), keys[i], digests[i])
@@ -171,16 +182,41 @@ def story_views(articles, outlets, bodies, findings: SiteFindings, source_keys=N
     ], kept
 
 
+def _around(outlets, keys: list[str], link_keys: list[str], pairs_from: str) -> tuple[str, str]:
+    """What every view's digest is made with (a digest of the outlets), and `around` (DigestsKept),
+    which is also made of each story's link key in order. Both are empty where the views have no
+    digests (without every story's source and link keys), and `around` alone where what the
+    shared quotes and reused passages were made from is not said (nothing is kept then)."""
+    if not keys or not all(keys) or len(link_keys) != len(keys) or not all(link_keys):
+        return "", ""
+    salt = value_digest([vars(outlet) for outlet in outlets], b"story view", stand_ins=False)
+    return salt, hashlib.sha256("\n".join([salt, *link_keys]).encode()).hexdigest() if pairs_from else ""
+
+
+def _events_of(articles, findings: SiteFindings, keys: list[str], last: DigestsKept | None) -> list[tuple[str, ...]]:
+    """The events each story recalls, by id; from `last` (the same stories in the same order) for
+    the stories whose source key is the same."""
+    stories = findings.stories
+    if last is None:
+        return [tuple([mention.event.id for mention in stories[a.slug].events]) for a in articles]
+    return [before if key == last_key else tuple([mention.event.id for mention in stories[a.slug].events])
+            for a, key, last_key, before in zip(articles, keys, last.keys, last.events)]
+
+
 class SiteLinks:
     """The links between the site's stories (`articles`, oldest first): neighbours, related
     stories, and by slug the shared quotes and reused passages of those that have any. A
     StoryLink is made when first asked for."""
 
-    def __init__(self, articles, outlet_by_key: dict, findings: SiteFindings):
+    def __init__(self, articles, outlet_by_key: dict, findings: SiteFindings,
+                 related: list[tuple[int, ...]] | None = None, events: list[tuple[str, ...]] | None = None):
+        """`related`: the related stories, where they are known (DigestsKept); else ranked from
+        `events` (_events_of), or from `findings`."""
         self.articles = articles
         self.outlet_by_key = outlet_by_key
-        # for each story, the places of its related stories
-        self.related = _related([findings.stories[a.slug] for a in articles])
+        if related is None:  # for each story, the places of its related stories
+            related = _related(events if events is not None else _events_of(articles, findings, [], None))
+        self.related = related
         self.order = {a.slug: i for i, a in enumerate(articles)}  # slug -> place
         self._links: dict[int, StoryLink] = {}
         self.shared_quotes = _shared_quotes(findings, self.of)
@@ -198,9 +234,9 @@ class SiteLinks:
         return self.link(self.order[slug])
 
 
-def _view_digests(articles, keys: list[str], link_keys: list[str], outlets, related: list[tuple[int, ...]],
+def _view_digests(articles, keys: list[str], link_keys: list[str], salt: str, related: list[tuple[int, ...]],
                   shared: dict, reused: dict, last: DigestsKept | None = None, pairs_from: str = "",
-                  paired: frozenset[int] = frozenset()) -> tuple[list[str | None], DigestsKept | None]:
+                  paired: frozenset[int] = frozenset()) -> list[str | None]:
     """Each view's cache_digest (None for all without every story's source and link keys): a
     digest of what the view shows, made from digests of its parts rather than from the view (at
     10,000 stories, pickling every view whole took 0.06 s of every edit).
@@ -212,16 +248,12 @@ def _view_digests(articles, keys: list[str], link_keys: list[str], outlets, rela
     are described field by field (_quote_part, _passage_part); free text goes in with its length,
     so that no two views give the same text to digest.
 
-    Given `last` (DigestsKept), `pairs_from` and `paired` (the places of the stories in `shared`
-    and `reused`), a view keeps the digest it had then where all it is made of is as it was then
-    (DigestsKept says how that is told); and the digests made are given back to keep, with what
-    they were made from."""
-    if not keys or not all(keys) or len(link_keys) != len(keys) or not all(link_keys):
-        return [None] * len(keys), None
-    salt = value_digest([vars(outlet) for outlet in outlets], b"story view", stand_ins=False)
-    around = hashlib.sha256("\n".join([salt, *link_keys]).encode()).hexdigest() if pairs_from else ""
-    if around and last and last.around == around and len(last.keys) == len(last.digests) == len(keys) \
-            and last.related == related:
+    Given `last` (DigestsKept, of the same stories in the same order: story_views), `pairs_from`
+    and `paired` (the places of the stories in `shared` and `reused`), a view keeps the digest it
+    had then where all it is made of is as it was then (DigestsKept says how that is told)."""
+    if not salt:  # (_around: not every story's source and link keys)
+        return [None] * len(keys)
+    if last and len(last.digests) == len(keys) and (last.related is related or last.related == related):
         digests = list(last.digests)
         changed = {i for i, (key, before) in enumerate(zip(keys, last.keys)) if key != before}
         if pairs_from != last.pairs_from:
@@ -245,7 +277,7 @@ def _view_digests(articles, keys: list[str], link_keys: list[str], outlets, rela
             parts += [f"q{len(quotes or ())}", *[_quote_part(q, link_key_of) for q in quotes or ()],
                       f"p{len(passages or ())}", *[_passage_part(p, link_key_of) for p in passages or ()]]
         digests[i] = hashlib.sha256("\n".join(parts).encode()).hexdigest()
-    return digests, DigestsKept(around, pairs_from, tuple(keys), related, paired, tuple(digests)) if around else None
+    return digests
 
 
 def _quote_part(quote: SharedQuote, link_key_of: dict[str, str]) -> str:
@@ -307,16 +339,15 @@ def _moment(moments: dict[int, int], articles, place: int) -> int:
     return moment
 
 
-def _related(story_findings: list[StoryFindings]) -> list[tuple[int, ...]]:
+def _related(events_of: list[tuple[str, ...]]) -> list[tuple[int, ...]]:
     """For each story, the RELATED_LIMIT stories sharing most events with it (ties: newest
-    first).
+    first), from the events each recalls, by id (_events_of).
 
     Stories that recall the same events have the same others to rank, so the ranking is worked
     out once for each such set of events, from an index from event to stories, instead of once
     for each story: for an event thousands of stories recall, that grew with the square of their
     number. The sets are few, as the events are a short list kept by hand (content/events.yaml).
     Stories whose set leaves them out of its ranking share one tuple of it."""
-    events_of = [tuple([mention.event.id for mention in found.events]) for found in story_findings]
     by_event: dict[str, list[int]] = {}  # event -> places of the stories that recall it, once a mention
     repeated: set[str] = set()  # events some story recalls more than once
     for index, events in enumerate(events_of):

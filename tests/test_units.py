@@ -278,10 +278,13 @@ def test_digests_kept_from_the_last_build_are_the_digests_made_afresh():
                {"passage": None}, {"recalling": "abce"}, {"recalling": "ac"}]  # (then others' related ones move)
     changes += [{name: slug} for slug in "abcdef" for name in ("title_of", "body_of", "outlet_of")]
     for change in changes:
-        afresh = [v.cache_digest for v in _views_of_six_stories(**change)]
+        afresh_views = _views_of_six_stories(**change)
+        afresh = [v.cache_digest for v in afresh_views]
         again, kept_again = _views_of_six_stories(kept=True, last=kept, **change)
         assert [v.cache_digest for v in again] == afresh, change
         assert kept_again.digests == tuple(afresh)
+        related = [[link.slug for link in v.related] for v in afresh_views]  # taken from `kept` where events are alike
+        assert [[link.slug for link in v.related] for v in again] == related, change
 
 
 def test_digests_kept_from_the_last_build_stand_for_the_stories_that_did_not_change():
