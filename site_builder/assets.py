@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from typing import NamedTuple
 from pathlib import Path, PurePosixPath
 
 from site_builder import urls
 
 
-@dataclass(frozen=True)
-class OutputFile:
+class OutputFile(NamedTuple):
     url: str
     data: bytes  # or write.Spliced (articles.json, as articles_kept.py makes it)
 

@@ -5,7 +5,7 @@ last build but for the stories' markers (pages.py keeps it), do not pay for it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import date, timedelta
 
 from site_builder import dates, numerals, urls
@@ -41,8 +41,7 @@ def month_starts(start: date = START, end: date = END) -> list[date]:
     return months
 
 
-@dataclass(frozen=True)
-class StoryMarkers:
+class StoryMarkers(NamedTuple):
     """What the figure shows of the stories: plain data, cheap to work out and to compare."""
     referring: dict  # event id -> how many stories refer to it
     lanes: tuple  # (lane position, outlet, _story_points) for each outlet with stories

@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from site_builder.models import Content, Outlet
 
 
-@dataclass(frozen=True)
-class OutletFigures:
+class OutletFigures(NamedTuple):
     outlet: Outlet
     stories: tuple  # StoryView, newest first
     words: int
@@ -34,8 +32,7 @@ class OutletFigures:
 SHARED_SHOWN = 10  # shared quotes, and reused passages, the comparison shows in full (the newest)
 
 
-@dataclass(frozen=True)
-class Comparison:
+class Comparison(NamedTuple):
     outlets: tuple[OutletFigures, ...]
     events: tuple  # the events any story recalls, in date order
     lexicon: tuple

@@ -71,7 +71,7 @@ def evidence(value):
             return None, "each item needs article and quote, or source, url and date"
         if "url" in values and fields.web_url(values["url"])[1]:
             return None, f"url: {fields.web_url(values['url'])[1]}"
-        items.append(Evidence(**{k: v for k, v in values.items() if k in Evidence.__dataclass_fields__}))
+        items.append(Evidence(**{k: v for k, v in values.items() if k in Evidence._fields}))
     return tuple(items), None
 
 

@@ -1,7 +1,7 @@
 """Split a Markdown file into its YAML front matter and its body."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from site_builder.errors import Problem
 from site_builder.load import RawFile
@@ -10,8 +10,7 @@ from site_builder.yamltext import YamlDoc, parse_yaml
 FENCE = "---"
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(NamedTuple):
     path: str
     meta: YamlDoc
     body: str

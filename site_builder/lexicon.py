@@ -1,7 +1,7 @@
 """content/lexicon.yaml: groups of framing terms for the outlet comparison."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from site_builder import fields
 from site_builder.errors import Problem
@@ -10,8 +10,7 @@ from site_builder.schema import Field, check_fields
 from site_builder.yamltext import parse_yaml
 
 
-@dataclass(frozen=True)
-class TermGroup:
+class TermGroup(NamedTuple):
     id: str
     label: str
     terms: tuple[str, ...]

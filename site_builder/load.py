@@ -130,8 +130,7 @@ _STAMP = struct.Struct("<QQq")  # a file's size, inode and modification time (ns
 DIGEST_SIZE = hashlib.sha256().digest_size  # of file_digest
 
 
-@dataclass(frozen=True)
-class RawContent:
+class RawContent(NamedTuple):
     site: RawFile | None
     outlets: RawFile | None
     events: RawFile | None

@@ -1,7 +1,6 @@
 """Turn the site's content into the list of pages and files to write. Pure: no I/O."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import partial
 from typing import NamedTuple
 
@@ -35,8 +34,7 @@ class Page(NamedTuple):
     absolute_links: bool = False  # 404.html is served at any depth, so its links are absolute
 
 
-@dataclass(frozen=True)
-class NavItem:
+class NavItem(NamedTuple):
     label: str
     url: str
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import hashlib
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -195,7 +195,7 @@ def load_and_validate(project: Project, reporter: Reporter, base_url: str | None
         if error:
             errors.append(Problem("--base-url", None, None, error))
         else:
-            content = replace(content, site=replace(content.site, base_url=clean))
+            content = content._replace(site=content.site._replace(base_url=clean))
     if content is not None and not content.site.base_url:
         warnings.append(Problem("content/site.yaml", None, "base_url",
                                 "not set: feed.xml and sitemap.xml are left out, and canonical "

@@ -1,16 +1,14 @@
 """Declared schemas: which fields each kind of content has, and how each is checked."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from site_builder import fields
 from site_builder.errors import Problem
 from site_builder.yamltext import YamlDoc
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     name: str
     check: Callable
     required: bool = False

@@ -160,7 +160,7 @@ def event_records(events, referring: dict) -> list[dict]:
         "id": e.id, "date": dates.event_iso(e.date, e.precision), "precision": e.precision, "title": e.title,
         "title_en": e.title_en, "kind": e.kind, "tone": e.tone, "tone_reason": e.tone_reason,
         "description": e.description, "stories": slugs.get(e.id, []),
-        "evidence": [{k: v for k, v in vars(item).items() if v} for item in e.evidence],
+        "evidence": [{k: v for k, v in item._asdict().items() if v} for item in e.evidence],
     } for e in events]
 
 

@@ -1,8 +1,8 @@
 """Turn raw text records into validated content models, collecting every problem."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import NamedTuple
 
 from site_builder import schema
 from site_builder.dates import instant
@@ -16,8 +16,7 @@ from site_builder.models import Article, Content, Event, Gazetteer, Image, Outle
 from site_builder.yamltext import parse_yaml
 
 
-@dataclass(frozen=True)
-class SiteData:
+class SiteData(NamedTuple):
     """Everything in content/ but the stories, validated."""
     site: Site | None
     outlets: tuple[Outlet, ...]

@@ -189,7 +189,7 @@ def _around(outlets, keys: list[str], link_keys: list[str], pairs_from: str) -> 
     shared quotes and reused passages were made from is not said (nothing is kept then)."""
     if not keys or not all(keys) or len(link_keys) != len(keys) or not all(link_keys):
         return "", ""
-    salt = value_digest([vars(outlet) for outlet in outlets], b"story view", stand_ins=False)
+    salt = value_digest([outlet._asdict() for outlet in outlets], b"story view", stand_ins=False)
     return salt, hashlib.sha256("\n".join([salt, *link_keys]).encode()).hexdigest() if pairs_from else ""
 
 

@@ -77,8 +77,7 @@ def _counted(mentions_in) -> tuple[Named, ...]:
     return tuple(Named(item, count) for item, count in ranked)
 
 
-@dataclass(frozen=True)
-class SiteFindings:
+class SiteFindings(NamedTuple):
     stories: dict  # slug -> StoryFindings
     shared_quotes: tuple  # shared.Pair of quote Items, across outlets
     reused_passages: tuple  # shared.Pair of sentence Items, across outlets
