@@ -15,7 +15,7 @@ from site_builder.key_findings import key_findings
 from site_builder.errors import Problem
 from site_builder.models import Content
 from site_builder.strings import Strings
-from site_builder.views import StoryView, stories_by_event
+from site_builder.views import DigestsKept, StoryView, stories_by_event
 
 
 HOME_STORIES = 20  # the newest stories on the home page; the rest are in the yearly archives
@@ -40,14 +40,16 @@ class NavItem(NamedTuple):
 
 
 def plan_site(content: Content, stories: list[StoryView], prose_bodies, results: ResultCache | None = None,
-              lines: KeptLines | None = None, links_digest: str = "") -> tuple[list[Page], list[OutputFile]]:
+              lines: KeptLines | None = None, kept: DigestsKept | None = None) -> tuple[list[Page], list[OutputFile]]:
     """`results` keeps each outlet's counts and the chart's figure between builds, `lines` the
-    lines of articles.json. `links_digest`: a digest of the outlets and of what a link shows of
-    each story, in the site's order (views.DigestsKept.around), under which `results` keeps
-    the chart's markers of the stories."""
+    lines of articles.json. `kept`: the views' digests to keep (views.story_views), whose
+    `around`, a digest of the outlets and of what a link shows of each story in the site's
+    order, is what `results` keeps the chart's markers of the stories under, and whose `events`
+    are the events each story recalls."""
     site = content.site
     newest_first = list(reversed(stories))
-    referring = stories_by_event(stories)  # event id -> the stories that refer to it, oldest first
+    # event id -> the stories that refer to it, oldest first
+    referring = stories_by_event(stories, kept.events if kept else None)
     comparison = compare(content, stories, partial(_kept_outlet_counts, results) if results else None)
     nav = [NavItem(site.string("nav_home"), urls.HOME), NavItem(site.string("nav_outlets"), urls.OUTLETS)]
     if content.events:
@@ -71,7 +73,7 @@ def plan_site(content: Content, stories: list[StoryView], prose_bodies, results:
     ]
     if content.events:
         chart_context = _chart_context(content, stories, referring, common["t"], results, ArchivePlaces(years).url,
-                                       links_digest)
+                                       kept.around if kept else "")
         pages.append(Page(urls.TIMELINE, "timeline.html", chart_context, shared=common))
     for year, total, parts in archive_pages:
         page_urls = [urls.archive(year, number) for number in range(1, len(parts) + 1)]

@@ -163,7 +163,7 @@ def render_site(project: Project, reporter: Reporter, base_url: str | None = Non
     if caches:
         caches.digests = kept  # the views' digests, for the next build
     pages, data_files = plan_site(content, stories, prose_bodies, caches.results if caches else None,
-                                  caches.lines if caches else None, kept.around if kept else "")
+                                  caches.lines if caches else None, kept)
     reporter.progress(f"rendering {len(pages)} pages")
     if caches:
         caches.pages = PageCache(project.root, caches.pages_from, project.templates,

@@ -294,12 +294,16 @@ def _passage_part(passage: ReusedPassage, link_key_of: dict[str, str]) -> str:
             f"{len(first)}\0{first}")
 
 
-def stories_by_event(stories) -> dict[str, list[StoryView]]:
-    """Event id -> the stories that refer to it, in the order given (oldest first)."""
+def stories_by_event(stories, events: list[tuple[str, ...]] | None = None) -> dict[str, list[StoryView]]:
+    """Event id -> the stories that refer to it, in the order given (oldest first). `events`: the
+    ids of the events each story recalls (DigestsKept.events), where they are at hand (reading
+    them from 10,000 stories' findings took an edit 4-5 ms)."""
+    if events is None:
+        events = [[mention.event.id for mention in story.events] for story in stories]
     referring: dict[str, list[StoryView]] = {}
-    for story in stories:
-        for mention in story.events:
-            referring.setdefault(mention.event.id, []).append(story)
+    for story, ids in zip(stories, events):
+        for event_id in ids:
+            referring.setdefault(event_id, []).append(story)
     return referring
 
 
