@@ -152,10 +152,9 @@ def outlets_json(comparison) -> bytes:
     return dump_json(records)
 
 
-def event_records(events, referring: dict) -> list[dict]:
-    """Each event as open data, with the slugs of the stories that refer to it (`referring`:
-    views.stories_by_event), for events_json and events_csv."""
-    slugs = {event_id: [s.article.slug for s in items] for event_id, items in referring.items()}
+def event_records(events, slugs: dict[str, list[str]]) -> list[dict]:
+    """Each event as open data, with the slugs of the stories that refer to it (`slugs`, by event
+    id, oldest first: views.stories_by_event), for events_json and events_csv."""
     return [{
         "id": e.id, "date": dates.event_iso(e.date, e.precision), "precision": e.precision, "title": e.title,
         "title_en": e.title_en, "kind": e.kind, "tone": e.tone, "tone_reason": e.tone_reason,
