@@ -163,8 +163,8 @@ def story_views(articles, outlets, bodies, findings: SiteFindings, source_keys=N
     outlet_by_key = {o.key: o for o in outlets}
     source_keys = source_keys or {}
     keys = [source_keys.get(a.slug, "") for a in articles]
-    link_keys = [link_keys.get(a.slug, "") for a in articles] if link_keys else []
-    salt, around = _around(outlets, keys, link_keys, pairs_from)
+    ordered_link_keys = [link_keys.get(a.slug, "") for a in articles] if link_keys else []
+    salt, around = _around(outlets, keys, ordered_link_keys, pairs_from)
     if not (around and last and last.around == around and len(last.keys) == len(last.events) == len(keys)):
         last = None  # other stories, or in another order: nothing of the last build's digests holds
     events = _events_of(articles, findings, keys, last)
@@ -172,7 +172,8 @@ def story_views(articles, outlets, bodies, findings: SiteFindings, source_keys=N
                       events)
     shared, reused = links.shared_quotes, links.reused_passages
     paired = frozenset(links.order[slug] for slug in (*shared, *reused))
-    digests = _view_digests(articles, keys, link_keys, salt, links.related, shared, reused, last, pairs_from, paired)
+    digests = _view_digests(articles, keys, ordered_link_keys, salt, links.related, shared, reused, last, pairs_from,
+                            paired)
     kept = DigestsKept(around, pairs_from, tuple(keys), events, links.related, paired, tuple(digests)) if around \
         else None
     return [  # fields in order (StoryView): 10,000 of them at 10,000 stories
