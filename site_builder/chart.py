@@ -5,8 +5,8 @@ last build but for the stories' markers (pages.py keeps it), do not pay for it.
 """
 from __future__ import annotations
 
-from typing import NamedTuple
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from site_builder import dates, numerals, urls
 from site_builder.strings import Strings

@@ -168,8 +168,8 @@ def story_views(articles, outlets, bodies, findings: SiteFindings, source_keys=N
     if not (around and last and last.around == around and len(last.keys) == len(last.events) == len(keys)):
         last = None  # other stories, or in another order: nothing of the last build's digests holds
     events = _events_of(articles, findings, keys, last)
-    links = SiteLinks(articles, outlet_by_key, findings, last.related if last and last.events == events else None,
-                      events)
+    related = last.related if last and last.events == events else _related(events)
+    links = SiteLinks(articles, outlet_by_key, findings, related)
     shared, reused = links.shared_quotes, links.reused_passages
     paired = frozenset(links.order[slug] for slug in (*shared, *reused))
     digests = _view_digests(articles, keys, ordered_link_keys, salt, links.related, shared, reused, last, pairs_from,
@@ -199,9 +199,14 @@ def _events_of(articles, findings: SiteFindings, keys: list[str], last: DigestsK
     the stories whose source key is the same."""
     stories = findings.stories
     if last is None:
-        return [tuple([mention.event.id for mention in stories[a.slug].events]) for a in articles]
-    return [before if key == last_key else tuple([mention.event.id for mention in stories[a.slug].events])
+        return [_event_ids(stories[a.slug]) for a in articles]
+    return [before if key == last_key else _event_ids(stories[a.slug])
             for a, key, last_key, before in zip(articles, keys, last.keys, last.events)]
+
+
+def _event_ids(found) -> tuple[str, ...]:
+    """The ids of the events a story's findings (or its view) recall, in order."""
+    return tuple([mention.event.id for mention in found.events])
 
 
 class SiteLinks:
@@ -209,15 +214,10 @@ class SiteLinks:
     stories, and by slug the shared quotes and reused passages of those that have any. A
     StoryLink is made when first asked for."""
 
-    def __init__(self, articles, outlet_by_key: dict, findings: SiteFindings,
-                 related: list[tuple[int, ...]] | None = None, events: list[tuple[str, ...]] | None = None):
-        """`related`: the related stories, where they are known (DigestsKept); else ranked from
-        `events` (_events_of), or from `findings`."""
+    def __init__(self, articles, outlet_by_key: dict, findings: SiteFindings, related: list[tuple[int, ...]]):
         self.articles = articles
         self.outlet_by_key = outlet_by_key
-        if related is None:  # for each story, the places of its related stories
-            related = _related(events if events is not None else _events_of(articles, findings, [], None))
-        self.related = related
+        self.related = related  # for each story, the places of its related stories (_related)
         self.order = {a.slug: i for i, a in enumerate(articles)}  # slug -> place
         self._links: dict[int, StoryLink] = {}
         self.shared_quotes = _shared_quotes(findings, self.of)
@@ -300,7 +300,7 @@ def stories_by_event(stories, events: list[tuple[str, ...]] | None = None) -> di
     ids of the events each story recalls (DigestsKept.events), where they are at hand (reading
     them from 10,000 stories' findings took an edit 4-5 ms)."""
     if events is None:
-        events = [[mention.event.id for mention in story.events] for story in stories]
+        events = [_event_ids(story) for story in stories]
     referring: dict[str, list[StoryView]] = {}
     for story, ids in zip(stories, events):
         for event_id in ids:
