@@ -183,6 +183,19 @@ def _stand_in(obj) -> str | None:
 _PLAIN = frozenset({str, int, float, bool, type(None), tuple, list, dict, bytes})
 
 
+def _stand_ins_digest(value) -> str | None:
+    """For a list of objects that each stand in as their own digest (an archive page's StoryViews),
+    a digest of those digests, in order; None for any other value (value_digest's). At 10,000
+    stories, pickling the archive pages' lists, a call to `_stand_in` for each of their stories,
+    took an edit 0.015 s. (No pickle starts with the salt, so the two kinds of digest never meet.)"""
+    if type(value) is not list or not value:
+        return None
+    digests = [_stand_in(item) for item in value]
+    if None in digests:
+        return None
+    return hashlib.sha256(b"stand-ins\0" + "\0".join(digests).encode()).hexdigest()
+
+
 def value_digest(value, salt: bytes = b"", stand_ins: bool = True) -> str | None:
     """A digest of a value made of data (dataclasses, tuples, dicts, strings, numbers, dates),
     or None when it holds something that cannot be pickled (a function). With `stand_ins`, an
@@ -300,7 +313,7 @@ class PageCache:
             return own
         known = self._digests.get(id(value))  # (holding the value, below, keeps its id from being reused)
         if known is None or known[0] is not value:
-            known = self._digests[id(value)] = (value, value_digest(value))
+            known = self._digests[id(value)] = (value, _stand_ins_digest(value) or value_digest(value))
         return known[1]
 
     def kept(self, urls: list[str], keys: list[tuple | None]) -> dict[str, tuple]:

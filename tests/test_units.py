@@ -168,6 +168,32 @@ def test_value_digest_follows_values_not_how_they_are_shared():
     assert value_digest([View()], stand_ins=False) is None
 
 
+def test_a_page_key_follows_each_view_a_page_lists_in_order(tmp_path):
+    """An archive page's list of views is digested by the views' own digests (cache_digest), in
+    order, without pickling the list; a list with anything else in it is pickled as before."""
+    from site_builder.cache import PageCache
+
+    (tmp_path / "templates").mkdir()
+    cache = PageCache(tmp_path, tmp_path / "_site", tmp_path / "templates", {})
+
+    class View:
+        def __init__(self, digest):
+            self.cache_digest = digest
+
+    def key(stories):
+        return cache.key("archive.html", {"stories": stories, "year": 2019})
+
+    first, second, third = View("a" * 64), View("b" * 64), View("c" * 64)
+    assert key([first, second]) == key([View("a" * 64), View("b" * 64)])  # the same views, made again
+    assert key([first, second]) != key([second, first])
+    assert key([first, second]) != key([first, third])
+    assert key([first, second]) != key([first])
+    assert key([View("ab"), View("c")]) != key([View("a"), View("bc")])
+    assert key([first, ("Kim", 2019)]) != key([first, ("Kim", 2018)])  # not a view: pickled with the list
+    assert key([first, lambda: None]) is None  # nor one that cannot be pickled
+    assert key([]) == key([]) and key([]) != key([first])
+
+
 def test_value_digest_is_the_same_whatever_was_digested_before():
     from site_builder.cache import value_digest
 
