@@ -130,26 +130,35 @@ def findings_record(story) -> dict:
     }
 
 
-def outlets_json(comparison) -> bytes:
-    """The outlet comparison's figures, as open data."""
-    records = []
-    for f in comparison.outlets:
-        records.append({
-            "outlet": f.outlet.key, "name": f.outlet.name, "domain": f.outlet.domain, "group": f.outlet.group,
-            "medium": f.outlet.medium, "stories": [s.article.slug for s in f.stories],
-            "first_published": dates.iso(f.first.article.published) if f.first else None,
-            "last_published": dates.iso(f.last.article.published) if f.last else None,
-            "words": f.words, "median_words": f.median_words, "statements": f.statements,
-            "speakers": [{"name": p.name if p else None, "side": p.side if p else None, "statements": n}
-                         for p, n in f.speakers],
-            "statements_by_side": {str(side): n for side, n in sorted(f.sides.items(), key=lambda kv: str(kv[0]))},
-            "sources": [{"id": s.id, "name": s.name, "kind": s.kind, "stories": n} for s, n in f.sources],
-            "photo_credits": [{"name": name, "stories": n} for name, n in f.credits],
-            "events": {event_id: story.article.slug for event_id, (story, _) in sorted(f.events.items())},
-            "framing": {group: {"matches": total, "per_1000_words": rate, "terms": terms}
-                        for group, (total, rate, terms) in f.framing.items()},
-        })
-    return dump_json(records)
+def outlets_json(comparison, kept=None) -> bytes:
+    """The outlet comparison's figures, as open data: one record an outlet, as `dump_json` would
+    write the list of them. `kept(figures, make)`: an outlet's record as make(figures) gives it,
+    or as a build before kept it (pages.py); by default, made."""
+    records = [kept(figures, outlet_record) if kept else outlet_record(figures) for figures in comparison.outlets]
+    if not records:
+        return dump_json([])
+    return b"[\n" + b",\n".join(records) + b"\n]\n"
+
+
+def outlet_record(f) -> bytes:
+    """An outlet's record (comparison.OutletFigures) in outlets.json: indented as an item of the list."""
+    record = {
+        "outlet": f.outlet.key, "name": f.outlet.name, "domain": f.outlet.domain, "group": f.outlet.group,
+        "medium": f.outlet.medium, "stories": [s.article.slug for s in f.stories],
+        "first_published": dates.iso(f.first.article.published) if f.first else None,
+        "last_published": dates.iso(f.last.article.published) if f.last else None,
+        "words": f.words, "median_words": f.median_words, "statements": f.statements,
+        "speakers": [{"name": p.name if p else None, "side": p.side if p else None, "statements": n}
+                     for p, n in f.speakers],
+        "statements_by_side": {str(side): n for side, n in sorted(f.sides.items(), key=lambda kv: str(kv[0]))},
+        "sources": [{"id": s.id, "name": s.name, "kind": s.kind, "stories": n} for s, n in f.sources],
+        "photo_credits": [{"name": name, "stories": n} for name, n in f.credits],
+        "events": {event_id: story.article.slug for event_id, (story, _) in sorted(f.events.items())},
+        "framing": {group: {"matches": total, "per_1000_words": rate, "terms": terms}
+                    for group, (total, rate, terms) in f.framing.items()},
+    }
+    text = json.dumps(record, ensure_ascii=False, sort_keys=True, indent=2)
+    return ("  " + text.replace("\n", "\n  ")).encode("utf-8")  # (JSON's strings hold no line break)
 
 
 def event_records(events, slugs: dict[str, list[str]]) -> list[dict]:

@@ -53,6 +53,14 @@ def test_figures_on_the_page_match_the_analysis(site):
             len(record["stories"]), round(record["median_words"]), record["statements"])
 
 
+def test_outlets_json_is_written_record_by_record_as_the_whole_list_would_be(site):
+    from site_builder.structured import dump_json
+
+    data = site["data/outlets.json"]
+    assert len(json.loads(data)) == 5
+    assert data == dump_json(json.loads(data))  # the records joined: the same bytes as the list dumped at once
+
+
 def test_key_findings_state_what_the_data_shows(site):
     html = site["outlets.html"].decode()
     findings = html.split('id="findings-heading"')[1].split("</section>")[0]

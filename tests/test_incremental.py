@@ -741,22 +741,29 @@ def test_the_chart_is_drawn_again_only_when_what_it_draws_changed(make_site, mon
 
 
 def test_an_outlets_counts_are_made_again_only_when_one_of_its_stories_changed(make_site, monkeypatch):
-    from site_builder import pages
+    from site_builder import pages, structured
 
     project = make_site()
     out = project.root / "_site"
     build(project, out, BufferReporter())
     counted, original = [], pages.outlet_counts
+    recorded, original_record = [], structured.outlet_record
 
     def counting(stories, lexicon):
         counted.append([story.article.slug for story in stories])
         return original(stories, lexicon)
 
+    def recording(figures):
+        recorded.append(figures.outlet.key)
+        return original_record(figures)
+
     monkeypatch.setattr(pages, "outlet_counts", counting)
+    monkeypatch.setattr(structured, "outlet_record", recording)
     words = {o["outlet"]: o["words"] for o in json.loads((out / "data/outlets.json").read_bytes())}
     add_a_paragraph(project)
     build(project, out, BufferReporter())
     assert counted == [["kim-sinis"]]  # the other outlets' counts are the last build's
+    assert recorded == ["kompas-tv"]  # and so are their records in outlets.json
     now = {o["outlet"]: o["words"] for o in json.loads((out / "data/outlets.json").read_bytes())}
     assert [key for key in now if now[key] != words[key]] == ["kompas-tv"]
     assert on_disk(out) == render_site(project, BufferReporter())
