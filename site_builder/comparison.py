@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import NamedTuple
 
+from site_builder.analysis.shared import reworded
 from site_builder.models import Content, Outlet
 
 
@@ -76,11 +77,12 @@ def compare(content: Content, stories: list, counts_of=None) -> Comparison:
     figures = tuple(_figures(o, by_outlet[o.key], counts_of(by_outlet[o.key], content.lexicon))
                     for o in content.outlets)
     recalled = {event_id for f in figures for event_id in f.events}
-    order = {s.article.slug: i for i, s in enumerate(stories)}
-    quotes, passages = _once(stories, order, "shared_quotes"), _once(stories, order, "reused_passages")
+    links = stories[0].links if stories else None  # (views.SiteLinks, which every view shares)
+    quotes, passages = (links.once("quotes"), links.once("passages")) if links else ([], [])
     return Comparison(figures, tuple(e for e in content.events if e.id in recalled), content.lexicon,
-                      tuple(quotes[-SHARED_SHOWN:]), tuple(passages[-SHARED_SHOWN:]),
-                      _quote_pairs(quotes), _passage_pairs(passages))
+                      _shown(stories, quotes[-SHARED_SHOWN:], "shared_quotes"),
+                      _shown(stories, passages[-SHARED_SHOWN:], "reused_passages"),
+                      _quote_pairs(links, quotes), _passage_pairs(links, passages))
 
 
 def _figures(outlet: Outlet, stories: list, counts: OutletCounts) -> OutletFigures:
@@ -142,28 +144,31 @@ def _ranked(counter: Counter) -> list:
     return sorted(counter.items(), key=lambda kv: (-kv[1], getattr(kv[0], "name", kv[0]) or ""))
 
 
-def _once(stories: list, order: dict[str, int], attribute: str) -> list:
-    """Each shared pair once, seen from the earlier story (`order`: each story's place, by slug)."""
-    return [(s, item) for s in stories for item in getattr(s, attribute)
-            if order[item.other.slug] > order[s.article.slug]]
+def _shown(stories: list, once: list, attribute: str) -> tuple:
+    """(StoryView, its SharedQuote or ReusedPassage) for each pair of `once` (SiteLinks.once)."""
+    return tuple((stories[place], getattr(stories[place], attribute)[item]) for place, item, _, _ in once)
 
 
-def _quote_pairs(pairs: list) -> tuple:
-    """Shared quotes by the two outlets and the speaker, with how many were reworded."""
-    counted, reworded = Counter(), Counter()
-    for story, quote in pairs:
-        key = (story.outlet.name, quote.other.outlet_name, quote.speaker.name if quote.speaker else "")
+def _quote_pairs(links, once: list) -> tuple:
+    """Shared quotes (SiteLinks.once) by the two outlets and the speaker, with how many were
+    reworded: counted from the pairs, without making a SharedQuote of each."""
+    counted, rewritten = Counter(), Counter()
+    for _, _, pair, side in once:
+        mine, other = (pair.a, pair.b) if side == 0 else (pair.b, pair.a)
+        speaker = pair.a.extra or pair.b.extra
+        key = (links.outlet_name(mine.story), links.outlet_name(other.story), speaker.name if speaker else "")
         counted[key] += 1
-        reworded[key] += quote.reworded
-    return tuple((*key, count, reworded[key]) for key, count in sorted(counted.items()))
+        rewritten[key] += reworded(pair.a.text, pair.b.text)
+    return tuple((*key, count, rewritten[key]) for key, count in sorted(counted.items()))
 
 
-def _passage_pairs(pairs: list) -> tuple:
-    """Reused passages by the outlet that published later and the one that published first, with
-    the days between the last two stories counted."""
+def _passage_pairs(links, once: list) -> tuple:
+    """Reused passages (SiteLinks.once) by the outlet that published later and the one that
+    published first, with the days between the last two stories counted."""
     counted, days = Counter(), {}
-    for story, passage in pairs:
-        key = (passage.other.outlet_name, story.outlet.name)
+    for _, _, pair, side in once:
+        mine, other = (pair.a, pair.b) if side == 0 else (pair.b, pair.a)
+        key = (links.outlet_name(other.story), links.outlet_name(mine.story))
         counted[key] += 1
-        days[key] = passage.days_apart
+        days[key] = links.days_apart(pair)
     return tuple((*key, count, days[key]) for key, count in sorted(counted.items()))

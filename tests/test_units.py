@@ -335,6 +335,42 @@ def test_digests_kept_from_the_last_build_stand_for_the_stories_that_did_not_cha
     assert none_kept is not None
 
 
+def test_site_links_make_each_storys_side_of_its_pairs_and_see_each_pair_once_from_the_earlier():
+    """A story's shared quotes and reused passages are made from the site's pairs when asked for;
+    the comparison counts each pair once, from the earlier story, in the site's order."""
+    from datetime import datetime, timezone
+    from typing import NamedTuple
+
+    from site_builder.analysis import SiteFindings
+    from site_builder.analysis.shared import Item, Pair
+    from site_builder.models import Outlet
+    from site_builder.views import ReusedPassage, SharedQuote, SiteLinks
+
+    class Story(NamedTuple):  # what SiteLinks reads of an article
+        slug: str
+        title: str
+        outlet: str
+        published: datetime
+
+    stories = [Story(f"s{i}", f"Judul {i}", outlet, datetime(2019, 1, day, tzinfo=timezone.utc))
+               for i, (outlet, day) in enumerate([("a", 1), ("b", 3), ("c", 10)])]
+    outlets = {key: Outlet(key, name, "", "", "") for key, name in [("a", "Satu"), ("b", "Dua"), ("c", "Tiga")]}
+    later_first = Pair(Item("s1", "b", "kalimat dua"), Item("s2", "c", "kalimat tiga"), 0.8)  # not in the site's order
+    earlier_second = Pair(Item("s1", "b", "kalimat satu"), Item("s0", "a", "kalimat nol"), 0.9)
+    quote = Pair(Item("s2", "c", "Kami siap", "juru bicara"), Item("s0", "a", "Kami siap.", None), 0.95)
+    links = SiteLinks(stories, outlets, SiteFindings({}, (quote,), (later_first, earlier_second)), [(), (), ()])
+
+    assert links.passages_of("s1") == (
+        ReusedPassage(links.of("s2"), "kalimat dua", "kalimat tiga", 0.8, "Dua", 7),
+        ReusedPassage(links.of("s0"), "kalimat satu", "kalimat nol", 0.9, "Satu", 2))
+    assert links.passages_of("s0") == (ReusedPassage(links.of("s1"), "kalimat nol", "kalimat satu", 0.9, "Satu", 2),)
+    assert links.passages_of("s2")[0].first == "Dua" and links.passages_of("nothing-shared") == ()
+    assert links.quotes_of("s0") == (SharedQuote(links.of("s2"), "juru bicara", ("Kami siap", "Kami siap."), 1, 0.95),)
+    assert links.quotes_of("s2")[0].side == 0 and links.quotes_of("s2")[0].mine == [("Kami", False), ("siap", False)]
+    assert links.once("passages") == [(0, 0, earlier_second, 1), (1, 0, later_first, 0)]
+    assert links.once("quotes") == [(0, 0, quote, 1)]
+
+
 def test_views_without_source_keys_have_no_digest_and_are_never_cached():
     assert {v.cache_digest for v in _views_of_six_stories(keys=False)} == {None}
 
