@@ -245,7 +245,8 @@ def test_the_sentences_of_pairs_are_placed_by_story_as_a_search_of_all_sentences
     index = PassageIndex()
     index.stories = {"a": (4, "x", (2, 3)), "b": (1, "y", (5,)), "c": (7, "x", (1, 1, 1))}
     index.next_number = 9
-    ids, first_of_story = index._sentence_ids()
+    numbers, _, sizes = index._columns()
+    ids, first_of_story = index._sentence_ids(numbers, sizes)
     assert ids.tolist() == sorted(number << passage_index.PLACE_BITS | place
                                   for number, _, sizes in index.stories.values() for place in range(len(sizes)))
     wanted = ids[[4, 0, 2, 3, 1]]
