@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import multiprocessing
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -43,7 +42,6 @@ class PassageKeeper:
         self.question: tuple[list[tuple[str, str]], dict[str, tuple[bytes, ...]]] | None = None
         self.index = None  # here, when the work is done in this process
         self.helper = self.connection = None
-        self.sending: _Sending | None = None  # the question, on its way to the helper
         if beside and root is not None:
             try:
                 context = multiprocessing.get_context(start_method())
@@ -56,19 +54,19 @@ class PassageKeeper:
                 self.helper = None
 
     def ask(self, stories: list[StoryPassages]) -> None:
-        """Starts bringing the index up to date with the site's `stories` (in any order).
-
-        The question goes to the helper from a thread of its own, and the build goes on: the
-        helper reads it once it has loaded the index, and at 10,000 stories (about 0.8 MB, more
-        than a pipe holds) an edit could wait up to 0.04 s for that to send it."""
+        """Starts bringing the index up to date with the site's `stories` (in any order)."""
         self.stories = stories
         self.question = ([(s.key, s.outlet) for s in stories],
                          {s.key: s.shingles for s in stories if s.shingles is not None})
         if self.helper:
-            self.sending = _Sending(self.connection, *self.question)
-            # The sending thread holds the shingles until the helper has them (46 MB at 10,000 stories,
-            # in a first build): should it stop, they are made again from the stories' paragraphs
-            # (_shingles_of) for those it lacks
+            try:
+                self.connection.send(self.question[0])
+                _send(self.connection, self.question[1])
+            except OSError:
+                self._stop_helper()
+                return
+            # The helper has the shingles now (46 MB at 10,000 stories, in a first build): should it
+            # stop, they are made again from the stories' paragraphs (_shingles_of) for those it lacks
             self.question = (self.question[0], {})
             self.stories = [story if story.shingles is None else story._replace(shingles=None) for story in stories]
 
@@ -114,9 +112,6 @@ class PassageKeeper:
         """The helper's answer; None when it stopped, or did not answer in time (a process that
         hangs, rather than ends, must not hang the build): the work is then done here."""
         wait = ANSWER_WAIT + PER_STORY_WAIT * len(self.stories)
-        if not self.sending.sent(wait):
-            self._stop_helper(wait=0)
-            return None
         try:
             while True:
                 if not self.connection.poll(wait):
@@ -163,10 +158,8 @@ class PassageKeeper:
         if self.helper.is_alive():
             self.helper.kill()
             self.helper.join()
-        if self.sending:  # (ended, or ending: the helper is gone) before its connection is closed under it
-            self.sending.thread.join()
         self.connection.close()
-        self.helper = self.connection = self.sending = None
+        self.helper = self.connection = None
 
 
 def _keep(connection, root: Path, out: Path | None) -> None:
@@ -212,28 +205,6 @@ def _found(index, stories: list[tuple[str, str]], new: NewStories, shingles_for)
     if missing and index.bring_up_to_date(stories, new + shingles_for(missing)):
         raise ValueError("the shingles asked for were not given")
     return index.found()
-
-
-class _Sending:
-    """Sends the question (PassageKeeper.ask) to the helper from a thread of its own."""
-
-    def __init__(self, connection, stories: list[tuple[str, str]], shingles: dict[str, tuple[bytes, ...]]):
-        self.failed = False
-        self.thread = threading.Thread(target=self._send, args=(connection, stories, shingles),
-                                       name="passage question", daemon=True)
-        self.thread.start()
-
-    def _send(self, connection, stories, shingles) -> None:
-        try:
-            connection.send(stories)
-            _send(connection, shingles)
-        except (OSError, ValueError):  # the helper stopped (or was stopped: its connection closed)
-            self.failed = True
-
-    def sent(self, wait: float) -> bool:
-        """Whether the helper got the whole question, waiting up to `wait` seconds for it to be sent."""
-        self.thread.join(wait)
-        return not self.thread.is_alive() and not self.failed
 
 
 def _send(connection, shingles: dict[str, tuple[bytes, ...]]) -> None:

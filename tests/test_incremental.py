@@ -1040,35 +1040,6 @@ def test_the_passage_helper_alone_holds_the_shingles_it_was_sent(tmp_path, monke
     assert (keeper.index is None) == (helper == "answers")  # worked on here only when the helper stopped
 
 
-def test_the_question_to_the_passage_helper_is_sent_while_the_build_goes_on():
-    """The helper reads the question once it has loaded the index: the build does not wait for
-    that to send a question longer than a pipe holds. Whether the helper got it is known when
-    its answer is waited for."""
-    import multiprocessing
-    import threading
-    import time
-
-    from site_builder.passage_keeper import _received, _Sending
-
-    question = [(f"{i:064x}", "tempo") for i in range(20_000)]  # about 1.6 MB pickled
-    ours, theirs = multiprocessing.Pipe()
-    got = []
-    reader = threading.Timer(0.5, lambda: got.extend([theirs.recv(), _received(theirs)]))
-    reader.start()
-    started = time.monotonic()
-    sending = _Sending(ours, question, {"k": (b"\0" * 8,)})
-    assert time.monotonic() - started < 0.3  # not waiting for the reader
-    assert sending.sent(10)
-    reader.join()
-    assert got[0] == question and got[1].keys == ("k",) and got[1].data == b"\0" * 8
-    ours.close()
-    theirs.close()
-
-    ours, theirs = multiprocessing.Pipe()
-    theirs.close()  # the helper is gone
-    assert not _Sending(ours, question, {}).sent(10)
-
-
 def test_a_build_that_fails_ends_its_passage_helper_without_saving(make_site):
     import multiprocessing
 
