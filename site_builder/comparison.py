@@ -146,17 +146,17 @@ def _ranked(counter: Counter) -> list:
 
 def _shown(stories: list, once: list, attribute: str) -> tuple:
     """(StoryView, its SharedQuote or ReusedPassage) for each pair of `once` (SiteLinks.once)."""
-    return tuple((stories[place], getattr(stories[place], attribute)[item]) for place, item, _, _ in once)
+    return tuple((stories[place], getattr(stories[place], attribute)[item]) for place, item, *_ in once)
 
 
 def _quote_pairs(links, once: list) -> tuple:
     """Shared quotes (SiteLinks.once) by the two outlets and the speaker, with how many were
     reworded: counted from the pairs, without making a SharedQuote of each."""
     counted, rewritten = Counter(), Counter()
-    for _, _, pair, side in once:
+    for _, _, pair, side, _ in once:
         mine, other = (pair.a, pair.b) if side == 0 else (pair.b, pair.a)
         speaker = pair.a.extra or pair.b.extra
-        key = (links.outlet_name(mine.story), links.outlet_name(other.story), speaker.name if speaker else "")
+        key = (links.outlet_name(mine), links.outlet_name(other), speaker.name if speaker else "")
         counted[key] += 1
         rewritten[key] += reworded(pair.a.text, pair.b.text)
     return tuple((*key, count, rewritten[key]) for key, count in sorted(counted.items()))
@@ -166,9 +166,9 @@ def _passage_pairs(links, once: list) -> tuple:
     """Reused passages (SiteLinks.once) by the outlet that published later and the one that
     published first, with the days between the last two stories counted."""
     counted, days = Counter(), {}
-    for _, _, pair, side in once:
+    for place, _, pair, side, other_place in once:
         mine, other = (pair.a, pair.b) if side == 0 else (pair.b, pair.a)
-        key = (links.outlet_name(other.story), links.outlet_name(mine.story))
+        key = (links.outlet_name(other), links.outlet_name(mine))
         counted[key] += 1
-        days[key] = links.days_apart(pair)
+        days[key] = links.days_apart(place, other_place)
     return tuple((*key, count, days[key]) for key, count in sorted(counted.items()))

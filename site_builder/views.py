@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from site_builder import dates, urls
 from site_builder.analysis import SiteFindings, StoryFindings
-from site_builder.analysis.shared import Pair, reworded, word_diff
+from site_builder.analysis.shared import Item, Pair, reworded, word_diff
 from site_builder.cache import value_digest
 from site_builder.markdown import RenderedBody
 from site_builder.models import Article, Outlet
@@ -245,9 +245,9 @@ class SiteLinks:
     def of(self, slug: str) -> StoryLink:
         return self.link(self.order[slug])
 
-    def outlet_name(self, slug: str) -> str:
-        """The name of the story's outlet, as its link shows it."""
-        return self.outlet_by_key[self.articles[self.order[slug]].outlet].name
+    def outlet_name(self, item: Item) -> str:
+        """The name of the outlet of a pair's item (analysis.shared.Item), as a link to its story shows it."""
+        return self.outlet_by_key[item.outlet].name
 
     def quotes_of(self, slug: str) -> tuple[SharedQuote, ...]:
         """The story's shared quotes, each pair's side seen from the story, in the pairs' order."""
@@ -265,10 +265,10 @@ class SiteLinks:
                                                  for at, side in self.passages_at.get(slug, ())])
         return made
 
-    def once(self, kind: str) -> list[tuple[int, int, Pair, int]]:
+    def once(self, kind: str) -> list[tuple[int, int, Pair, int, int]]:
         """Each shared quote (`kind` "quotes") or reused passage ("passages") once, seen from its
         earlier story: (that story's place, the item's place among its own, the pair, the story's
-        side of it), in the site's order, then in the story's."""
+        side of it, the other story's place), in the site's order, then in the story's."""
         pairs, at = (self.quote_pairs, self.quotes_at) if kind == "quotes" else (self.passage_pairs, self.passages_at)
         order = self.order
         found = []
@@ -276,13 +276,13 @@ class SiteLinks:
             place = order[slug]
             for item, (pair_at, side) in enumerate(at[slug]):
                 pair = pairs[pair_at]
-                if order[(pair.b if side == 0 else pair.a).story] > place:
-                    found.append((place, item, pair, side))
+                other = order[(pair.b if side == 0 else pair.a).story]
+                if other > place:
+                    found.append((place, item, pair, side, other))
         return found
 
-    def days_apart(self, pair: Pair) -> int:
-        """Whole days between the two stories of a pair (the site's order is by date)."""
-        first, second = sorted((self.order[pair.a.story], self.order[pair.b.story]))
+    def days_apart(self, first: int, second: int) -> int:
+        """Whole days between the stories at two places, the first no later (the site's order is by date)."""
         return (self._moment(second) - self._moment(first)) // _DAY
 
     def _shared_quote(self, pair: Pair, side: int) -> SharedQuote:
@@ -292,9 +292,10 @@ class SiteLinks:
 
     def _reused_passage(self, pair: Pair, side: int) -> ReusedPassage:
         mine, theirs = (pair.a, pair.b) if side == 0 else (pair.b, pair.a)
-        earlier = min(pair.a.story, pair.b.story, key=self.order.__getitem__)
+        at_a, at_b = self.order[pair.a.story], self.order[pair.b.story]
         return ReusedPassage(self.of(theirs.story), mine.text, theirs.text, pair.similarity,
-                             self.outlet_name(earlier), self.days_apart(pair))
+                             self.outlet_name(pair.a if at_a < at_b else pair.b),
+                             self.days_apart(min(at_a, at_b), max(at_a, at_b)))
 
     def _moment(self, place: int) -> int:
         moment = self._moments.get(place)

@@ -367,8 +367,8 @@ def test_site_links_make_each_storys_side_of_its_pairs_and_see_each_pair_once_fr
     assert links.passages_of("s2")[0].first == "Dua" and links.passages_of("nothing-shared") == ()
     assert links.quotes_of("s0") == (SharedQuote(links.of("s2"), "juru bicara", ("Kami siap", "Kami siap."), 1, 0.95),)
     assert links.quotes_of("s2")[0].side == 0 and links.quotes_of("s2")[0].mine == [("Kami", False), ("siap", False)]
-    assert links.once("passages") == [(0, 0, earlier_second, 1), (1, 0, later_first, 0)]
-    assert links.once("quotes") == [(0, 0, quote, 1)]
+    assert links.once("passages") == [(0, 0, earlier_second, 1, 1), (1, 0, later_first, 0, 2)]
+    assert links.once("quotes") == [(0, 0, quote, 1, 2)]
 
 
 def test_views_without_source_keys_have_no_digest_and_are_never_cached():
