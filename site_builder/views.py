@@ -251,19 +251,19 @@ class SiteLinks:
 
     def quotes_of(self, slug: str) -> tuple[SharedQuote, ...]:
         """The story's shared quotes, each pair's side seen from the story, in the pairs' order."""
-        made = self._quotes.get(slug)
-        if made is None:
-            made = self._quotes[slug] = tuple([self._shared_quote(self.quote_pairs[at], side)
-                                               for at, side in self.quotes_at.get(slug, ())])
-        return made
+        return self._sides(slug, self._quotes, self.quotes_at, self.quote_pairs, self._shared_quote)
 
     def passages_of(self, slug: str) -> tuple[ReusedPassage, ...]:
         """The story's reused passages, as quotes_of."""
-        made = self._passages.get(slug)
-        if made is None:
-            made = self._passages[slug] = tuple([self._reused_passage(self.passage_pairs[at], side)
-                                                 for at, side in self.passages_at.get(slug, ())])
-        return made
+        return self._sides(slug, self._passages, self.passages_at, self.passage_pairs, self._reused_passage)
+
+    @staticmethod
+    def _sides(slug: str, made: dict, at: dict, pairs, side_of) -> tuple:
+        """The story's side of each pair it is in (`at`: _sides_by_story), made once (`made`)."""
+        sides = made.get(slug)
+        if sides is None:
+            sides = made[slug] = tuple([side_of(pairs[place], side) for place, side in at.get(slug, ())])
+        return sides
 
     def once(self, kind: str) -> list[tuple[int, int, Pair, int, int]]:
         """Each shared quote (`kind` "quotes") or reused passage ("passages") once, seen from its
