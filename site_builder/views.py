@@ -354,8 +354,8 @@ def _view_digests(articles, keys: list[str], link_keys: list[str], salt: str, li
         quotes, passages = links.quotes_of(article.slug), links.passages_of(article.slug)
         if quotes or passages:
             link_key_of = link_key_of or dict(zip((a.slug for a in articles), link_keys))
-            parts += [f"q{len(quotes or ())}", *[_quote_part(q, link_key_of) for q in quotes or ()],
-                      f"p{len(passages or ())}", *[_passage_part(p, link_key_of) for p in passages or ()]]
+            parts += [f"q{len(quotes)}", *[_quote_part(q, link_key_of) for q in quotes],
+                      f"p{len(passages)}", *[_passage_part(p, link_key_of) for p in passages]]
         digests[i] = hashlib.sha256("\n".join(parts).encode()).hexdigest()
     return digests
 
