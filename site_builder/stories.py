@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from site_builder.analysis import Analyser, Named, StoryFindings, statements_key
 from site_builder.analysis.events import EventMention
-from site_builder.analysis.passages import passage_shingles
+from site_builder.analysis.passages import SHINGLED_TOGETHER, passage_shingles, passage_shingles_of
 from site_builder.analysis.quotes import Quote
 from site_builder.analysis.shingling import NUMPY_FROM, load_numpy
 from site_builder.analysis.sources import SourceMention
@@ -91,6 +91,12 @@ STORED_CLASSES = (PreparedStory, Article, Image, Problem, StoredBody, StoredFind
 
 
 def prepare_story(raw: RawFile, setting: Setting) -> PreparedStory:
+    story = _prepared(raw, setting)
+    return story if story.body is None else story._replace(passages=passage_shingles(story.body.paragraphs))
+
+
+def _prepared(raw: RawFile, setting: Setting) -> PreparedStory:
+    """prepare_story, but for the passages' shingles (passages.passage_shingles_of: many at once)."""
     article, errors, warnings = validate_article(raw, setting.outlet_keys, setting.outlets_known)
     if article is None:
         return PreparedStory(None, errors=tuple(errors), warnings=tuple(warnings))
@@ -99,8 +105,7 @@ def prepare_story(raw: RawFile, setting: Setting) -> PreparedStory:
         return PreparedStory(None, errors=tuple(problems), warnings=tuple(warnings))
     credit = article.image.credit if article.image else ""
     findings = setting.analyser.story(body.paragraphs, credit, article.wires)
-    passages = passage_shingles(body.paragraphs)
-    return PreparedStory(article, body, findings, passages, warnings=tuple(warnings), link_key=link_key(article),
+    return PreparedStory(article, body, findings, warnings=tuple(warnings), link_key=link_key(article),
                          moment=instant(article.published),
                          statements_key=statements_key(article.slug, article.outlet, findings.statements))
 
@@ -182,7 +187,7 @@ class _RestAgain:
             self.file_of = dict(zip(self.keys, self.files))
         problems: list[Problem] = []
         raw = self.file_of[key].raw(problems, same=True)
-        story = prepare_story(raw, self.setting) if raw is not None else None
+        story = _prepared(raw, self.setting) if raw is not None else None
         if story is not None and story.body is not None:
             return rest_of(story)
         raise SiteError(problems or list(story.errors))  # (a story without a body has errors)
@@ -203,8 +208,15 @@ def _remember(setting: Setting, many: bool) -> None:
 def _prepare_in_worker(work: list[tuple[RawFile, str]]) -> tuple[bytes, list[bytes | None], list]:
     """Stories of one store shard (each file with its key), prepared for the store: the facts of
     all of them pickled as one list (stored.facts_of, without their passages), the rest of each
-    pickled on its own (stored.rest_of); and the passages of each."""
-    stories = [prepare_story(raw, _setting) for raw, _ in work]
-    facts = [facts_of(story._replace(key=key, passages=None), _setting.cited) for story, (_, key) in zip(stories, work)]
+    pickled on its own (stored.rest_of); and the passages of each (None for a story with errors),
+    SHINGLED_TOGETHER stories at a time, right after those are prepared (their sentences are
+    still in text.sentences' cache)."""
+    stories, passages = [], []
+    for first in range(0, len(work), SHINGLED_TOGETHER):
+        prepared = [_prepared(raw, _setting) for raw, _ in work[first:first + SHINGLED_TOGETHER]]
+        shingles = iter(passage_shingles_of([story.body.paragraphs for story in prepared if story.body is not None]))
+        stories += prepared
+        passages += [next(shingles) if story.body is not None else None for story in prepared]
+    facts = [facts_of(story._replace(key=key), _setting.cited) for story, (_, key) in zip(stories, work)]
     rests = [_shared.dumps(rest_of(story)) if story.body is not None else None for story in stories]
-    return _shared.dumps(facts), rests, [story.passages for story in stories]
+    return _shared.dumps(facts), rests, passages

@@ -170,6 +170,39 @@ def test_a_passage_sentence_is_counted_and_shingled_without_its_quotes():
     assert passage_sentences([plain]) == [plain]
 
 
+@pytest.mark.parametrize("with_numpy", [True, False])
+def test_passage_shingles_of_many_stories_are_each_storys_own(monkeypatch, with_numpy):
+    """Worked out SHINGLED_TOGETHER stories at a time, each story's shingles are those it has alone:
+    none runs from one story's sentences into the next's, and stories without passages keep their
+    place (70 stories: two whole groups and a part)."""
+    import random
+    import sys
+
+    from site_builder.analysis.passages import SHINGLED_TOGETHER, passage_shingles, passage_shingles_of
+
+    if with_numpy:
+        import numpy  # noqa: F401
+    else:
+        monkeypatch.setitem(sys.modules, "numpy", None)  # shingling.py then hashes in Python
+    rng = random.Random(9)
+    vocabulary = "Korea Utara Selatan Trump Kim bertemu di Hanoi pada tahun lalu dan perundingan nuklir".split()
+
+    def sentence(words: int) -> str:
+        text = " ".join(rng.choice(vocabulary) for _ in range(words))
+        return text[0].upper() + text[1:] + rng.choice(".!?")
+
+    def paragraph() -> str:
+        quote = f' "{sentence(9)}"' if rng.random() < 0.3 else ""
+        return " ".join(sentence(rng.choice((3, 8, 12, 20))) for _ in range(rng.randrange(1, 4))) + quote
+
+    stories = [[paragraph() for _ in range(rng.randrange(0, 4))] for _ in range(2 * SHINGLED_TOGETHER + 6)]
+    stories[SHINGLED_TOGETHER - 1] = stories[SHINGLED_TOGETHER] = []  # none, at a group's end and the next's start
+    together = passage_shingles_of(stories)
+    assert together == [passage_shingles(paragraphs) for paragraphs in stories]
+    assert sum(1 for shingles in together if shingles) > SHINGLED_TOGETHER  # most stories have passages
+    assert passage_shingles_of([]) == []
+
+
 def test_the_passage_index_takes_in_again_only_the_stories_that_changed():
     long = "Korea Utara telah meningkatkan pengujian senjatanya dan berjanji untuk memperluas persenjataan nuklirnya."
     stories = [passages_of("k1", "s1", "a", long), passages_of("k2", "s2", "b", "Satu dua tiga empat."),

@@ -194,6 +194,33 @@ def test_a_page_key_follows_each_view_a_page_lists_in_order(tmp_path):
     assert key([]) == key([]) and key([]) != key([first])
 
 
+def test_page_keys_made_together_are_the_keys_made_one_by_one(tmp_path):
+    """PageCache.keys makes a story page's key in one step; every key is the one key() makes."""
+    from site_builder.cache import PageCache
+    from site_builder.pages import Page
+
+    (tmp_path / "templates").mkdir()
+    cache = PageCache(tmp_path, tmp_path / "_site", tmp_path / "templates", {})
+
+    class View:
+        def __init__(self, digest):
+            self.cache_digest = digest
+
+    common, other = {"site": ("Kim", 2019)}, {"site": ("Trump", 2018)}
+    pages = [Page("stories/a.html", "story.html", {"story": View("a" * 64)}, common),
+             Page("stories/b.html", "story.html", {"story": View("b" * 64)}, other),
+             Page("stories/c.html", "story.html", {"story": View(None)}, common),  # no digest of its own
+             Page("stories/d.html", "story.html", {"story": ("Kim", 2019)}, common),  # not a view
+             Page("stories/e.html", "story.html", {"story": View("e" * 64)}, {}),  # nothing shared
+             Page("stories/f.html", "story.html", {"story": View("f" * 64)}, {"nav": lambda: None}),  # not picklable
+             Page("archive/2019.html", "archive.html", {"stories": [View("a" * 64)], "year": 2019}, common),
+             Page("404.html", "404.html", {}, common)]
+    keys = cache.keys(pages)
+    assert keys == [cache.key(page.template, page.context, page.shared) for page in pages]
+    assert len(set(keys[:5])) == 5 and keys[5] is None
+    assert keys[0] != cache.keys([pages[0]._replace(context={"story": View("z" * 64)})])[0]
+
+
 def test_value_digest_is_the_same_whatever_was_digested_before():
     from site_builder.cache import value_digest
 
