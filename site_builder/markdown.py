@@ -5,6 +5,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import cache
+from itertools import filterfalse
 from typing import TYPE_CHECKING
 
 from site_builder.errors import Problem
@@ -16,6 +17,16 @@ WORDS_PER_MINUTE = 200  # a common estimate for reading news prose; see the meth
 SAFE_SCHEMES = ("http", "https", "mailto")
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+
+
+def word_count(text: str) -> int:
+    """How many words _WORD finds in `text`. A part of the text between spaces that is all letters
+    and digits is one word (re's \\w is what str.isalnum() takes, and "_"; no word spans a space),
+    so only the other parts are searched: about 0.06 against 0.1 ms a story of the benchmark's
+    (tested against the search on arbitrary text)."""
+    parts = text.split()
+    others = list(filterfalse(str.isalnum, parts))
+    return len(parts) - len(others) + len(_WORD.findall(" ".join(others)))
 
 
 class BodyText:
@@ -103,7 +114,7 @@ def plain_paragraphs(body: str) -> list[str] | None:
 def _render_plain(paragraphs: list[str]) -> RenderedBody:
     """What the parser makes of plain_paragraphs: the same HTML, words and paragraph texts."""
     html = "".join("<p>" + text.replace('"', "&quot;") + "</p>\n" for text in paragraphs)  # < > & are not there
-    words = sum(len(_WORD.findall(text)) for text in paragraphs)
+    words = sum(map(word_count, paragraphs))
     return RenderedBody(html, words, tuple(" ".join(text.split()) for text in paragraphs))
 
 
@@ -122,7 +133,7 @@ def _render_parsed(body: str, path: str, first_line: int) -> tuple[RenderedBody,
         line = first_line + (block.map[0] if block.map else 0)
         for token in block.children or ():
             if token.type in ("text", "code_inline"):
-                words += len(_WORD.findall(token.content))
+                words += word_count(token.content)
             problem = _check_target(token, path, line)
             if problem:
                 problems.append(problem)

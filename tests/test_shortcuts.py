@@ -579,3 +579,14 @@ def test_terms_by_first_character_match_what_the_alternation_matches(terms, text
 
     assert [m.span() for m in alternation_by_first(terms, tail).finditer(text)] == \
         [m.span() for m in alternation(terms, tail).finditer(text)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aZ09_ -'’.,\"“”()\n\t\u00a0\u2003éİß٣—")) | st.characters(), max_size=80))
+@example("Kim Jong-un's 3.682 tentara, (AS) di Korea-Utara -- semua' ’itu_ya")
+def test_word_count_is_the_number_of_words_the_search_finds(text):
+    """markdown.word_count: the parts between whitespace that are all letters and digits counted
+    as one word each, the rest searched, against searching the whole text."""
+    from site_builder.markdown import _WORD, word_count
+
+    assert word_count(text) == len(_WORD.findall(text))
