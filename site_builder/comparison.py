@@ -65,11 +65,21 @@ class OutletCounts(NamedTuple):
     framing: dict
 
 
-def compare(content: Content, stories: list, counts_of=None) -> Comparison:
+class PairFigures(NamedTuple):
+    """What the comparison counts and shows of the shared quotes and reused passages (pair_figures):
+    plain data, which a build can keep for the next one (pages.py)."""
+    shown_quotes: tuple  # (place of the earlier story, the pair's place among its shared quotes): the newest
+    shown_passages: tuple  # likewise, among its reused passages
+    quote_pairs: tuple  # Comparison.quote_pairs
+    passage_pairs: tuple  # Comparison.passage_pairs
+
+
+def compare(content: Content, stories: list, counts_of=None, pairs_of=None) -> Comparison:
     """Shared quotes and reused passages are counted, outlet by outlet, and only the newest are
     kept in full: with wire copy, their number grows faster than the stories' (2,571 reused
     passages among 200 synthetic stories made a 1.8 MB page); each story's page shows its own.
-    `counts_of(stories, lexicon)` gives what outlet_counts would (by default, it)."""
+    `counts_of(stories, lexicon)` gives what outlet_counts would (by default, it), pairs_of(links)
+    what pair_figures would."""
     by_outlet: dict[str, list] = {o.key: [] for o in content.outlets}  # newest first
     for story in reversed(stories):
         by_outlet[story.outlet.key].append(story)
@@ -77,12 +87,19 @@ def compare(content: Content, stories: list, counts_of=None) -> Comparison:
     figures = tuple(_figures(o, by_outlet[o.key], counts_of(by_outlet[o.key], content.lexicon))
                     for o in content.outlets)
     recalled = {event_id for f in figures for event_id in f.events}
-    links = stories[0].links if stories else None  # (views.SiteLinks, which every view shares)
-    quotes, passages = (links.once("quotes"), links.once("passages")) if links else ([], [])
+    pairs = (pairs_of or pair_figures)(stories[0].links if stories else None)  # (views.SiteLinks: every view's)
     return Comparison(figures, tuple(e for e in content.events if e.id in recalled), content.lexicon,
-                      _shown(stories, quotes[-SHARED_SHOWN:], "shared_quotes"),
-                      _shown(stories, passages[-SHARED_SHOWN:], "reused_passages"),
-                      _quote_pairs(links, quotes), _passage_pairs(links, passages))
+                      _shown(stories, pairs.shown_quotes, "shared_quotes"),
+                      _shown(stories, pairs.shown_passages, "reused_passages"), pairs.quote_pairs, pairs.passage_pairs)
+
+
+def pair_figures(links) -> PairFigures:
+    """The shared quotes and reused passages of the site's links (views.SiteLinks), each pair once
+    from its earlier story: the newest SHARED_SHOWN of each kind, by place, and all of them counted."""
+    quotes, passages = (links.once("quotes"), links.once("passages")) if links else ([], [])
+    return PairFigures(tuple((place, item) for place, item, *_ in quotes[-SHARED_SHOWN:]),
+                       tuple((place, item) for place, item, *_ in passages[-SHARED_SHOWN:]),
+                       _quote_pairs(links, quotes), _passage_pairs(links, passages))
 
 
 def _figures(outlet: Outlet, stories: list, counts: OutletCounts) -> OutletFigures:
@@ -144,9 +161,9 @@ def _ranked(counter: Counter) -> list:
     return sorted(counter.items(), key=lambda kv: (-kv[1], getattr(kv[0], "name", kv[0]) or ""))
 
 
-def _shown(stories: list, once: list, attribute: str) -> tuple:
-    """(StoryView, its SharedQuote or ReusedPassage) for each pair of `once` (SiteLinks.once)."""
-    return tuple((stories[place], getattr(stories[place], attribute)[item]) for place, item, *_ in once)
+def _shown(stories: list, places: tuple, attribute: str) -> tuple:
+    """(StoryView, its SharedQuote or ReusedPassage) for each pair at `places` (PairFigures)."""
+    return tuple((stories[place], getattr(stories[place], attribute)[item]) for place, item in places)
 
 
 def _quote_pairs(links, once: list) -> tuple:

@@ -10,7 +10,7 @@ from site_builder import chart, dates, structured, urls
 from site_builder.articles_kept import KeptLines
 from site_builder.assets import OutputFile
 from site_builder.cache import ResultCache, value_digest
-from site_builder.comparison import OutletCounts, compare, outlet_counts
+from site_builder.comparison import OutletCounts, PairFigures, compare, outlet_counts, pair_figures
 from site_builder.key_findings import key_findings
 from site_builder.errors import Problem
 from site_builder.models import Content
@@ -50,7 +50,9 @@ def plan_site(content: Content, stories: list[StoryView], prose_bodies, results:
     newest_first = list(reversed(stories))
     # event id -> the stories that refer to it, oldest first
     referring = stories_by_event(stories, kept.events if kept else None)
-    comparison = compare(content, stories, partial(_kept_outlet_counts, results) if results else None)
+    comparison = compare(content, stories, partial(_kept_outlet_counts, results) if results else None,
+                         partial(_kept_pair_figures, results, kept, content.gazetteer)
+                         if results and kept and kept.around else None)
     nav = [NavItem(site.string("nav_home"), urls.HOME), NavItem(site.string("nav_outlets"), urls.OUTLETS)]
     if content.events:
         nav.append(NavItem(site.string("nav_timeline"), urls.TIMELINE))
@@ -175,6 +177,17 @@ def _kept_outlet_counts(results: ResultCache, stories: list[StoryView], lexicon)
         return outlet_counts(stories, lexicon)
     return results.get_value(value_digest((keys, lexicon), b"outlet counts", stand_ins=False), _counts_of,
                              (stories, lexicon))
+
+
+def _kept_pair_figures(results: ResultCache, kept: DigestsKept, gazetteer, links) -> PairFigures:
+    """comparison.pair_figures, kept in `results` under what they are made of: the shared quotes
+    and reused passages (kept.pairs_from: what those were made from), the stories' places,
+    outlets and dates (kept.around: the outlets and each story's link key, in the site's order)
+    and the speakers' names (a kept shared quote names its speaker by id: pipeline.py). At 10,000
+    stories, counting 2,500 reused passages and 1,900 shared quotes took an edit about 0.01 s."""
+    speakers = [(person.id, person.name) for person in gazetteer.people]
+    return results.get_value(value_digest((kept.around, kept.pairs_from, speakers), b"pair figures", stand_ins=False),
+                             pair_figures, links)
 
 
 def _kept_outlet_record(results: ResultCache, figures, make) -> bytes:

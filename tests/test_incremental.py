@@ -769,6 +769,26 @@ def test_an_outlets_counts_are_made_again_only_when_one_of_its_stories_changed(m
     assert on_disk(out) == render_site(project, BufferReporter())
 
 
+def test_the_comparisons_pair_figures_are_made_again_only_when_the_pairs_or_what_they_show_changed(make_site,
+                                                                                                  monkeypatch):
+    from site_builder import pages
+
+    project = make_site()
+    out = project.root / "_site"
+    build(project, out, BufferReporter())
+    made, original = [], pages.pair_figures
+    monkeypatch.setattr(pages, "pair_figures", lambda links: made.append(1) or original(links))
+    add_a_paragraph(project)  # no pair, place, date or title changes
+    build(project, out, BufferReporter())
+    assert made == []
+    assert on_disk(out) == render_site(project, BufferReporter())
+    story = project.content / "articles" / "kim-sinis.md"
+    story.write_text(story.read_text().replace("title: ", "title: Judul Lain ", 1))  # what a link to it shows
+    build(project, out, BufferReporter())
+    assert made == [1]
+    assert on_disk(out) == render_site(project, BufferReporter())
+
+
 SHARED_SENTENCE = ("Korea Utara telah meningkatkan pengujian senjatanya dan berjanji untuk memperluas "
                    "persenjataan nuklirnya tahun ini.")
 
