@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from site_builder.analysis import Analyser, Named, StoryFindings, statements_key
 from site_builder.analysis.events import EventMention
-from site_builder.analysis.passages import SHINGLED_TOGETHER, passage_shingles, passage_shingles_of
+from site_builder.analysis.passages import SHINGLED_TOGETHER, passage_shingles_of
 from site_builder.analysis.quotes import Quote
 from site_builder.analysis.shingling import NUMPY_FROM, load_numpy
 from site_builder.analysis.sources import SourceMention
@@ -91,12 +91,8 @@ STORED_CLASSES = (PreparedStory, Article, Image, Problem, StoredBody, StoredFind
 
 
 def prepare_story(raw: RawFile, setting: Setting) -> PreparedStory:
-    story = _prepared(raw, setting)
-    return story if story.body is None else story._replace(passages=passage_shingles(story.body.paragraphs))
-
-
-def _prepared(raw: RawFile, setting: Setting) -> PreparedStory:
-    """prepare_story, but for the passages' shingles (passages.passage_shingles_of: many at once)."""
+    """The story's PreparedStory, but for its passages' shingles, which _prepare_in_worker works
+    out for many stories at once (passages.passage_shingles_of)."""
     article, errors, warnings = validate_article(raw, setting.outlet_keys, setting.outlets_known)
     if article is None:
         return PreparedStory(None, errors=tuple(errors), warnings=tuple(warnings))
@@ -187,7 +183,7 @@ class _RestAgain:
             self.file_of = dict(zip(self.keys, self.files))
         problems: list[Problem] = []
         raw = self.file_of[key].raw(problems, same=True)
-        story = _prepared(raw, self.setting) if raw is not None else None
+        story = prepare_story(raw, self.setting) if raw is not None else None
         if story is not None and story.body is not None:
             return rest_of(story)
         raise SiteError(problems or list(story.errors))  # (a story without a body has errors)
@@ -213,7 +209,7 @@ def _prepare_in_worker(work: list[tuple[RawFile, str]]) -> tuple[bytes, list[byt
     still in text.sentences' cache)."""
     stories, passages = [], []
     for first in range(0, len(work), SHINGLED_TOGETHER):
-        prepared = [_prepared(raw, _setting) for raw, _ in work[first:first + SHINGLED_TOGETHER]]
+        prepared = [prepare_story(raw, _setting) for raw, _ in work[first:first + SHINGLED_TOGETHER]]
         shingles = iter(passage_shingles_of([story.body.paragraphs for story in prepared if story.body is not None]))
         stories += prepared
         passages += [next(shingles) if story.body is not None else None for story in prepared]
