@@ -149,17 +149,17 @@ def render_site(project: Project, reporter: Reporter, base_url: str | None = Non
     prose_bodies = _render_bodies(content.pages, errors, caches.results if caches else None)
     _fail_on(errors)
     asset_urls, asset_files = hashed_assets(project.static)
-    pairs_from: list[str] = []  # the digests the shared quotes and the reused passages were kept under
+    pairs = KeptPairs(caches.results) if caches else None
     findings = analyse(content.articles, {slug: p.findings for slug, p in prepared.items()},
                        partial(passages.reused_passages, [article.slug for article in content.articles],
                                partial(_kept_passage_sentences, caches.sentences) if caches else None,
-                               partial(_kept_pairs_in_order, caches.results, pairs_from) if caches else pairs_in_order),
-                       partial(_kept_shared_quotes, caches.results, pairs_from, content.gazetteer,
-                               [prepared[a.slug].statements_key for a in content.articles]) if caches else None)
+                               pairs.passages_in_order if pairs else pairs_in_order),
+                       partial(pairs.shared_quotes, content.gazetteer,
+                               [prepared[a.slug].statements_key for a in content.articles]) if pairs else None)
     stories, kept = story_views(content.articles, content.outlets, {slug: p.body for slug, p in prepared.items()},
                                 findings, {slug: p.key for slug, p in prepared.items()},
                                 {slug: p.link_key for slug, p in prepared.items()}, caches.digests if caches else None,
-                                "".join(pairs_from) if len(pairs_from) == 2 else "")
+                                pairs.made_from if pairs else "")
     if caches:
         caches.digests = kept  # the views' digests, for the next build
     pages, data_files = plan_site(content, stories, prose_bodies, caches.results if caches else None,
@@ -260,20 +260,46 @@ def _render_bodies(items, errors: list[Problem], results: ResultCache | None = N
     return bodies
 
 
-def _kept_pairs_in_order(results: ResultCache, kept_under: list[str], stories: list[StoryPassages],
-                         found: list[SentencePair], sentences_of) -> list[Pair]:
-    """passages.pairs_in_order, kept in `results` under the sentence pairs found and, for each
-    story in them, its place in the site's order, its key (which covers its sentences), slug and
-    outlet: an edit of a story in no reused passage changes none of them. At 10,000 stories,
-    putting 2,473 pairs in order, with the sentences of the 1,166 stories in them, took an edit
-    0.035-0.04 s; looking them up, about 0.01 s. The digest they are kept under goes in `kept_under`."""
-    involved = {pair.a_key for pair in found}
-    involved.update(pair.b_key for pair in found)
-    placed = [(index, story.key, story.slug, story.outlet) for index, story in enumerate(stories)
-              if story.key in involved]
-    digest = value_digest(([tuple(pair) for pair in found], placed), b"reused passages", stand_ins=False)
-    kept_under.append(digest)
-    return results.get_value(digest, _pairs_in_order, (stories, found, sentences_of))
+class KeptPairs:
+    """The reused passages in order and the shared quotes, kept in `results` between builds, and
+    what they were made from (`made_from`): the digests they are kept under, for the views' digests
+    (views.story_views)."""
+
+    def __init__(self, results: ResultCache):
+        self.results = results
+        self.kept_under: dict[str, str] = {}  # "quotes", "passages" -> the digest, once asked for
+
+    @property
+    def made_from(self) -> str:
+        """Both digests, once both were asked for; else empty."""
+        under = self.kept_under
+        return under["quotes"] + under["passages"] if len(under) == 2 else ""
+
+    def passages_in_order(self, stories: list[StoryPassages], found: list[SentencePair], sentences_of) -> list[Pair]:
+        """passages.pairs_in_order, kept under the sentence pairs found and, for each story in them,
+        its place in the site's order, its key (which covers its sentences), slug and outlet: an
+        edit of a story in no reused passage changes none of them. At 10,000 stories, putting 2,473
+        pairs in order, with the sentences of the 1,166 stories in them, took an edit 0.035-0.04 s;
+        looking them up, about 0.01 s."""
+        involved = {pair.a_key for pair in found}
+        involved.update(pair.b_key for pair in found)
+        placed = [(index, story.key, story.slug, story.outlet) for index, story in enumerate(stories)
+                  if story.key in involved]
+        digest = value_digest(([tuple(pair) for pair in found], placed), b"reused passages", stand_ins=False)
+        self.kept_under["passages"] = digest
+        return self.results.get_value(digest, _pairs_in_order, (stories, found, sentences_of))
+
+    def shared_quotes(self, gazetteer, statements_keys: list[bytes], articles, findings: dict) -> list[Pair]:
+        """analysis.shared_quotes_among, kept under the stories' statements_key, in the site's
+        order, for as long as they are the same: most edits leave the statements alone. At 10,000
+        stories looking for the shared quotes again took 0.08 s of every edit, and putting the
+        17,000 statements together to digest them 0.02 s; only the pairs are kept, each speaker by
+        id."""
+        digest = hashlib.sha256(b"shared quotes\0" + b"".join(statements_keys)).hexdigest()
+        self.kept_under["quotes"] = digest
+        speakers = {"": None, **{person.id: person for person in gazetteer.people}}  # by id; "": none known
+        return [Pair(Item(*a[:3], speakers[a[3]]), Item(*b[:3], speakers[b[3]]), similarity)
+                for a, b, similarity in self.results.get_value(digest, _shared_quote_pairs, (articles, findings))]
 
 
 def _pairs_in_order(work: tuple) -> list[Pair]:
@@ -287,20 +313,6 @@ def _kept_passage_sentences(results: ResultCache, story: StoryPassages) -> list[
     took 0.7 s of every edit where the passages changed."""
     digest = hashlib.sha256(b"passage sentences\0" + story.key.encode()).hexdigest()
     return results.get_value(digest, _sentences_of, story)
-
-
-def _kept_shared_quotes(results: ResultCache, kept_under: list[str], gazetteer, statements_keys: list[bytes],
-                        articles, findings: dict) -> list[Pair]:
-    """analysis.shared_quotes_among, kept in `results` under the stories' statements_key, in
-    the site's order, for as long as they are the same: most edits leave the statements alone.
-    At 10,000 stories looking for the shared quotes again took 0.08 s of every edit, and putting
-    the 17,000 statements together to digest them 0.02 s; only the pairs are kept, each
-    speaker by id. The digest they are kept under goes in `kept_under`."""
-    digest = hashlib.sha256(b"shared quotes\0" + b"".join(statements_keys)).hexdigest()
-    kept_under.append(digest)
-    speakers = {"": None, **{person.id: person for person in gazetteer.people}}  # by id; "": none known
-    return [Pair(Item(*a[:3], speakers[a[3]]), Item(*b[:3], speakers[b[3]]), similarity)
-            for a, b, similarity in results.get_value(digest, _shared_quote_pairs, (articles, findings))]
 
 
 def _shared_quote_pairs(work: tuple) -> list[tuple[tuple, tuple, float]]:

@@ -852,7 +852,7 @@ def test_the_sentences_of_stories_in_reused_passages_are_kept_not_split_again(ma
 @pytest.mark.parametrize("workers", [1, 2])
 def test_reused_passages_are_put_in_order_again_only_when_a_story_in_them_changed(make_site, monkeypatch, workers):
     """The pairs in order are kept under the pairs found and the place, key, slug and outlet of
-    each story in them (pipeline._kept_pairs_in_order); the sentences of the stories in them are
+    each story in them (pipeline.KeptPairs.passages_in_order); the sentences of the stories in them are
     kept apart, and stay kept through builds that did not look at them."""
     from site_builder import pipeline
 
