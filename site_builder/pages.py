@@ -172,8 +172,8 @@ def _kept_outlet_counts(results: ResultCache, stories: list[StoryView], lexicon)
     """outlet_counts, kept in `results` for as long as the outlet's stories are the same (their
     keys cover what they are made of): an edit changes one outlet's counts, and at 10,000 stories
     counting all five outlets' again took 0.02 s of every edit."""
-    keys = [story.source_key for story in stories]
-    if not all(keys):
+    keys = _source_keys(stories)
+    if keys is None:
         return outlet_counts(stories, lexicon)
     return results.get_value(value_digest((keys, lexicon), b"outlet counts", stand_ins=False), _counts_of,
                              (stories, lexicon))
@@ -196,10 +196,17 @@ def _kept_outlet_record(results: ResultCache, figures, make) -> bytes:
     and the gazetteer among it: stories.story_keys), as its counts are (_kept_outlet_counts):
     an edit changes one outlet's record. At 10,000 stories, making all five again took an edit
     0.009 s."""
-    keys = [story.source_key for story in figures.stories]
-    if not all(keys):
+    keys = _source_keys(figures.stories)
+    if keys is None:
         return make(figures)
     return results.get(value_digest((figures.outlet, keys), b"outlet record", stand_ins=False), make, figures)
+
+
+def _source_keys(stories: list[StoryView]) -> list[str] | None:
+    """Each view's source key (stories.story_keys), or None where one has none (views made
+    without them): what an outlet's kept counts and record are kept under, with what else they show."""
+    keys = [story.source_key for story in stories]
+    return keys if all(keys) else None
 
 
 def _events_files(events, referring: dict, results: ResultCache | None) -> tuple[bytes, bytes]:
