@@ -70,7 +70,7 @@ def render_pages(project: Project, asset_urls: dict[str, str], base_url: str, pa
     renders every other page (render_beside.py). Measured at 10,000 stories: sending contexts to
     workers cost more than rendering them."""
     env = make_environment(project, asset_urls, base_url)
-    keys = cache.keys(pages) if cache else [None] * len(pages)
+    keys = [cache.key(page.template, page.context, page.shared) for page in pages] if cache else [None] * len(pages)
     kept = cache.kept([page.url for page in pages], keys) if cache else {}
     if kept:
         into.keep(kept)

@@ -194,10 +194,11 @@ def test_a_page_key_follows_each_view_a_page_lists_in_order(tmp_path):
     assert key([]) == key([]) and key([]) != key([first])
 
 
-def test_page_keys_made_together_are_the_keys_made_one_by_one(tmp_path):
-    """PageCache.keys makes a story page's key in one step; every key is the one key() makes."""
+def test_a_page_showing_one_view_gets_the_key_its_parts_make(tmp_path):
+    """A page key is the template, the shared part and each value's name and digest. A story
+    page, one view with its own digest, takes a short way to it: the key must be that all the
+    same, and any other page's the one made part by part."""
     from site_builder.cache import PageCache
-    from site_builder.pages import Page
 
     (tmp_path / "templates").mkdir()
     cache = PageCache(tmp_path, tmp_path / "_site", tmp_path / "templates", {})
@@ -207,18 +208,20 @@ def test_page_keys_made_together_are_the_keys_made_one_by_one(tmp_path):
             self.cache_digest = digest
 
     common, other = {"site": ("Kim", 2019)}, {"site": ("Trump", 2018)}
-    pages = [Page("stories/a.html", "story.html", {"story": View("a" * 64)}, common),
-             Page("stories/b.html", "story.html", {"story": View("b" * 64)}, other),
-             Page("stories/c.html", "story.html", {"story": View(None)}, common),  # no digest of its own
-             Page("stories/d.html", "story.html", {"story": ("Kim", 2019)}, common),  # not a view
-             Page("stories/e.html", "story.html", {"story": View("e" * 64)}, {}),  # nothing shared
-             Page("stories/f.html", "story.html", {"story": View("f" * 64)}, {"nav": lambda: None}),  # not picklable
-             Page("archive/2019.html", "archive.html", {"stories": [View("a" * 64)], "year": 2019}, common),
-             Page("404.html", "404.html", {}, common)]
-    keys = cache.keys(pages)
-    assert keys == [cache.key(page.template, page.context, page.shared) for page in pages]
-    assert len(set(keys[:5])) == 5 and keys[5] is None
-    assert keys[0] != cache.keys([pages[0]._replace(context={"story": View("z" * 64)})])[0]
+    first, second = View("a" * 64), View("b" * 64)
+    assert cache.key("story.html", {"story": first}, common) == \
+        ("story.html", cache._digested(common), "story", "a" * 64)
+    assert cache.key("story.html", {"story": second}, other) == \
+        ("story.html", cache._digested(other), "story", "b" * 64)
+    assert cache._digested(common) != cache._digested(other)
+    assert cache.key("story.html", {"story": ("Kim", 2019)}, common) == \
+        ("story.html", cache._digested(common), "story", cache._digest_of(("Kim", 2019)))  # not a view: pickled
+    assert cache.key("story.html", {"story": View(None)}, common) is None  # no digest, and a local class: unpicklable
+    assert cache.key("story.html", {"story": first}, {}) == ("story.html", "story", "a" * 64)  # nothing shared
+    assert cache.key("story.html", {"story": first}, {"nav": lambda: None}) is None  # cannot be pickled
+    assert cache.key("archive.html", {"stories": [first], "year": 2019}, common) == \
+        ("archive.html", cache._digested(common), "stories", cache._digest_of([first]), "year",
+         cache._digest_of(2019))
 
 
 def test_value_digest_is_the_same_whatever_was_digested_before():
