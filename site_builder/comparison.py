@@ -171,7 +171,7 @@ def _quote_pairs(links, once: list) -> tuple:
     reworded: counted from the pairs, without making a SharedQuote of each."""
     counted, rewritten = Counter(), Counter()
     for _, _, pair, side, _ in once:
-        mine, other = (pair.a, pair.b) if side == 0 else (pair.b, pair.a)
+        mine, other = pair.seen_from(side)
         speaker = pair.a.extra or pair.b.extra
         key = (links.outlet_name(mine), links.outlet_name(other), speaker.name if speaker else "")
         counted[key] += 1
@@ -182,10 +182,10 @@ def _quote_pairs(links, once: list) -> tuple:
 def _passage_pairs(links, once: list) -> tuple:
     """Reused passages (SiteLinks.once) by the outlet that published later and the one that
     published first, with the days between the last two stories counted."""
-    counted, days = Counter(), {}
+    counted, last = Counter(), {}
     for place, _, pair, side, other_place in once:
-        mine, other = (pair.a, pair.b) if side == 0 else (pair.b, pair.a)
+        mine, other = pair.seen_from(side)
         key = (links.outlet_name(other), links.outlet_name(mine))
         counted[key] += 1
-        days[key] = links.days_apart(place, other_place)
-    return tuple((*key, count, days[key]) for key, count in sorted(counted.items()))
+        last[key] = (place, other_place)  # the places of the key's last pair
+    return tuple((*key, count, links.days_apart(*last[key])) for key, count in sorted(counted.items()))

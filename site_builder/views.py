@@ -276,7 +276,7 @@ class SiteLinks:
             place = order[slug]
             for item, (pair_at, side) in enumerate(at[slug]):
                 pair = pairs[pair_at]
-                other = order[(pair.b if side == 0 else pair.a).story]
+                other = order[pair.seen_from(side)[1].story]
                 if other > place:
                     found.append((place, item, pair, side, other))
         return found
@@ -286,12 +286,12 @@ class SiteLinks:
         return (self._moment(second) - self._moment(first)) // _DAY
 
     def _shared_quote(self, pair: Pair, side: int) -> SharedQuote:
-        other = pair.b if side == 0 else pair.a
+        other = pair.seen_from(side)[1]
         return SharedQuote(self.of(other.story), pair.a.extra or pair.b.extra, (pair.a.text, pair.b.text), side,
                            pair.similarity)
 
     def _reused_passage(self, pair: Pair, side: int) -> ReusedPassage:
-        mine, theirs = (pair.a, pair.b) if side == 0 else (pair.b, pair.a)
+        mine, theirs = pair.seen_from(side)
         at_a, at_b = self.order[pair.a.story], self.order[pair.b.story]
         return ReusedPassage(self.of(theirs.story), mine.text, theirs.text, pair.similarity,
                              self.outlet_name(pair.a if at_a < at_b else pair.b),

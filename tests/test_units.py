@@ -401,6 +401,33 @@ def test_site_links_make_each_storys_side_of_its_pairs_and_see_each_pair_once_fr
     assert links.once("quotes") == [(0, 0, quote, 1, 2)]
 
 
+def test_pair_figures_count_each_outlets_pairs_with_the_days_between_the_last_two_stories():
+    from datetime import datetime, timezone
+    from typing import NamedTuple
+
+    from site_builder.analysis import SiteFindings
+    from site_builder.analysis.shared import Item, Pair
+    from site_builder.comparison import pair_figures
+    from site_builder.models import Outlet
+    from site_builder.views import SiteLinks
+
+    class Story(NamedTuple):  # what SiteLinks reads of an article
+        slug: str
+        title: str
+        outlet: str
+        published: datetime
+
+    stories = [Story(f"s{i}", f"Judul {i}", outlet, datetime(2019, 1, day, tzinfo=timezone.utc))
+               for i, (outlet, day) in enumerate([("a", 1), ("b", 3), ("a", 5), ("b", 20)])]
+    outlets = {key: Outlet(key, name, "", "", "") for key, name in [("a", "Satu"), ("b", "Dua")]}
+    passages = (Pair(Item("s1", "b", "dua"), Item("s0", "a", "nol"), 0.9),  # s1 two days after s0
+                Pair(Item("s2", "a", "empat"), Item("s3", "b", "tiga"), 0.8))  # s3 fifteen days after s2: the last
+    links = SiteLinks(stories, outlets, SiteFindings({}, (), passages), [(), (), (), ()])
+    figures = pair_figures(links)
+    assert figures.passage_pairs == (("Dua", "Satu", 2, 15),)  # later outlet, earlier one, pairs, days
+    assert figures.shown_passages == ((0, 0), (2, 0)) and figures.quote_pairs == figures.shown_quotes == ()
+
+
 def test_views_without_source_keys_have_no_digest_and_are_never_cached():
     assert {v.cache_digest for v in _views_of_six_stories(keys=False)} == {None}
 

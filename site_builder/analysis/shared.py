@@ -34,6 +34,10 @@ class Pair(NamedTuple):
     b: Item
     similarity: float
 
+    def seen_from(self, side: int) -> tuple[Item, Item]:
+        """The item on `side` (0: `a`, 1: `b`), then the other."""
+        return (self.a, self.b) if side == 0 else (self.b, self.a)
+
 
 def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
