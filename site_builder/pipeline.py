@@ -276,16 +276,18 @@ class KeptPairs:
         return under["quotes"] + under["passages"] if len(under) == 2 else ""
 
     def passages_in_order(self, stories: list[StoryPassages], found: list[SentencePair], sentences_of) -> list[Pair]:
-        """passages.pairs_in_order, kept under the sentence pairs found and, for each story in them,
-        its place in the site's order, its key (which covers its sentences), slug and outlet: an
-        edit of a story in no reused passage changes none of them. At 10,000 stories, putting 2,473
-        pairs in order, with the sentences of the 1,166 stories in them, took an edit 0.035-0.04 s;
-        looking them up, about 0.01 s."""
+        """passages.pairs_in_order, kept under the sentence pairs found and, for each story in them
+        in the site's order, its key (which covers its sentences), slug and outlet: an edit of a
+        story in no reused passage changes none of them. The pairs' order depends on the order of
+        those stories among themselves, not on their places in the site: a story added or moved
+        that is in no pair leaves them kept (at 10,000 stories, a story added took 0.025 s more
+        when the places were in the key). At 10,000 stories, putting 2,473 pairs in order, with the
+        sentences of the 1,166 stories in them, took an edit 0.035-0.04 s; looking them up, about
+        0.01 s."""
         involved = {pair.a_key for pair in found}
         involved.update(pair.b_key for pair in found)
-        placed = [(index, story.key, story.slug, story.outlet) for index, story in enumerate(stories)
-                  if story.key in involved]
-        digest = value_digest(([tuple(pair) for pair in found], placed), b"reused passages", stand_ins=False)
+        in_order = [(story.key, story.slug, story.outlet) for story in stories if story.key in involved]
+        digest = value_digest(([tuple(pair) for pair in found], in_order), b"reused passages", stand_ins=False)
         self.kept_under["passages"] = digest
         return self.results.get_value(digest, _pairs_in_order, (stories, found, sentences_of))
 

@@ -851,9 +851,10 @@ def test_the_sentences_of_stories_in_reused_passages_are_kept_not_split_again(ma
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_reused_passages_are_put_in_order_again_only_when_a_story_in_them_changed(make_site, monkeypatch, workers):
-    """The pairs in order are kept under the pairs found and the place, key, slug and outlet of
-    each story in them (pipeline.KeptPairs.passages_in_order); the sentences of the stories in them are
-    kept apart, and stay kept through builds that did not look at them."""
+    """The pairs in order are kept under the pairs found and the key, slug and outlet of each
+    story in them, in the site's order (pipeline.KeptPairs.passages_in_order), not under their
+    places: a story in no pair, moved between them, leaves them kept; the sentences of the
+    stories in them are kept apart, and stay kept through builds that did not look at them."""
     from site_builder import pipeline
 
     project = make_site({"content/articles/ketiga.md": "---\ntitle: Ketiga\noutlet: tempo\npublished: 2019-01-01\n"
@@ -885,7 +886,12 @@ def test_reused_passages_are_put_in_order_again_only_when_a_story_in_them_change
     (project.content / "articles" / "ketiga.md").write_text(
         "---\ntitle: Ketiga\noutlet: tempo\npublished: 2022-01-01\n---\nCerita lain sama sekali.\n")
     build(project, out, BufferReporter(), workers=workers)  # now it comes between them (2020 and 2024)
-    assert len(ordered) == 3 and on_disk(out) == render_site(project, BufferReporter())
+    assert len(ordered) == 2 and on_disk(out) == render_site(project, BufferReporter())
+    story = project.content / "articles" / "trump-enggan.md"  # in the pair, moved after kim-sinis (2024)
+    story.write_text(story.read_text().replace("published: 2020-02-", "published: 2025-02-", 1))
+    build(project, out, BufferReporter(), workers=workers)
+    assert len(ordered) == 3 and _reused(out, "trump-enggan") == ["kim-sinis"]
+    assert on_disk(out) == render_site(project, BufferReporter())
 
 
 def test_a_result_cache_keeping_what_it_did_not_read_drops_only_what_it_read_and_did_not_use(tmp_path):
