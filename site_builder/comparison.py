@@ -68,7 +68,7 @@ class OutletCounts(NamedTuple):
 class PairFigures(NamedTuple):
     """What the comparison counts and shows of the shared quotes and reused passages (pair_figures):
     plain data, which a build can keep for the next one (pages.py)."""
-    shown_quotes: tuple  # (place of the earlier story, the pair's place among its shared quotes): the newest
+    shown_quotes: tuple  # (slug of the earlier story, the pair's place among its shared quotes): the newest
     shown_passages: tuple  # likewise, among its reused passages
     quote_pairs: tuple  # Comparison.quote_pairs
     passage_pairs: tuple  # Comparison.passage_pairs
@@ -87,18 +87,22 @@ def compare(content: Content, stories: list, counts_of=None, pairs_of=None) -> C
     figures = tuple(_figures(o, by_outlet[o.key], counts_of(by_outlet[o.key], content.lexicon))
                     for o in content.outlets)
     recalled = {event_id for f in figures for event_id in f.events}
-    pairs = (pairs_of or pair_figures)(stories[0].links if stories else None)  # (views.SiteLinks: every view's)
+    links = stories[0].links if stories else None  # (views.SiteLinks: every view's)
+    pairs = (pairs_of or pair_figures)(links)
     return Comparison(figures, tuple(e for e in content.events if e.id in recalled), content.lexicon,
-                      _shown(stories, pairs.shown_quotes, "shared_quotes"),
-                      _shown(stories, pairs.shown_passages, "reused_passages"), pairs.quote_pairs, pairs.passage_pairs)
+                      _shown(stories, links, pairs.shown_quotes, "shared_quotes"),
+                      _shown(stories, links, pairs.shown_passages, "reused_passages"), pairs.quote_pairs,
+                      pairs.passage_pairs)
 
 
 def pair_figures(links) -> PairFigures:
     """The shared quotes and reused passages of the site's links (views.SiteLinks), each pair once
-    from its earlier story: the newest SHARED_SHOWN of each kind, by place, and all of them counted."""
+    from its earlier story: the newest SHARED_SHOWN of each kind, by the earlier story's slug (not
+    its place, which a story added before it moves), and all of them counted."""
     quotes, passages = (links.once("quotes"), links.once("passages")) if links else ([], [])
-    return PairFigures(tuple((place, item) for place, item, *_ in quotes[-SHARED_SHOWN:]),
-                       tuple((place, item) for place, item, *_ in passages[-SHARED_SHOWN:]),
+    articles = links.articles if links else ()
+    return PairFigures(tuple((articles[place].slug, item) for place, item, *_ in quotes[-SHARED_SHOWN:]),
+                       tuple((articles[place].slug, item) for place, item, *_ in passages[-SHARED_SHOWN:]),
                        _quote_pairs(links, quotes), _passage_pairs(links, passages))
 
 
@@ -161,9 +165,10 @@ def _ranked(counter: Counter) -> list:
     return sorted(counter.items(), key=lambda kv: (-kv[1], getattr(kv[0], "name", kv[0]) or ""))
 
 
-def _shown(stories: list, places: tuple, attribute: str) -> tuple:
-    """(StoryView, its SharedQuote or ReusedPassage) for each pair at `places` (PairFigures)."""
-    return tuple((stories[place], getattr(stories[place], attribute)[item]) for place, item in places)
+def _shown(stories: list, links, shown: tuple, attribute: str) -> tuple:
+    """(StoryView, its SharedQuote or ReusedPassage) for each pair `shown` (PairFigures)."""
+    views = [stories[links.order[slug]] for slug, _ in shown]
+    return tuple((view, getattr(view, attribute)[item]) for view, (_, item) in zip(views, shown))
 
 
 def _quote_pairs(links, once: list) -> tuple:

@@ -771,21 +771,33 @@ def test_an_outlets_counts_are_made_again_only_when_one_of_its_stories_changed(m
 
 def test_the_comparisons_pair_figures_are_made_again_only_when_the_pairs_or_what_they_show_changed(make_site,
                                                                                                   monkeypatch):
+    """Kept under what the pairs were made from and the outlets' and speakers' names, not under
+    the stories' places: a story added before the stories of a pair moves them, and the kept
+    figures still show that pair's stories (by slug)."""
     from site_builder import pages
 
     project = make_site()
     out = project.root / "_site"
+    _share_a_sentence(project)  # a reused passage between kim-sinis (2024) and trump-enggan (2020)
     build(project, out, BufferReporter())
     made, original = [], pages.pair_figures
     monkeypatch.setattr(pages, "pair_figures", lambda links: made.append(1) or original(links))
-    add_a_paragraph(project)  # no pair, place, date or title changes
+    awal = project.content / "articles" / "awal.md"  # in no pair, before both: every place moves
+    awal.write_text("---\ntitle: Awal\noutlet: tempo\npublished: 2019-01-01\n---\nCerita lain sama sekali.\n")
     build(project, out, BufferReporter())
     assert made == []
     assert on_disk(out) == render_site(project, BufferReporter())
-    story = project.content / "articles" / "kim-sinis.md"
-    story.write_text(story.read_text().replace("title: ", "title: Judul Lain ", 1))  # what a link to it shows
+    add_a_paragraph(project, "awal")
+    build(project, out, BufferReporter())
+    assert made == []
+    add_a_paragraph(project, "kim-sinis")  # in the pair: its key is in what the pairs were made from
     build(project, out, BufferReporter())
     assert made == [1]
+    assert on_disk(out) == render_site(project, BufferReporter())
+    outlets = project.content / "outlets.yaml"  # the figures name the outlets
+    outlets.write_text(outlets.read_text().replace("name: Kompas TV", "name: Kompas Televisi", 1))
+    build(project, out, BufferReporter())
+    assert made == [1, 1] and b"Kompas Televisi" in (out / "outlets.html").read_bytes()
     assert on_disk(out) == render_site(project, BufferReporter())
 
 

@@ -425,7 +425,7 @@ def test_pair_figures_count_each_outlets_pairs_with_the_days_between_the_last_tw
     links = SiteLinks(stories, outlets, SiteFindings({}, (), passages), [(), (), (), ()])
     figures = pair_figures(links)
     assert figures.passage_pairs == (("Dua", "Satu", 2, 15),)  # later outlet, earlier one, pairs, days
-    assert figures.shown_passages == ((0, 0), (2, 0)) and figures.quote_pairs == figures.shown_quotes == ()
+    assert figures.shown_passages == (("s0", 0), ("s2", 0)) and figures.quote_pairs == figures.shown_quotes == ()
 
 
 def test_views_without_source_keys_have_no_digest_and_are_never_cached():
