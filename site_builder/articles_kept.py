@@ -46,6 +46,10 @@ class KeptLines:
             return json_lines([make_line(story) for story in stories])
         old = self._kept()
         stamp, kept_digests, starts = old if old else ((0, 0, 0), (), array("q"))
+        if len(kept_digests) == len(digests):  # the same stories, as most edits leave them
+            changed = _differing(tuple(digests), kept_digests, SAME_PLACE_CHANGES)
+            if changed is not None and len(changed) < len(digests):
+                return self._made_in_place(stories, digests, changed, make_line, stamp, starts)
         at = {digest: index for index, digest in enumerate(kept_digests)}
         pieces: list = []  # runs of the kept file's lines [first, last], and lines made
         lengths = array("q")  # of each line
@@ -66,6 +70,31 @@ class KeptLines:
             return json_lines(pieces)
         return Spliced(os.fspath(self.path), stamp, framed_lines(
             [piece if type(piece) is bytes else (starts[piece[0]], _end(starts, stamp[0], piece[1])) for piece in pieces]))
+
+    def _made_in_place(self, stories, digests: list[str], changed: list[int], make_line, stamp: tuple,
+                       starts: array) -> Spliced:
+        """made_of where only the lines at `changed` (places, in order) differ from the kept file's
+        lines at the same places: the kept file's runs of lines between them, and where the lines
+        after a changed one start shifted by as much as its length changed. At 10,000 stories,
+        an edit took 1-2 ms this way, against 10-12 ms looking up every line's digest."""
+        size, count = stamp[0], len(digests)
+        pieces: list = []
+        moved = array("q", starts)  # where each line starts in the new file
+        at = shift = 0  # the first line not yet placed, and how far the lines from there moved
+        for index in (*changed, count):
+            if at < index:
+                pieces.append((starts[at], _end(starts, size, index - 1)))
+                if shift:
+                    moved[at:index] = array("q", [start + shift for start in starts[at:index]])
+            if index == count:
+                break
+            line = make_line(stories[index])
+            pieces.append(line)
+            moved[index] = starts[index] + shift
+            shift += len(line) - (_end(starts, size, index) - starts[index])
+            at = index + 1
+        self.made = digests, moved
+        return Spliced(os.fspath(self.path), stamp, framed_lines(pieces))
 
     def save(self, out: Path, url: str, written: dict[str, tuple]) -> None:
         """After the site was written (`written`: the stamp of each file, write.Written): keeps
@@ -106,6 +135,29 @@ class KeptLines:
         lines = array("q")
         lines.frombytes(starts)
         return (stamp, digests, lines) if len(lines) == len(digests) else None
+
+
+SAME_PLACE_CHANGES = 64  # lines, at most, that made_of changes in place (_differing); more: line by line
+
+
+def _differing(new: tuple, old: tuple, limit: int) -> list[int] | None:
+    """The places, in order, where two tuples of the same length differ; None if more than `limit`.
+    Found by halving: a run of places is compared whole (in C, not place by place in Python),
+    and only a run that differs is halved."""
+    found: list[int] = []
+    runs = [(0, len(new))]
+    while runs:
+        start, end = runs.pop()
+        if new[start:end] == old[start:end]:
+            continue
+        if end - start == 1:
+            found.append(start)
+            if len(found) > limit:
+                return None
+            continue
+        middle = (start + end) // 2
+        runs += ((middle, end), (start, middle))  # the first half next: places come out in order
+    return found
 
 
 def _starts(lengths: array) -> array:

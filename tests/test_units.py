@@ -504,3 +504,49 @@ def test_an_indonesian_number_reads_back_as_the_number(value, digits):
     assert float(written.replace(".", "").replace(",", ".")) == float(f"{value:.{digits}f}")
     whole = written.split(",")[0]
     assert all(len(group) == 3 for group in whole.split(".")[1:]) and 1 <= len(whole.split(".")[0]) <= 3
+
+
+def test_articles_json_with_lines_changed_in_place_is_what_looking_up_every_line_makes(tmp_path, monkeypatch):
+    """KeptLines.made_of where the stories are the ones of the kept file, at the same places
+    (_made_in_place): the same bytes, and the same record of each line's digest and start for the
+    next build, as looking up every line's digest makes; lines that grow, shrink, or all but one."""
+    import random
+    from types import SimpleNamespace
+
+    from site_builder import articles_kept
+    from site_builder.articles_kept import KeptLines
+    from site_builder.structured import json_lines
+    from site_builder.write import Spliced, file_stamp
+
+    out, url = tmp_path / "_site", "data/articles.json"
+    (out / "data").mkdir(parents=True)
+    (tmp_path / ".site-cache").mkdir()  # (as a build has made it by then)
+    rng = random.Random(38)
+    versions = {f"s{i}": 0 for i in range(40)}
+
+    def stories():
+        return [SimpleNamespace(slug=slug, cache_digest=f"{slug}-{version}") for slug, version in versions.items()]
+
+    def line(story) -> bytes:
+        return ('{"slug": "%s"%s}' % (story.slug, ', "x": 1' * int(story.cache_digest.split("-")[1]))).encode()
+
+    def made(in_place: bool):
+        if not in_place:
+            monkeypatch.setattr(articles_kept, "_differing", lambda *args: None)
+        kept = KeptLines(tmp_path)
+        given = kept.made_of(stories(), line)
+        monkeypatch.undo()
+        return (given.read() if isinstance(given, Spliced) else given), kept
+
+    data, kept = made(in_place=True)  # nothing kept yet: every line made
+    for round_ in range(40):
+        (out / url).write_bytes(data)
+        kept.save(out, url, {url: file_stamp((out / url).stat())})
+        changing = rng.sample(sorted(versions), [1, 2, 5, len(versions) - 1][round_ % 4])
+        for slug in changing:
+            versions[slug] = rng.randrange(4)  # (the same version again: a line that did not change)
+        looked_up, by_lookup = made(in_place=False)
+        data, kept = made(in_place=True)
+        assert isinstance(KeptLines(tmp_path).made_of(stories(), line), Spliced)  # (the kept file is used)
+        assert data == looked_up == json_lines([line(story) for story in stories()])
+        assert kept.made[0] == by_lookup.made[0] and kept.made[1].tolist() == by_lookup.made[1].tolist()
