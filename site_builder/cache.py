@@ -244,7 +244,16 @@ class PageCache:
     pickled, and pickling is faithful, so equal bytes mean equal values; a StoryView stands in as
     its own digest). The whole cache is kept under a digest of the templates, the environment
     (asset URLs, base URL) and the code.
+
+    Kept in two files: every page's entry, written whole now and then, and the entries changed
+    or gone since it was (CHANGES), which a build writes instead where they are few: at 10,000
+    stories, an edit's save took 1.7 against 9.3 ms (replayed), writing 2 KB instead of 1.8 MB.
+    The second holds the generation of the first it goes with, and is ignored with any other; a
+    file lost or out of date only makes pages rendered again (PageCache.kept compares keys, and
+    a page's file is looked at whenever its entry's stamp is not the file's).
     """
+
+    CHANGES = 8  # the site's pages, divided by this, that the file of changes may hold (at least 64)
 
     def __init__(self, root: Path, out: Path, templates: Path, environment: dict,
                  changed: set[str] | None = None):
@@ -253,7 +262,7 @@ class PageCache:
         last build wrote, where a process beside the build looked at every page's file
         (pages_changed_since); else each page's file is looked at here when its key is unchanged."""
         self.folder = root / FOLDER
-        self.path = self._path(root)
+        self.path, self.changes_path = self._path(root), self._changes_path(root)
         self.out = os.fspath(out)  # a string: joined with each page's URL, 10,000 times at 10,000 stories
         self.changed = changed
         digest = hashlib.sha256(code_digest())
@@ -261,8 +270,12 @@ class PageCache:
             digest.update(path.relative_to(templates).as_posix().encode() + b"\0" + path.read_bytes())
         digest.update(repr(sorted(environment.items())).encode())
         self.salt = digest.digest()
-        stored = load_pickle(self.path)
-        self.previous: dict = stored.get("pages", {}) if stored.get("salt") == self.salt else {}
+        stored, changes = _stored_pages(root)
+        if stored.get("salt") != self.salt:
+            stored, changes = {}, {}
+        self.previous: dict = stored.get("pages", {})
+        self.generation: str | None = stored.get("generation")  # of the file of every page, where it holds
+        self.changes: dict = changes  # what the file of changes holds: "changed", "gone"
         self.entries: dict[str, tuple] = {}  # url -> (key, digest of the page's bytes: page_digest), this build's
         self.rendered: list[str] = []  # URLs rendered this build (cache misses)
         self._digests: dict[int, tuple[object, str | None]] = {}
@@ -270,6 +283,10 @@ class PageCache:
     @staticmethod
     def _path(root: Path) -> Path:
         return root / FOLDER / "pages.pickle"
+
+    @staticmethod
+    def _changes_path(root: Path) -> Path:
+        return root / FOLDER / "pages-changes.pickle"
 
     @classmethod
     def left_in(cls, root: Path) -> bool:
@@ -356,9 +373,30 @@ class PageCache:
 
     def save(self, written: dict[str, tuple]) -> None:
         """Call after the site was written, with the stamp of each file written (write.Written):
-        remember each page's key, the digest of its bytes and its file as written."""
-        pages = {url: (entry[0], entry[1], written[url]) for url, entry in self.entries.items() if url in written}
-        save_pickle(self.path, {"salt": self.salt, "pages": pages})
+        remember each page's key, the digest of its bytes and its file as written; in the file of
+        changes, the entries that are not the last build's (a page kept from it has its entry,
+        the same object, and the same stamp) and the pages gone, where those are few."""
+        previous, entries = self.previous, self.entries
+        changed = {}
+        for url, entry in entries.items():
+            stamp = written.get(url)
+            if stamp is not None and not (entry is previous.get(url) and entry[2] == stamp):
+                changed[url] = (entry[0], entry[1], stamp)
+        gone = [url for url in previous if url not in entries or url not in written]
+        if self.generation is not None:
+            changes = {**self.changes.get("changed", {}), **changed}
+            for url in gone:
+                changes.pop(url, None)
+            gone_since = (set(self.changes.get("gone", ())) | set(gone)) - changes.keys()
+            if len(changes) + len(gone_since) <= max(64, len(previous) // self.CHANGES):
+                save_pickle(self.changes_path, {"generation": self.generation, "changed": changes, "gone": gone_since})
+                return
+        pages = {url: (entry[0], entry[1], written[url]) for url, entry in entries.items() if url in written}
+        save_pickle(self.path, {"salt": self.salt, "generation": os.urandom(8).hex(), "pages": pages})
+        try:
+            self.changes_path.unlink(missing_ok=True)
+        except OSError:
+            pass  # (another generation's: it is not read with this file)
 
 
 def _still_as_written(path: str, stamp: FileStamp, before: tuple) -> bool:
@@ -376,13 +414,26 @@ def pages_changed_since(root: Path, out: Path) -> set[str]:
     calls at 10,000 stories, 0.03 s)."""
     out = os.fspath(out)
     changed = set()
-    for url, entry in load_pickle(PageCache._path(root)).get("pages", {}).items():
+    for url, entry in _stored_pages(root)[0].get("pages", {}).items():
         try:
             if file_stamp(os.stat(f"{out}/{url}")) != entry[2]:
                 changed.add(url)
         except OSError:
             changed.add(url)
     return changed
+
+
+def _stored_pages(root: Path) -> tuple[dict, dict]:
+    """The page cache as kept (PageCache): the file of every page, its entries brought up to date
+    with the file of changes that goes with it; and what that file holds (empty if none does)."""
+    stored = load_pickle(PageCache._path(root))
+    changes = load_pickle(PageCache._changes_path(root))
+    if stored.get("generation") is None or changes.get("generation") != stored.get("generation"):
+        return stored, {}
+    pages = {**stored.get("pages", {}), **changes.get("changed", {})}
+    for url in changes.get("gone", ()):
+        pages.pop(url, None)
+    return {**stored, "pages": pages}, changes
 
 
 def page_digest(data: bytes) -> bytes:

@@ -550,3 +550,56 @@ def test_articles_json_with_lines_changed_in_place_is_what_looking_up_every_line
         assert isinstance(KeptLines(tmp_path).made_of(stories(), line), Spliced)  # (the kept file is used)
         assert data == looked_up == json_lines([line(story) for story in stories()])
         assert kept.made[0] == by_lookup.made[0] and kept.made[1].tolist() == by_lookup.made[1].tolist()
+
+
+def test_the_page_cache_reads_back_what_it_saved_whether_whole_or_as_the_changes_since(tmp_path):
+    """PageCache.save writes the entries that changed and the pages gone, where they are few, and
+    every entry now and then; a cache opened after it reads back what a save of every entry would
+    have kept. The changes of another generation are not read."""
+    import pickle
+    import random
+
+    from site_builder.cache import PageCache
+
+    (tmp_path / "templates").mkdir()
+
+    def opened():
+        return PageCache(tmp_path, tmp_path / "_site", tmp_path / "templates", {})
+
+    rng = random.Random(38)
+    expected = {f"p{i}.html": (("page.html", f"k{i}"), bytes(32), (i, i, i)) for i in range(600)}
+    cache = opened()
+    for url, (key, digest, _) in expected.items():
+        cache.put(url, key, b"")
+        cache.entries[url] = (key, digest)
+    cache.save({url: entry[2] for url, entry in expected.items()})
+    kinds = []
+    for number in range(60):
+        cache = opened()
+        assert cache.previous == expected, number
+        written, urls = {}, list(cache.previous)
+        rendered = set(rng.sample(urls, rng.choice([0, 1, 3, 40])))
+        gone = set(rng.sample(urls, rng.choice([0, 0, 1, 2])))
+        restored = set(rng.sample(urls, rng.choice([0, 0, 2])))  # kept, its file's stamp moved
+        for url in urls:
+            if url in gone:
+                continue
+            if url in rendered:
+                cache.entries[url] = (("page.html", f"k{number}"), bytes([number]) * 32)
+                written[url] = (number, 7, number)
+            else:
+                cache.entries[url] = cache.previous[url]
+                written[url] = (0, 0, number) if url in restored else cache.previous[url][2]
+        for added in range(rng.choice([0, 0, 1])):
+            url = f"new-{number}-{added}.html"
+            cache.entries[url], written[url] = (("page.html", "new"), bytes(32)), (1, 1, 1)
+        changes_before = cache.changes_path.stat().st_mtime_ns if cache.changes_path.exists() else None
+        cache.save(written)
+        expected = {url: (entry[0], entry[1], written[url]) for url, entry in cache.entries.items() if url in written}
+        kinds.append("changes" if cache.changes_path.exists() and
+                     cache.changes_path.stat().st_mtime_ns != changes_before else "whole")
+    assert opened().previous == expected
+    assert "changes" in kinds and "whole" in kinds[1:]  # the changes piled up, then every entry was kept whole
+    stored = pickle.loads(opened().path.read_bytes())
+    opened().changes_path.write_bytes(pickle.dumps({"generation": "another", "changed": {}, "gone": set(expected)}))
+    assert opened().previous == stored["pages"] != {}
