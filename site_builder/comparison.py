@@ -6,11 +6,12 @@ from typing import NamedTuple
 
 from site_builder.analysis.shared import reworded
 from site_builder.models import Content, Outlet
+from site_builder.views import Views
 
 
 class OutletFigures(NamedTuple):
     outlet: Outlet
-    stories: tuple  # StoryView, newest first
+    stories: tuple  # StoryView, newest first (views.Views)
     words: int
     median_words: float
     statements: int
@@ -107,7 +108,7 @@ def pair_figures(links) -> PairFigures:
 
 
 def _figures(outlet: Outlet, stories: list, counts: OutletCounts) -> OutletFigures:
-    return OutletFigures(outlet, tuple(stories), counts.words, counts.median_words, counts.statements,
+    return OutletFigures(outlet, Views(stories), counts.words, counts.median_words, counts.statements,
                          counts.speakers, counts.sides, counts.sources, counts.credits,
                          {event_id: (stories[at], evidence) for event_id, (at, evidence) in counts.events.items()},
                          counts.framing)

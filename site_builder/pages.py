@@ -15,7 +15,7 @@ from site_builder.key_findings import key_findings
 from site_builder.errors import Problem
 from site_builder.models import Content
 from site_builder.strings import Strings
-from site_builder.views import DigestsKept, StoryView, stories_by_event
+from site_builder.views import DigestsKept, StoryView, Views, stories_by_event
 
 
 HOME_STORIES = 20  # the newest stories on the home page; the rest are in the yearly archives
@@ -246,7 +246,7 @@ def _figure_json(work: tuple) -> bytes:
 
 def _event_rows(content: Content, referring: dict) -> list[dict]:
     """Each event with the stories that refer to it, oldest story first."""
-    return [{"event": e, "stories": referring.get(e.id, [])} for e in content.events]
+    return [{"event": e, "stories": Views(referring.get(e.id, ()))} for e in content.events]
 
 
 def find_collisions(urls_written: list[str]) -> list[Problem]:

@@ -133,6 +133,22 @@ class StoryView:
         return dates.short_id(self.article.published)
 
 
+class Views(tuple):
+    """StoryViews in order (an outlet's in the comparison, an event's on the timeline), which a
+    page's key takes as one digest of the views' own digests (its `cache_digest`: cache.value_digest),
+    rather than view by view: at 10,000 stories, the keys of the outlets page and the timeline,
+    which show every story this way, took an edit 10 ms. None where a view has no digest (then
+    they are pickled one by one)."""
+    __slots__ = ()
+
+    @property
+    def cache_digest(self) -> str | None:
+        digests = [view.cache_digest for view in self]
+        if None in digests:
+            return None
+        return hashlib.sha256(b"views\0" + repr(digests).encode()).hexdigest()  # (repr: no two lists alike)
+
+
 def link_key(article: Article) -> str:
     """A digest of what a StoryLink shows of the story: its slug (and URL, made from it), title,
     date and outlet (whose name comes from the outlets' data, which _view_digests digests apart).

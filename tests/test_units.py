@@ -194,6 +194,30 @@ def test_a_page_key_follows_each_view_a_page_lists_in_order(tmp_path):
     assert key([]) == key([]) and key([]) != key([first])
 
 
+def test_views_in_a_page_key_stand_in_as_their_views_digests_in_order(tmp_path):
+    """views.Views (an outlet's stories in the comparison, an event's on the timeline) goes into
+    a page's key as one digest of its views' digests: the same views give the same key, and any
+    view changed, moved, added or taken out another."""
+    from site_builder.cache import PageCache
+    from site_builder.views import Views
+
+    (tmp_path / "templates").mkdir()
+    cache = PageCache(tmp_path, tmp_path / "_site", tmp_path / "templates", {})
+
+    class View:
+        def __init__(self, digest):
+            self.cache_digest = digest
+
+    def key(stories):
+        return cache.key("outlets.html", {"comparison": ("figures", Views(stories), 3)})
+
+    first, second = View("a" * 64), View("b" * 64)
+    assert key([first, second]) == key([View("a" * 64), View("b" * 64)])
+    assert len({key([first, second]), key([second, first]), key([first, View("c" * 64)]), key([first]),
+                key([]), key([View("a" * 64 + "\0" + "b" * 64)])}) == 6
+    assert Views([first, View(None)]).cache_digest is None and key([first, View(None)]) is None  # pickled: a local class
+
+
 def test_a_page_showing_one_view_gets_the_key_its_parts_make(tmp_path):
     """A page key is the template, the shared part and each value's name and digest. A story
     page, one view with its own digest, takes a short way to it: the key must be that all the
