@@ -168,17 +168,24 @@ def test_value_digest_follows_values_not_how_they_are_shared():
     assert value_digest([View()], stand_ins=False) is None
 
 
-def test_a_page_key_follows_each_view_a_page_lists_in_order(tmp_path):
-    """An archive page's list of views is digested by the views' own digests (cache_digest), in
-    order, without pickling the list; a list with anything else in it is pickled as before."""
+def _page_cache_and_view_class(tmp_path):
+    """A page cache in `tmp_path`, and a class standing in for a StoryView (its digest alone): a
+    local class, so that pickling one fails, as for anything a key cannot take."""
     from site_builder.cache import PageCache
 
     (tmp_path / "templates").mkdir()
-    cache = PageCache(tmp_path, tmp_path / "_site", tmp_path / "templates", {})
 
     class View:
         def __init__(self, digest):
             self.cache_digest = digest
+
+    return PageCache(tmp_path, tmp_path / "_site", tmp_path / "templates", {}), View
+
+
+def test_a_page_key_follows_each_view_a_page_lists_in_order(tmp_path):
+    """An archive page's list of views is digested by the views' own digests (cache_digest), in
+    order, without pickling the list; a list with anything else in it is pickled as before."""
+    cache, View = _page_cache_and_view_class(tmp_path)
 
     def key(stories):
         return cache.key("archive.html", {"stories": stories, "year": 2019})
@@ -198,15 +205,9 @@ def test_views_in_a_page_key_stand_in_as_their_views_digests_in_order(tmp_path):
     """views.Views (an outlet's stories in the comparison, an event's on the timeline) goes into
     a page's key as one digest of its views' digests: the same views give the same key, and any
     view changed, moved, added or taken out another."""
-    from site_builder.cache import PageCache
     from site_builder.views import Views
 
-    (tmp_path / "templates").mkdir()
-    cache = PageCache(tmp_path, tmp_path / "_site", tmp_path / "templates", {})
-
-    class View:
-        def __init__(self, digest):
-            self.cache_digest = digest
+    cache, View = _page_cache_and_view_class(tmp_path)
 
     def key(stories):
         return cache.key("outlets.html", {"comparison": ("figures", Views(stories), 3)})
@@ -222,14 +223,7 @@ def test_a_page_showing_one_view_gets_the_key_its_parts_make(tmp_path):
     """A page key is the template, the shared part and each value's name and digest. A story
     page, one view with its own digest, takes a short way to it: the key must be that all the
     same, and any other page's the one made part by part."""
-    from site_builder.cache import PageCache
-
-    (tmp_path / "templates").mkdir()
-    cache = PageCache(tmp_path, tmp_path / "_site", tmp_path / "templates", {})
-
-    class View:
-        def __init__(self, digest):
-            self.cache_digest = digest
+    cache, View = _page_cache_and_view_class(tmp_path)
 
     common, other = {"site": ("Kim", 2019)}, {"site": ("Trump", 2018)}
     first, second = View("a" * 64), View("b" * 64)
