@@ -246,7 +246,7 @@ class PageCache:
     (asset URLs, base URL) and the code.
 
     Kept in two files: every page's entry, written whole now and then, and the entries changed
-    or gone since it was (CHANGES), which a build writes instead where they are few: at 10,000
+    or gone since it was, which a build writes instead where they are few (CHANGES): at 10,000
     stories, an edit's save took 1.7 against 9.3 ms (replayed), writing 2 KB instead of 1.8 MB.
     The second holds the generation of the first it goes with, and is ignored with any other; a
     file lost or out of date only makes pages rendered again (PageCache.kept compares keys, and
