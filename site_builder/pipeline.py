@@ -281,9 +281,9 @@ class KeptPairs:
         story in no reused passage changes none of them. The pairs' order depends on the order of
         those stories among themselves, not on their places in the site: a story added or moved
         that is in no pair leaves them kept (at 10,000 stories, a story added took about 0.02 s
-        more when the places were in the key). At 10,000 stories, putting 2,473 pairs in order, with the
-        sentences of the 1,166 stories in them, took an edit 0.035-0.04 s; looking them up, about
-        0.01 s."""
+        more when the places were in the key). At 10,000 stories, putting 2,473 pairs in order,
+        with the sentences of the 1,166 stories in them, took an edit 0.035-0.04 s; looking them
+        up, about 0.01 s."""
         involved = {pair.a_key for pair in found}
         involved.update(pair.b_key for pair in found)
         in_order = [(story.key, story.slug, story.outlet) for story in stories if story.key in involved]

@@ -11,7 +11,7 @@ from typing import NamedTuple
 from site_builder import dates, urls
 from site_builder.analysis import SiteFindings, StoryFindings
 from site_builder.analysis.shared import Item, Pair, reworded, word_diff
-from site_builder.cache import value_digest
+from site_builder.cache import stand_ins_digest, value_digest
 from site_builder.markdown import RenderedBody
 from site_builder.models import Article, Outlet
 
@@ -143,10 +143,7 @@ class Views(tuple):
 
     @property
     def cache_digest(self) -> str | None:
-        digests = [view.cache_digest for view in self]
-        if None in digests:
-            return None
-        return hashlib.sha256(b"views\0" + repr(digests).encode()).hexdigest()  # (repr: no two lists alike)
+        return stand_ins_digest(self)
 
 
 def link_key(article: Article) -> str:

@@ -383,16 +383,15 @@ def test_digests_kept_from_the_last_build_stand_for_the_stories_that_did_not_cha
     assert none_kept is not None
 
 
-def test_site_links_make_each_storys_side_of_its_pairs_and_see_each_pair_once_from_the_earlier():
-    """A story's shared quotes and reused passages are made from the site's pairs when asked for;
-    the comparison counts each pair once, from the earlier story, in the site's order."""
+def _site_links(outlets_and_days: list[tuple[str, int]], names: dict[str, str], quotes: tuple, passages: tuple):
+    """views.SiteLinks of stories s0, s1... of the outlets (by key) and on the days of January 2019
+    given, in that order, with these shared quotes and reused passages and no related stories."""
     from datetime import datetime, timezone
     from typing import NamedTuple
 
     from site_builder.analysis import SiteFindings
-    from site_builder.analysis.shared import Item, Pair
     from site_builder.models import Outlet
-    from site_builder.views import ReusedPassage, SharedQuote, SiteLinks
+    from site_builder.views import SiteLinks
 
     class Story(NamedTuple):  # what SiteLinks reads of an article
         slug: str
@@ -401,12 +400,22 @@ def test_site_links_make_each_storys_side_of_its_pairs_and_see_each_pair_once_fr
         published: datetime
 
     stories = [Story(f"s{i}", f"Judul {i}", outlet, datetime(2019, 1, day, tzinfo=timezone.utc))
-               for i, (outlet, day) in enumerate([("a", 1), ("b", 3), ("c", 10)])]
-    outlets = {key: Outlet(key, name, "", "", "") for key, name in [("a", "Satu"), ("b", "Dua"), ("c", "Tiga")]}
+               for i, (outlet, day) in enumerate(outlets_and_days)]
+    outlets = {key: Outlet(key, name, "", "", "") for key, name in names.items()}
+    return SiteLinks(stories, outlets, SiteFindings({}, quotes, passages), [()] * len(stories))
+
+
+def test_site_links_make_each_storys_side_of_its_pairs_and_see_each_pair_once_from_the_earlier():
+    """A story's shared quotes and reused passages are made from the site's pairs when asked for;
+    the comparison counts each pair once, from the earlier story, in the site's order."""
+    from site_builder.analysis.shared import Item, Pair
+    from site_builder.views import ReusedPassage, SharedQuote
+
     later_first = Pair(Item("s1", "b", "kalimat dua"), Item("s2", "c", "kalimat tiga"), 0.8)  # not in the site's order
     earlier_second = Pair(Item("s1", "b", "kalimat satu"), Item("s0", "a", "kalimat nol"), 0.9)
     quote = Pair(Item("s2", "c", "Kami siap", "juru bicara"), Item("s0", "a", "Kami siap.", None), 0.95)
-    links = SiteLinks(stories, outlets, SiteFindings({}, (quote,), (later_first, earlier_second)), [(), (), ()])
+    links = _site_links([("a", 1), ("b", 3), ("c", 10)], {"a": "Satu", "b": "Dua", "c": "Tiga"},
+                        (quote,), (later_first, earlier_second))
 
     assert links.passages_of("s1") == (
         ReusedPassage(links.of("s2"), "kalimat dua", "kalimat tiga", 0.8, "Dua", 7),
@@ -420,27 +429,12 @@ def test_site_links_make_each_storys_side_of_its_pairs_and_see_each_pair_once_fr
 
 
 def test_pair_figures_count_each_outlets_pairs_with_the_days_between_the_last_two_stories():
-    from datetime import datetime, timezone
-    from typing import NamedTuple
-
-    from site_builder.analysis import SiteFindings
     from site_builder.analysis.shared import Item, Pair
     from site_builder.comparison import pair_figures
-    from site_builder.models import Outlet
-    from site_builder.views import SiteLinks
 
-    class Story(NamedTuple):  # what SiteLinks reads of an article
-        slug: str
-        title: str
-        outlet: str
-        published: datetime
-
-    stories = [Story(f"s{i}", f"Judul {i}", outlet, datetime(2019, 1, day, tzinfo=timezone.utc))
-               for i, (outlet, day) in enumerate([("a", 1), ("b", 3), ("a", 5), ("b", 20)])]
-    outlets = {key: Outlet(key, name, "", "", "") for key, name in [("a", "Satu"), ("b", "Dua")]}
     passages = (Pair(Item("s1", "b", "dua"), Item("s0", "a", "nol"), 0.9),  # s1 two days after s0
                 Pair(Item("s2", "a", "empat"), Item("s3", "b", "tiga"), 0.8))  # s3 fifteen days after s2: the last
-    links = SiteLinks(stories, outlets, SiteFindings({}, (), passages), [(), (), (), ()])
+    links = _site_links([("a", 1), ("b", 3), ("a", 5), ("b", 20)], {"a": "Satu", "b": "Dua"}, (), passages)
     figures = pair_figures(links)
     assert figures.passage_pairs == (("Dua", "Satu", 2, 15),)  # later outlet, earlier one, pairs, days
     assert figures.shown_passages == (("s0", 0), ("s2", 0)) and figures.quote_pairs == figures.shown_quotes == ()

@@ -33,7 +33,7 @@ def passage_sentences(paragraphs) -> list[str]:
 
 def passage_shingles(paragraphs) -> tuple[bytes, ...]:
     """For each of passage_sentences, its distinct shingles without its quotes, sorted and packed."""
-    return sentence_shingles([unquoted for _, unquoted in _passages(paragraphs)], SHINGLE_SIZE)
+    return passage_shingles_of([paragraphs])[0]
 
 
 SHINGLED_TOGETHER = 32  # stories whose shingles passage_shingles_of works out in one go
