@@ -147,8 +147,11 @@ def prepare_stories(files: tuple[StoryFile, ...], setting: Setting, store=None,
                 work.setdefault(StoryStore.shard_of(keys[i]), []).append((i, raw))
     shards = sorted(work)
     size = sum(len(stories) for stories in work.values())
+    many = size >= NUMPY_FROM
+    if many and workers > 1:  # here, before the workers are forked, which then start with it: at 10,000
+        load_numpy()          # stories their first story began about 0.08 s sooner than with both importing it
     fresh = map_in_order(_prepare_in_worker, [[(raw, keys[i]) for i, raw in work[number]] for number in shards],
-                         workers, _remember, (setting, size >= NUMPY_FROM), size=size)
+                         workers, _remember, (setting, many), size=size)
     for number, (data, rest_data, passages) in zip(shards, fresh):
         facts = shared.loads(data)
         kept_aside = store and store.put(number, NewFacts([keys[i] for i, _ in work[number]], data, facts),
