@@ -427,35 +427,94 @@ def _render_beside_from_nothing(monkeypatch):
     monkeypatch.setattr("site_builder.render_beside.BESIDE_FROM", 1)
 
 
-def test_a_site_written_from_nothing_has_every_other_page_rendered_beside_with_the_same_bytes(
+def test_the_build_and_the_process_beside_it_take_each_page_once(tmp_path, monkeypatch):
+    from site_builder import render_beside
+
+    monkeypatch.setattr(render_beside, "RUN", 3)
+    places = list(range(0, 2000, 2))
+    turns = render_beside.Turns(places)
+    taken_beside = tmp_path / "taken"
+    child = os.fork()
+    if child == 0:
+        try:
+            with open(taken_beside, "w") as record:
+                for place in turns:
+                    record.write(f"{place}\n")
+                    time.sleep(0.0002)
+        finally:
+            os._exit(0)
+    mine = []
+    for place in turns:
+        mine.append(place)
+        time.sleep(0.0002)
+    os.waitpid(child, 0)
+    turns.close()
+    theirs = [int(line) for line in taken_beside.read_text().split()]
+    assert mine and theirs and sorted(mine + theirs) == places  # each place once, by one or the other
+
+
+def test_the_turns_of_a_large_site_fit_in_their_pipe(monkeypatch):
+    from site_builder import render_beside
+
+    def too_long(*_):
+        raise AssertionError("writing the turns blocked: more than a pipe holds")
+
+    monkeypatch.setattr(render_beside, "RUN", 1)
+    previous = signal.signal(signal.SIGALRM, too_long)
+    signal.alarm(20)
+    try:
+        turns = render_beside.Turns(list(range(300_000)))  # one place a run: 1.2 MB of numbers
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert list(turns) == list(range(300_000))  # alone, it takes every place, in order
+    turns.close()
+
+
+def test_a_site_written_from_nothing_has_its_pages_rendered_by_two_processes_with_the_same_bytes(
         make_site, tmp_path, monkeypatch):
-    from site_builder import pipeline, render
+    from site_builder import pipeline, render, render_beside
     from site_builder.build import build
 
     twin = make_site(root=tmp_path / "twin")  # built with every page rendered here
     project = make_site()
     rendered_by = tmp_path / "rendered-by"
-    real_render_page = render.render_page
+    real_render_page, real_made_now = render.render_page, pipeline.made_now
+    build_process = os.getpid()
 
     def render_page(env, page, project):
+        if os.getpid() != build_process and len(rendered_beside()) >= 4:
+            time.sleep(0.05)  # the child slower from its fifth page: the build renders the pages after it
         with open(rendered_by, "a") as record:  # a file: the child's memory is not this process's
             record.write(f"{os.getpid()} {page.url}\n")
         return real_render_page(env, page, project)
 
+    def rendered_beside() -> list[str]:
+        records = [line.split() for line in rendered_by.read_text().splitlines()] if rendered_by.exists() else []
+        return [url for pid, url in records if pid != str(build_process)]
+
+    def made_now(files):  # the build's own work before it renders: here, until the child rendered 4 pages
+        deadline = time.monotonic() + 60
+        while len(rendered_beside()) < 4 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return real_made_now(files)
+
     outputs = []
     real_find_collisions = pipeline.find_collisions
     monkeypatch.setattr(pipeline, "find_collisions", lambda urls: outputs.extend(urls) or real_find_collisions(urls))
+    monkeypatch.setattr(pipeline, "made_now", made_now)
     monkeypatch.setattr(render, "render_page", render_page)
+    monkeypatch.setattr(render_beside, "RUN", 1)  # the pages taken one at a time
     _render_beside_from_nothing(monkeypatch)
     first = build(project, project.root / "_site", BufferReporter(), workers=2)
     records = [line.split() for line in rendered_by.read_text().splitlines()]
     by_process = {pid: sorted(url for p, url in records if p == pid) for pid, _ in records}
-    here = by_process.pop(str(os.getpid()))
-    (beside,) = by_process.values()  # one other process, which rendered every other page
+    here = by_process.pop(str(os.getpid()), [])
+    (beside,) = by_process.values()  # one other process, which rendered pages while the build made its files
     pages = [url for url in first.urls if url.endswith((".html", ".xml"))]
-    assert len(here) + len(beside) == len(pages) and sorted(here + beside) == sorted(pages)
-    assert abs(len(here) - len(beside)) <= 1
-    assert sorted(first.rendered) == sorted(pages) == sorted(url for url in outputs if url in pages)  # (collisions)
+    assert len(beside) >= 4 and here and sorted(here + beside) == sorted(pages)  # each page once, by one or the other
+    in_order = [url for url in outputs if url in pages]  # the pages' order (what is looked at for collisions)
+    assert sorted(in_order) == sorted(pages) and list(first.rendered) == in_order  # whoever rendered them
     assert snapshot(project.root / "_site") == render_site(project, BufferReporter())
 
     monkeypatch.setattr("site_builder.render_beside.BESIDE_FROM", 10**6)
