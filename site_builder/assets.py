@@ -10,7 +10,7 @@ from site_builder import urls
 
 class OutputFile(NamedTuple):
     url: str
-    data: bytes  # or write.Spliced (articles.json, articles_kept.py); as planned, a function making them (pages.made_now)
+    data: bytes  # or write.Spliced (articles.json, as articles_kept.py makes it)
 
 
 def hashed_assets(static_dir: Path) -> tuple[dict[str, str], list[OutputFile]]:

@@ -41,11 +41,7 @@ class NavItem(NamedTuple):
 
 def plan_site(content: Content, stories: list[StoryView], prose_bodies, results: ResultCache | None = None,
               lines: KeptLines | None = None, kept: DigestsKept | None = None) -> tuple[list[Page], list[OutputFile]]:
-    """The pages, and the other files, of which articles.json's bytes are made when asked for
-    (`made_now`): at 10,000 stories, made from nothing, they took 0.5 s, which a cold build spends
-    while a process beside it renders pages (render.render_pages' `meanwhile`).
-
-    `results` keeps each outlet's counts and the chart's figure between builds, `lines` the
+    """`results` keeps each outlet's counts and the chart's figure between builds, `lines` the
     lines of articles.json. `kept`: the views' digests to keep (views.story_views), whose
     `around`, a digest of the outlets and of what a link shows of each story in the site's
     order, is what `results` keeps the chart's markers of the stories under, and whose `events`
@@ -101,18 +97,13 @@ def plan_site(content: Content, stories: list[StoryView], prose_bodies, results:
     files = [
         OutputFile(urls.NOJEKYLL, b""),
         OutputFile(urls.ROBOTS, structured.robots_txt(site.base_url)),
-        OutputFile(urls.ARTICLES_JSON, partial(structured.articles_json, stories, lines)),  # (made_now)
+        OutputFile(urls.ARTICLES_JSON, structured.articles_json(stories, lines)),
         OutputFile(urls.OUTLETS_JSON, structured.outlets_json(comparison, partial(_kept_outlet_record, results)
                                                              if results else None)),
         OutputFile(urls.EVENTS_JSON, events_json),
         OutputFile(urls.EVENTS_CSV, events_csv),
     ]
     return pages, files
-
-
-def made_now(files: list[OutputFile]) -> list[OutputFile]:
-    """The files plan_site planned, each with its bytes: those made when asked for made now."""
-    return [file._replace(data=file.data()) if callable(file.data) else file for file in files]
 
 
 def _by_year(newest_first: list[StoryView]) -> list[tuple[int, list[StoryView]]]:

@@ -17,7 +17,7 @@ from pathlib import Path
 from site_builder import fields, leftovers, urls
 from site_builder.analysis import analyse, quote_items
 from site_builder.articles_kept import KeptLines
-from site_builder.assets import OutputFile, hashed_assets
+from site_builder.assets import hashed_assets
 from site_builder.analysis.passages import SentencePair, StoryPassages, pairs_in_order, passage_sentences
 from site_builder.analysis.shared import Item, Pair, shared_quote_places
 from site_builder.cache import PageCache, ResultCache, StoryStore, load_kept, save_kept, value_digest
@@ -26,7 +26,7 @@ from site_builder.load import RawContent, Reads, load_content
 from site_builder.markdown import render_markdown
 from site_builder.models import Content
 from site_builder.passage_keeper import PassageKeeper
-from site_builder.pages import find_collisions, made_now, plan_site
+from site_builder.pages import find_collisions, plan_site
 from site_builder.project import Project
 from site_builder.render import render_pages
 from site_builder.reporter import Reporter
@@ -162,17 +162,15 @@ def render_site(project: Project, reporter: Reporter, base_url: str | None = Non
                                 pairs.made_from if pairs else "")
     if caches:
         caches.digests = kept  # the views' digests, for the next build
-    pages, planned_files = plan_site(content, stories, prose_bodies, caches.results if caches else None,
-                                     caches.lines if caches else None, kept)
-    data_files: list[OutputFile] = []  # with their bytes, made while a process beside renders pages
+    pages, data_files = plan_site(content, stories, prose_bodies, caches.results if caches else None,
+                                  caches.lines if caches else None, kept)
     reporter.progress(f"rendering {len(pages)} pages")
     if caches:
         caches.pages = PageCache(project.root, caches.pages_from, project.templates,
                                  {"assets": asset_urls, "base_url": content.site.base_url},
                                  caches.passages.pages_changed())
     html, errors = render_pages(project, asset_urls, content.site.base_url, pages, into,
-                                caches.pages if caches else None,
-                                meanwhile=lambda: data_files.extend(made_now(planned_files)))
+                                caches.pages if caches else None)
     outputs = [*html, *(f.url for f in data_files), *(f.url for f in asset_files)]
     _fail_on(errors + find_collisions(outputs))
     for file in data_files + asset_files:

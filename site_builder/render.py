@@ -61,11 +61,10 @@ def _by_speaker(quotes) -> list[tuple]:
 
 
 def render_pages(project: Project, asset_urls: dict[str, str], base_url: str, pages: list[Page], into,
-                 cache=None, meanwhile=None) -> tuple[list[str], list[Problem]]:
+                 cache=None) -> tuple[list[str], list[Problem]]:
     """Hands each page to `into`: those `cache` keeps from the last build all at once (into.keep),
     then each page rendered, as it is (into.add); the URLs of the pages handed over, in page
-    order, and the problems met. `meanwhile()`, the build's work that needs no page, is called
-    before this process renders any page, once a process beside it renders pages.
+    order, and the problems met.
 
     Rendering stays in this process, but for a site written from nothing, whose pages a child
     renders too (render_beside.py). Measured at 10,000 stories: sending contexts to workers cost
@@ -77,14 +76,13 @@ def render_pages(project: Project, asset_urls: dict[str, str], base_url: str, pa
         into.keep(kept)
     handed: list[str | None] = [page.url if page.url in kept else None for page in pages]  # the URLs handed over
     to_render = [place for place, url in enumerate(handed) if url is None]
-    if cache and to_render:
+    if not to_render:
+        return [url for url in handed if url is not None], []
+    if cache:
         env.bytecode_cache = _CompiledTemplates(cache.folder / "templates")
-    beside = RendererBeside.start(partial(_render_into, env, project), pages, keys, to_render, into, cache) \
-        if to_render else None
+    beside = RendererBeside.start(partial(_render_into, env, project), pages, keys, to_render, into, cache)
     problems: list[Problem] = []
     try:
-        if meanwhile:
-            meanwhile()
         for place in beside.mine if beside else to_render:
             handed[place] = _render_into(env, project, pages[place], keys[place], into, cache, problems)
         if beside:

@@ -11,9 +11,7 @@ pages (their keys and the digests of their bytes), and the problems it met, come
 build once it is done. Side by side at 10,000 stories, cold builds took a tenth less (NOTES.md).
 
 The two take the pages a run at a time (Turns), each the next run not yet taken, so that they
-end together: split in two halves, one went on alone for 0.15-0.45 s at 10,000 stories. The
-build also has work of its own to do first (render.render_pages' `meanwhile`: articles.json),
-which the child's pages then make up for.
+end together: split in two halves, one went on alone for 0.15-0.45 s at 10,000 stories.
 
 Only where no page can be kept from the last build (no page cache, so every page is rendered) and
 the writer is in a process of its own.

@@ -479,30 +479,27 @@ def test_a_site_written_from_nothing_has_its_pages_rendered_by_two_processes_wit
     twin = make_site(root=tmp_path / "twin")  # built with every page rendered here
     project = make_site()
     rendered_by = tmp_path / "rendered-by"
-    real_render_page, real_made_now = render.render_page, pipeline.made_now
+    real_render_page = render.render_page
     build_process = os.getpid()
-
-    def render_page(env, page, project):
-        if os.getpid() != build_process and len(rendered_beside()) >= 4:
-            time.sleep(0.05)  # the child slower from its fifth page: the build renders the pages after it
-        with open(rendered_by, "a") as record:  # a file: the child's memory is not this process's
-            record.write(f"{os.getpid()} {page.url}\n")
-        return real_render_page(env, page, project)
 
     def rendered_beside() -> list[str]:
         records = [line.split() for line in rendered_by.read_text().splitlines()] if rendered_by.exists() else []
         return [url for pid, url in records if pid != str(build_process)]
 
-    def made_now(files):  # the build's own work before it renders: here, until the child rendered 4 pages
-        deadline = time.monotonic() + 60
-        while len(rendered_beside()) < 4 and time.monotonic() < deadline:
-            time.sleep(0.01)
-        return real_made_now(files)
+    def render_page(env, page, project):
+        if os.getpid() == build_process:  # the build's first page waits for the child's fourth
+            deadline = time.monotonic() + 60
+            while len(rendered_beside()) < 4 and time.monotonic() < deadline:
+                time.sleep(0.01)
+        elif len(rendered_beside()) >= 4:
+            time.sleep(0.05)  # the child slower from its fifth page: the build renders the pages after it
+        with open(rendered_by, "a") as record:  # a file: the child's memory is not this process's
+            record.write(f"{os.getpid()} {page.url}\n")
+        return real_render_page(env, page, project)
 
     outputs = []
     real_find_collisions = pipeline.find_collisions
     monkeypatch.setattr(pipeline, "find_collisions", lambda urls: outputs.extend(urls) or real_find_collisions(urls))
-    monkeypatch.setattr(pipeline, "made_now", made_now)
     monkeypatch.setattr(render, "render_page", render_page)
     monkeypatch.setattr(render_beside, "RUN", 1)  # the pages taken one at a time
     _render_beside_from_nothing(monkeypatch)
@@ -510,7 +507,7 @@ def test_a_site_written_from_nothing_has_its_pages_rendered_by_two_processes_wit
     records = [line.split() for line in rendered_by.read_text().splitlines()]
     by_process = {pid: sorted(url for p, url in records if p == pid) for pid, _ in records}
     here = by_process.pop(str(os.getpid()), [])
-    (beside,) = by_process.values()  # one other process, which rendered pages while the build made its files
+    (beside,) = by_process.values()  # one other process
     pages = [url for url in first.urls if url.endswith((".html", ".xml"))]
     assert len(beside) >= 4 and here and sorted(here + beside) == sorted(pages)  # each page once, by one or the other
     in_order = [url for url in outputs if url in pages]  # the pages' order (what is looked at for collisions)
@@ -556,26 +553,23 @@ def test_a_template_error_in_a_page_rendered_beside_is_told_as_any_other_and_not
 
 def test_a_renderer_beside_that_stops_fails_the_build_clearly_and_leaves_nothing(make_site, tmp_path, monkeypatch,
                                                                                 capsys):
-    from site_builder import render
+    from site_builder import render_beside
 
     project = make_site()
     build_command = ["build", "--project", str(project.root), "--workers", "2", "--quiet"]
-    main_process = os.getpid()
-    real_render_page = render.render_page
+    real_render = render_beside._render
 
-    def render_page(env, page, project):
-        if os.getpid() != main_process:
-            os._exit(3)  # as if killed, or out of memory
-        return real_render_page(env, page, project)
+    def render(render_into, pages, keys, turns, writer, cache, answers):  # the child
+        os._exit(3)  # as if killed, or out of memory, before it answers
 
-    monkeypatch.setattr(render, "render_page", render_page)
+    monkeypatch.setattr(render_beside, "_render", render)
     _render_beside_from_nothing(monkeypatch)
     assert main(build_command) == 1
     assert "the process rendering pages beside the build stopped; the previous site was left as it was" in \
         capsys.readouterr().err
     assert not (project.root / "_site").exists()
     assert sorted(p.name for p in project.root.iterdir()) == [".site-cache", "content", "static", "templates"]
-    monkeypatch.setattr(render, "render_page", real_render_page)
+    monkeypatch.setattr(render_beside, "_render", real_render)
     assert main(build_command) == 0  # and the next build is whole
     assert snapshot(project.root / "_site") == render_site(project, BufferReporter())
 
