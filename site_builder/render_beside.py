@@ -132,6 +132,9 @@ class Turns:
 
     def __iter__(self):
         while self._reading is not None and (taken := os.read(self._reading, 4)):
+            if len(taken) != 4:  # a read cut short (not seen on Linux): fail rather than leave pages out
+                raise SiteError("the pages to render could not be shared with the process rendering beside the "
+                                "build; the previous site was left as it was; build again")
             first = int.from_bytes(taken, "little") * self.run
             yield from self.places[first:first + self.run]
 

@@ -471,6 +471,18 @@ def test_the_turns_of_a_large_site_fit_in_their_pipe(monkeypatch):
     turns.close()
 
 
+def test_a_turn_read_cut_short_fails_rather_than_leaving_pages_out(monkeypatch):
+    from site_builder import render_beside
+    from site_builder.errors import SiteError
+
+    turns = render_beside.Turns(list(range(100)))
+    real_read = os.read
+    monkeypatch.setattr(render_beside.os, "read", lambda fd, size: real_read(fd, 2))
+    with pytest.raises(SiteError, match="could not be shared with the process rendering beside the build"):
+        list(turns)
+    turns.close()
+
+
 def test_a_site_written_from_nothing_has_its_pages_rendered_by_two_processes_with_the_same_bytes(
         make_site, tmp_path, monkeypatch):
     from site_builder import pipeline, render, render_beside
