@@ -29,7 +29,7 @@ from site_builder.stored import RestParts, Rests, StoredBody, StoredFindings, fa
 from site_builder.models import Article, Event, Gazetteer, Image
 from site_builder.validate import validate_article
 from site_builder.views import link_key
-from site_builder.workers import map_in_order
+from site_builder.workers import map_in_order, start_method
 
 
 @dataclass(frozen=True)
@@ -148,8 +148,9 @@ def prepare_stories(files: tuple[StoryFile, ...], setting: Setting, store=None,
     shards = sorted(work)
     size = sum(len(stories) for stories in work.values())
     many = size >= NUMPY_FROM
-    if many and workers > 1:  # here, before the workers are forked, which then start with it: at 10,000
-        load_numpy()          # stories their first story began about 0.08 s sooner than with both importing it
+    if many and workers > 1 and start_method() == "fork":  # here, before the workers are forked, which then
+        load_numpy()  # start with it: at 10,000 stories their first story began about 0.08 s sooner than with
+        # both importing it (workers started otherwise, as in `serve`, would import it anyway)
     fresh = map_in_order(_prepare_in_worker, [[(raw, keys[i]) for i, raw in work[number]] for number in shards],
                          workers, _remember, (setting, many), size=size)
     for number, (data, rest_data, passages) in zip(shards, fresh):
