@@ -39,6 +39,25 @@ def test_benchmark_runs_every_measurement_and_checks_the_rebuilt_site(tmp_path):
     for line in ("five-story site, new process, no cache", "cold full build", "no change", "edit one story",
                  "edit one story again", "edit again / cold",
                  "add one story", "edit, no _site (CI)", "edit while serving", "edit while serving / cold",
-                 "edit, restored (CI)", "edit restored / cold",
+                 "edit, restored (CI)", "edit restored / cold", "pages, analysis kept",
+                 "pages, analysis kept / cold",
                  "20 stories: after the rebuilds, _site is byte-identical to a clean build"):
         assert line in done.stdout, line
+
+
+def test_the_pages_only_build_prepares_no_story_and_renders_every_page(tmp_path):
+    """bench.py's "pages, analysis kept" build: the floor that quicker analysis alone would reach,
+    so it must keep the analysis and nothing else of the build cache."""
+    from bench import only_analysis_kept, same_trees
+
+    root = write_corpus(30, tmp_path / "corpus")
+    project = Project.at(root)
+    build(project, root / "_site", BufferReporter(), workers=2)
+    build(project, tmp_path / "clean", BufferReporter(), clean=True)
+    only_analysis_kept(root)
+    assert not (root / "_site").exists()
+    result = build(project, root / "_site", BufferReporter(), workers=2)
+    assert result.analysed == ()
+    assert sorted(result.rendered) == sorted(url for url in result.urls if url.endswith((".html", ".xml")))
+    assert result.changed == len(result.urls)
+    assert same_trees(root / "_site", tmp_path / "clean")

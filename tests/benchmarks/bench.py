@@ -8,8 +8,10 @@ keeps the site before last in: write.SiteWriter), a rebuild after editing anothe
 after the first), one after adding a story, one after editing a story with the last site removed
 (as in CI when the Actions cache held the build cache only), edits rebuilt by the preview server's
 process (serving.py), and an edit after the site and the build cache were restored as the Actions
-cache does, in a fresh checkout (.github/workflows/pages.yml), each repeated and reported as
-median (min-max), with peak memory (proportional set size of the build's processes together);
+cache does, in a fresh checkout (.github/workflows/pages.yml), and a build that renders and writes
+every page into a new `_site/` with the stories' analysis kept (what a cold build would take were
+the analysis free), each repeated and reported as median (min-max), with peak memory
+(proportional set size of the build's processes together);
 then checks that the site after those rebuilds is byte-identical to a clean build.
 The builds are taken in rounds: each round times every one of these builds, Hugo's and Pelican's,
 at every size, once (the preview server's edits, timed in one process of its own, come after the
@@ -199,9 +201,35 @@ def our_actions(root: Path, repeat: int) -> list[tuple[str, object]]:
                 os.utime(path, (checkout, checkout))
         return ours(root)
 
+    def pages_only(_):
+        """What a cold build would take were the analysis free."""
+        only_analysis_kept(root)
+        return ours(root)
+
     return [("cold full build", cold), ("no change", lambda _: ours(root)), ("edit one story", edit),
             ("edit one story again", edit_again), ("add one story", add),
-            ("edit, no _site (CI)", edit_without_output), ("edit, restored (CI)", edit_after_restore)]
+            ("edit, no _site (CI)", edit_without_output), ("edit, restored (CI)", edit_after_restore),
+            ("pages, analysis kept", pages_only)]
+
+
+# What the build cache keeps of the stories' analysis (cache.py): each story's facts and rest, the
+# passage index, the passage sentences and the results made across stories (the shared quotes,
+# the reused passages, the outlets' counts, the chart's figure).
+ANALYSIS_KEPT = ("stories", "passages.pickle", "sentences", "results")
+
+
+def only_analysis_kept(root: Path) -> None:
+    """`_site/` removed, and all of the build cache but ANALYSIS_KEPT: the page cache, the compiled
+    templates, what the last build read, articles.json's lines and the views' digests. The next
+    build reads every story file, prepares none and renders and writes every page."""
+    cache = root / ".site-cache"
+    missing = [name for name in ANALYSIS_KEPT if not (cache / name).exists()]
+    if missing:
+        raise SystemExit(f"bench.py: the build cache has no {', '.join(missing)}: update ANALYSIS_KEPT")
+    shutil.rmtree(root / "_site")
+    for path in cache.iterdir():
+        if path.name not in ANALYSIS_KEPT:
+            shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
 
 
 def rebuilt_as_clean(root: Path) -> bool:
@@ -348,11 +376,14 @@ def report(count: int, measured: dict[str, dict], serving: dict) -> None:
         print(f"  {r['label']:<22} {r['median']:7.2f} s  ({r['min']:.2f}-{r['max']:.2f})  "
               f"{1000 * r['median'] / count:7.2f} ms/story  peak {r['rss'] / 1024:6.0f} MB")
     cold = measured["cold full build"]
+    pages = measured["pages, analysis kept"]  # the floor that quicker analysis alone would reach
     for r in theirs:
-        print(f"  ours / {r['label'].split()[0]}: {ratio(cold, r)}")
+        print(f"  ours / {r['label'].split()[0]}: {ratio(cold, r)}   "
+              f"pages, analysis kept / {r['label'].split()[0]}: {ratio(pages, r)}")
     edits = [("edit one", "edit one story"), ("edit again", "edit one story again")]  # also given round by round
     shares = [("no change", "no change"), *edits, ("add one", "add one story"),
-              ("edit without _site", "edit, no _site (CI)"), ("edit restored", "edit, restored (CI)")]
+              ("edit without _site", "edit, no _site (CI)"), ("edit restored", "edit, restored (CI)"),
+              ("pages, analysis kept", "pages, analysis kept")]
     print("  " + "   ".join(f"{name} / cold: {measured[label]['median'] / cold['median']:.1%}" for name, label in shares)
           + f"   edit while serving / cold: {serving['median'] / cold['median']:.1%}")
     for name, label in edits:
