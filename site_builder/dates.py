@@ -43,7 +43,7 @@ def long_id(moment: datetime | date) -> str:
     day = f"{DAYS[moment.weekday()]}, {moment.day} {MONTHS[moment.month - 1]} {moment.year}"
     if not isinstance(moment, datetime):
         return day
-    return f"{day}, {moment:%H.%M} {zone_name(moment)}"
+    return f"{day}, {moment.hour:02d}.{moment.minute:02d} {zone_name(moment)}"
 
 
 def short_id(moment: datetime | date) -> str:

@@ -42,8 +42,13 @@ def asset(hashed_name: str) -> str:
 def relative(target: str, from_page: str) -> str:
     """The link from one page to another that works at a root, a sub-path and from disk."""
     target_path, _, fragment = target.partition("#")
-    link = _relative_path(target_path, posixpath.dirname(from_page) or ".") if target_path else ""
+    link = _relative_path(target_path, _folder(from_page)) if target_path else ""
     return f"{link}#{fragment}" if fragment else link
+
+
+@lru_cache(maxsize=65_536)  # a page links a dozen times or more: its folder is worked out once
+def _folder(page: str) -> str:
+    return posixpath.dirname(page) or "."
 
 
 @lru_cache(maxsize=65_536)  # pages sit in a few folders and link to the same pages and assets
