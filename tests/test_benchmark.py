@@ -40,7 +40,7 @@ def test_benchmark_runs_every_measurement_and_checks_the_rebuilt_site(tmp_path):
                  "edit one story again", "edit again / cold",
                  "add one story", "edit, no _site (CI)", "edit while serving", "edit while serving / cold",
                  "edit, restored (CI)", "edit restored / cold", "pages, analysis kept",
-                 "pages, analysis kept / cold",
+                 "pages, analysis kept / cold", "s user,", "s kernel",
                  "20 stories: after the rebuilds, _site is byte-identical to a clean build"):
         assert line in done.stdout, line
 

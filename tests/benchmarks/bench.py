@@ -11,7 +11,8 @@ process (serving.py), and an edit after the site and the build cache were restor
 cache does, in a fresh checkout (.github/workflows/pages.yml), and a build that renders and writes
 every page into a new `_site/` with the stories' analysis kept (what a cold build would take were
 the analysis free), each repeated and reported as median (min-max), with peak memory
-(proportional set size of the build's processes together);
+(proportional set size of the build's processes together) and the CPU time it took, in user mode
+and in the kernel (where making files costs: see from_scratch);
 then checks that the site after those rebuilds is byte-identical to a clean build.
 The builds are taken in rounds: each round times every one of these builds, Hugo's and Pelican's,
 at every size, once (the preview server's edits, timed in one process of its own, come after the
@@ -40,6 +41,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 from corpus import REPO, write_corpus
 
@@ -73,9 +75,16 @@ def tree_memory(root: int) -> int:
     return total
 
 
-def run(command: list[str], cwd: Path | None = None, output: list[str] | None = None) -> tuple[float, int]:
-    """Seconds, and peak memory (KiB) of the process and its workers together, sampled every
-    100 ms, of one command in a new process; what it prints is appended to `output`, if given."""
+class Timed(NamedTuple):
+    """One command's run (run)."""
+    seconds: float
+    peak: int  # KiB: the most memory the process and its descendants held together, sampled every 100 ms
+    user: float  # CPU seconds in user mode of the process and the descendants it (or they) waited for
+    system: float  # CPU seconds in the kernel, likewise: making and writing files, forking, page faults
+
+
+def run(command: list[str], cwd: Path | None = None, output: list[str] | None = None) -> Timed:
+    """One command in a new process, timed (Timed); what it prints is appended to `output`, if given."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}  # works from a checkout without installing
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: our modules compiled once, not in every run
     with tempfile.TemporaryFile("w+") as errors, tempfile.TemporaryFile("w+") as printed:
@@ -93,8 +102,9 @@ def run(command: list[str], cwd: Path | None = None, output: list[str] | None = 
         # pauses that grow to 50 ms, and noticed the end of a 0.8 s command 7-37 ms late (21 ms by the median)
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
-        process.wait()
+        _, status, usage = os.wait4(process.pid, 0)  # as process.wait(), with the CPU it took
         seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
         ended.set()
         sampler.join()
         peak = peak[0]
@@ -104,14 +114,14 @@ def run(command: list[str], cwd: Path | None = None, output: list[str] | None = 
         if output is not None:
             printed.seek(0)
             output.append(printed.read())
-    return seconds, peak
+    return Timed(seconds, peak, usage.ru_utime, usage.ru_stime)
 
 
 def our_build(root: Path, *extra: str) -> list[str]:
     return [sys.executable, "-m", "site_builder", "build", "--project", str(root), "--quiet", *extra]
 
 
-def ours(root: Path, *extra: str) -> tuple[float, int]:
+def ours(root: Path, *extra: str) -> Timed:
     return run(our_build(root, *extra))
 
 
@@ -132,11 +142,14 @@ def measure(label: str, action, repeat: int) -> dict:
     return summary(label, [action(i) for i in range(repeat)])
 
 
-def summary(label: str, runs: list[tuple[float, int]]) -> dict:
-    """Median, min and max of the runs' seconds, each run's seconds, and the peak of their memory."""
-    times = [t for t, _ in runs]
+def summary(label: str, runs: list[Timed]) -> dict:
+    """Median, min and max of the runs' seconds, each run's seconds, the peak of their memory and
+    the medians of their CPU seconds, in user mode and in the kernel."""
+    times = [timed.seconds for timed in runs]
     return {"label": label, "median": statistics.median(times), "min": min(times), "max": max(times),
-            "times": times, "rss": max(r for _, r in runs)}
+            "times": times, "rss": max(timed.peak for timed in runs),
+            "user": statistics.median(timed.user for timed in runs),
+            "system": statistics.median(timed.system for timed in runs)}
 
 
 def restore_as_tar_does(root: Path, folders: list[str]) -> None:
@@ -244,7 +257,7 @@ def edits_while_serving(root: Path, repeat: int) -> dict:
     Peak memory is the whole run's (the server's first build included)."""
     printed: list[str] = []
     settle()
-    _, peak = run([sys.executable, str(Path(__file__).parent / "serving.py"), str(root), str(repeat)], output=printed)
+    peak = run([sys.executable, str(Path(__file__).parent / "serving.py"), str(root), str(repeat)], output=printed).peak
     times = json.loads(printed[0])
     return {"label": "edit while serving", "median": statistics.median(times), "min": min(times),
             "max": max(times), "rss": peak}
@@ -329,7 +342,7 @@ def pelican_site(source: Path, target: Path) -> Path:
     return target
 
 
-def from_scratch(output: Path, command: list[str], cwd: Path | None = None) -> tuple[float, int]:
+def from_scratch(output: Path, command: list[str], cwd: Path | None = None) -> Timed:
     """A build with its output folder removed first, as every cold build here starts: without it,
     Hugo and Pelican rewrite the files of their last build in place, while a build into an empty
     folder makes every file anew. Where the file system is ext4 without a journal (as on the
@@ -374,7 +387,8 @@ def report(count: int, measured: dict[str, dict], serving: dict) -> None:
     print(f"\n{count} stories")
     for r in mine + theirs:
         print(f"  {r['label']:<22} {r['median']:7.2f} s  ({r['min']:.2f}-{r['max']:.2f})  "
-              f"{1000 * r['median'] / count:7.2f} ms/story  peak {r['rss'] / 1024:6.0f} MB")
+              f"{1000 * r['median'] / count:7.2f} ms/story  peak {r['rss'] / 1024:6.0f} MB"
+              + (f"  CPU {r['user']:.2f} s user, {r['system']:.2f} s kernel" if "user" in r else ""))
     cold = measured["cold full build"]
     pages = measured["pages, analysis kept"]  # the floor that quicker analysis alone would reach
     for r in theirs:
